@@ -50,3 +50,7 @@ class InfeasibleError(XunzhenError, ValueError):
 
 class OptionalDependencyError(XunzhenError, ImportError):
     """An optional package is needed for this feature; the message names it and how to install it."""
+
+
+class AssetError(XunzhenError, LookupError):
+    """A map element needs a web asset (JS/CSS) that xunzhen does not serve locally (message names it)."""
