@@ -1,0 +1,347 @@
+"""OpenStreetMap → routable road graph: reading files, filtering drivable roads, speeds, oneway, largest SCC.
+
+Reads ``.osm``, ``.osm.bz2``, ``.osm.gz`` and ``.osm.pbf`` with pyosmium (or takes an osmnx graph), keeps
+the drivable roads, splits each way at its intersections into segments (so the graph has one node per
+intersection or dead end, with the shape points kept as geometry), gives each segment its km (great-circle
+along the shape) and minutes (from :mod:`geo._speeds`), adds both directions unless the road is oneway,
+keeps the largest strongly connected component, and returns a :class:`geo._graph.RoadGraph` plus the
+geometry of every edge.
+
+Which roads are drivable
+------------------------
+``highway`` in :data:`geo._speeds.SPEED_KMH` (motorway … residential, living_street, service, road and the
+``_link`` classes), not ``area=yes``, not a ``service`` road of kind parking_aisle / parking / driveway /
+alley / drive-through / emergency_access / private, and not closed to cars (the most specific of
+``motorcar``, ``motor_vehicle``, ``vehicle``, ``access`` is not no / private / agricultural / forestry /
+emergency). ``highway=track`` is left out: in OSM it means farm and forest tracks, mostly unpaved, that a
+doctor's car does not plan on; a facility reachable only by a track shows up through its large snap distance
+instead.
+
+Oneway
+------
+``oneway=yes|true|1`` forward only, ``oneway=-1|reverse`` backward only, ``motorway``, ``motorway_link`` and
+``junction=roundabout|circular`` are oneway unless ``oneway=no``; ``reversible``/``alternating`` count as
+two-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse.csgraph import connected_components
+
+from geo._errors import NetworkError
+from geo._graph import RoadGraph
+from geo._speeds import SPEED_KMH, edge_speed_kmh
+
+EARTH_RADIUS_KM = 6371.0088
+OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".xml")
+
+_EXCLUDED_SERVICE = {
+    "parking_aisle",
+    "parking",
+    "driveway",
+    "alley",
+    "drive-through",
+    "emergency_access",
+    "private",
+}
+_CLOSED_ACCESS = {"no", "private", "agricultural", "forestry", "emergency"}
+_ONEWAY_CLASSES = {"motorway", "motorway_link"}
+
+
+def drivable_class(tags: Any) -> str | None:
+    """The ``highway`` class of a way if xunzhen routes cars on it, else ``None``.
+
+    ``tags`` is anything with ``.get(key)`` (a pyosmium TagList or a dict).
+    """
+    highway = tags.get("highway")
+    if highway not in SPEED_KMH or tags.get("area") == "yes":
+        return None
+    if highway == "service" and tags.get("service") in _EXCLUDED_SERVICE:
+        return None
+    for key in ("motorcar", "motor_vehicle", "vehicle", "access"):
+        value = tags.get(key)
+        if value is not None:
+            return None if value in _CLOSED_ACCESS else highway
+    return highway
+
+
+def oneway_direction(tags: Any, highway: str) -> int:
+    """+1 forward only, -1 backward only, 0 both directions."""
+    oneway = tags.get("oneway")
+    if oneway in ("yes", "true", "1"):
+        return 1
+    if oneway in ("-1", "reverse"):
+        return -1
+    if oneway in ("no", "false", "0", "reversible", "alternating"):
+        return 0
+    if highway in _ONEWAY_CLASSES or tags.get("junction") in ("roundabout", "circular"):
+        return 1
+    return 0
+
+
+def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance (km) between WGS84 points, broadcasting."""
+    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(a, dtype=float)) for a in (lon1, lat1, lon2, lat2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@dataclass
+class _Segments:
+    """Road segments between graph nodes, before assembly (one row per segment, both directions in a row)."""
+
+    u_id: list[int]
+    v_id: list[int]
+    direction: list[int]
+    speed_kmh: list[float]
+    geom_ptr: list[int]
+    geom_lon: list[float]
+    geom_lat: list[float]
+
+    @classmethod
+    def empty(cls) -> _Segments:
+        return cls([], [], [], [], [0], [], [])
+
+    def add(self, ids: list[int], lons: list[float], lats: list[float], direction: int, speed: float) -> None:
+        if len(ids) < 2:
+            return
+        self.u_id.append(ids[0])
+        self.v_id.append(ids[-1])
+        self.direction.append(direction)
+        self.speed_kmh.append(speed)
+        self.geom_lon.extend(lons)
+        self.geom_lat.extend(lats)
+        self.geom_ptr.append(len(self.geom_lon))
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeGeometry:
+    """Shape of every graph edge: edge ``e`` follows segment ``edge_seg[e]`` (reversed when ``edge_rev[e]``).
+
+    The shape points of segment ``s`` are ``lon[seg_ptr[s]:seg_ptr[s + 1]]``, ``lat[...]`` (WGS84 degrees).
+    """
+
+    edge_seg: np.ndarray
+    edge_rev: np.ndarray
+    seg_ptr: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+
+    def coords(self, edge: int) -> np.ndarray:
+        """(k, 2) lon/lat of edge ``edge`` in travel order."""
+        s = int(self.edge_seg[edge])
+        a, b = int(self.seg_ptr[s]), int(self.seg_ptr[s + 1])
+        xy = np.column_stack([self.lon[a:b], self.lat[a:b]])
+        return xy[::-1] if self.edge_rev[edge] else xy
+
+
+def read_osm_file(path: str | Path) -> tuple[RoadGraph, EdgeGeometry]:
+    """Read an OSM file and return the largest strongly connected drivable graph and its edge shapes.
+
+    Raises
+    ------
+    NetworkError
+        If the file is missing, has an unknown extension, cannot be parsed, or holds no drivable roads.
+    """
+    path = Path(path)
+    if not path.is_file():
+        msg = f"OSM file {str(path)!r} does not exist (expected a .osm, .osm.bz2 or .osm.pbf file)."
+        raise NetworkError(msg)
+    if not path.name.lower().endswith(OSM_SUFFIXES):
+        msg = f"OSM file {str(path)!r} has an unknown extension; expected one of {', '.join(OSM_SUFFIXES)}."
+        raise NetworkError(msg)
+    try:
+        segments = _segments_from_file(path)
+    except RuntimeError as err:  # pyosmium reports parse/IO errors as RuntimeError
+        msg = f"OSM file {str(path)!r} cannot be read: {err}. Is it a complete, uncorrupted OSM extract?"
+        raise NetworkError(msg) from err
+    return assemble(segments, source=str(path))
+
+
+def _segments_from_file(path: Path) -> _Segments:
+    """Drivable ways of an OSM file split at intersections (pyosmium, node locations from the same file)."""
+    import osmium
+
+    ways: list[tuple[list[int], list[float], list[float], int, float]] = []
+    use_count: dict[int, int] = {}
+    processor = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+        .with_filter(osmium.filter.KeyFilter("highway"))
+    )
+    for way in processor:
+        highway = drivable_class(way.tags)
+        if highway is None:
+            continue
+        direction = oneway_direction(way.tags, highway)
+        speed = edge_speed_kmh(highway, way.tags.get("maxspeed"))
+        # Split at nodes without a location (outside a clipped extract): each valid run is a way of its own.
+        run_ids: list[int] = []
+        run_lon: list[float] = []
+        run_lat: list[float] = []
+        for node in [*way.nodes, None]:
+            if node is not None and node.location.valid():
+                run_ids.append(node.ref)
+                run_lon.append(node.location.lon)
+                run_lat.append(node.location.lat)
+                continue
+            if len(run_ids) >= 2:
+                ways.append((run_ids, run_lon, run_lat, direction, speed))
+                for k, ref in enumerate(run_ids):
+                    # Way ends count twice so that they always become graph nodes.
+                    use_count[ref] = use_count.get(ref, 0) + (2 if k in (0, len(run_ids) - 1) else 1)
+            run_ids, run_lon, run_lat = [], [], []
+    segments = _Segments.empty()
+    for ids, lons, lats, direction, speed in ways:
+        start = 0
+        for k in range(1, len(ids)):
+            if use_count[ids[k]] >= 2 or k == len(ids) - 1:
+                segments.add(ids[start : k + 1], lons[start : k + 1], lats[start : k + 1], direction, speed)
+                start = k
+    return segments
+
+
+def segments_from_osmnx(graph: Any) -> _Segments:
+    """Segments of an osmnx ``MultiDiGraph`` (each osmnx edge is already directed, with ``length`` in m).
+
+    Speeds come from the same table as files: the edge's ``highway`` (first of a list) and ``maxspeed``;
+    edges whose class is not drivable for xunzhen are dropped.
+    """
+    segments = _Segments.empty()
+    for u, v, data in graph.edges(data=True):
+        highway = data.get("highway")
+        highway = highway[0] if isinstance(highway, list) else highway
+        if highway not in SPEED_KMH:
+            continue
+        maxspeed = data.get("maxspeed")
+        maxspeed = ";".join(maxspeed) if isinstance(maxspeed, list) else maxspeed
+        geom = data.get("geometry")
+        if geom is not None:
+            lons, lats = (list(a) for a in geom.xy)
+        else:
+            lons = [graph.nodes[u]["x"], graph.nodes[v]["x"]]
+            lats = [graph.nodes[u]["y"], graph.nodes[v]["y"]]
+        ids = [int(u)] + [-1] * (len(lons) - 2) + [int(v)]
+        segments.add(ids, lons, lats, 1, edge_speed_kmh(highway, maxspeed))
+    return segments
+
+
+def assemble(segments: _Segments, source: str) -> tuple[RoadGraph, EdgeGeometry]:
+    """Directed edges from segments → fastest parallel edge kept → largest strongly connected component.
+
+    Raises
+    ------
+    NetworkError
+        If there are no drivable roads (message names ``source``).
+    """
+    if not segments.u_id:
+        msg = f"OSM data {source!r} contains no drivable roads (highway=motorway…residential/service)."
+        raise NetworkError(msg)
+    ptr = np.asarray(segments.geom_ptr, dtype=np.int64)
+    lon = np.asarray(segments.geom_lon, dtype=float)
+    lat = np.asarray(segments.geom_lat, dtype=float)
+    step_km = haversine_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    cum = np.concatenate([[0.0], np.cumsum(step_km)])
+    seg_km = cum[ptr[1:] - 1] - cum[ptr[:-1]]
+    seg_minutes = seg_km / np.asarray(segments.speed_kmh, dtype=float) * 60.0
+
+    u_id = np.asarray(segments.u_id, dtype=np.int64)
+    v_id = np.asarray(segments.v_id, dtype=np.int64)
+    node_ids, inverse = np.unique(np.concatenate([u_id, v_id]), return_inverse=True)
+    u, v = inverse[: len(u_id)], inverse[len(u_id) :]
+    node_lon = np.empty(len(node_ids))
+    node_lat = np.empty(len(node_ids))
+    node_lon[u], node_lat[u] = lon[ptr[:-1]], lat[ptr[:-1]]
+    node_lon[v], node_lat[v] = lon[ptr[1:] - 1], lat[ptr[1:] - 1]
+
+    direction = np.asarray(segments.direction)
+    seg = np.arange(len(u_id))
+    fwd, bwd = direction >= 0, direction <= 0
+    e_from = np.concatenate([u[fwd], v[bwd]])
+    e_to = np.concatenate([v[fwd], u[bwd]])
+    e_seg = np.concatenate([seg[fwd], seg[bwd]])
+    e_rev = np.concatenate([np.zeros(fwd.sum(), bool), np.ones(bwd.sum(), bool)])
+    keep = e_from != e_to  # self-loops never shorten a path
+    e_from, e_to, e_seg, e_rev = e_from[keep], e_to[keep], e_seg[keep], e_rev[keep]
+    if len(e_from) == 0:
+        msg = f"OSM data {source!r} contains no drivable road between two distinct points."
+        raise NetworkError(msg)
+
+    # Largest strongly connected component (ties: the one holding the lowest node index, for determinism).
+    n = len(node_ids)
+    import scipy.sparse as sp
+
+    adj = sp.csr_matrix((np.ones(len(e_from)), (e_from, e_to)), shape=(n, n))
+    _, labels = connected_components(adj, directed=True, connection="strong")
+    sizes = np.bincount(labels)
+    big = int(np.argmax(sizes))
+    in_big = labels == big
+    keep = in_big[e_from] & in_big[e_to]
+    new_index = np.cumsum(in_big) - 1
+    e_from, e_to = new_index[e_from[keep]], new_index[e_to[keep]]
+    e_seg, e_rev = e_seg[keep], e_rev[keep]
+    e_minutes, e_km = seg_minutes[e_seg], seg_km[e_seg]
+
+    # Sort by (from, to, minutes) and keep the fastest parallel edge, so RoadGraph.from_edges keeps our order.
+    order = np.lexsort((e_minutes, e_to, e_from))
+    e_from, e_to, e_seg, e_rev, e_minutes, e_km = (
+        a[order] for a in (e_from, e_to, e_seg, e_rev, e_minutes, e_km)
+    )
+    first = np.ones(len(e_from), dtype=bool)
+    first[1:] = (e_from[1:] != e_from[:-1]) | (e_to[1:] != e_to[:-1])
+    e_from, e_to, e_seg, e_rev, e_minutes, e_km = (
+        a[first] for a in (e_from, e_to, e_seg, e_rev, e_minutes, e_km)
+    )
+
+    graph = RoadGraph.from_edges(
+        node_lon[in_big], node_lat[in_big], e_from, e_to, e_minutes, e_km, node_osm_id=node_ids[in_big]
+    )
+    # Compact the geometry to the segments still used.
+    used, seg_new = np.unique(e_seg, return_inverse=True)
+    lengths = ptr[used + 1] - ptr[used]
+    new_ptr = np.concatenate([[0], np.cumsum(lengths)])
+    take = np.concatenate([np.arange(ptr[s], ptr[s + 1]) for s in used])
+    geometry = EdgeGeometry(
+        edge_seg=seg_new.astype(np.int32), edge_rev=e_rev, seg_ptr=new_ptr, lon=lon[take], lat=lat[take]
+    )
+    return graph, geometry
+
+
+def edge_index(graph: RoadGraph, u: int, v: int) -> int:
+    """Index of the edge u → v in the CSR arrays (edges of a node are sorted by target)."""
+    a, b = int(graph.indptr[u]), int(graph.indptr[u + 1])
+    k = a + int(np.searchsorted(graph.indices[a:b], v))
+    if k >= b or graph.indices[k] != v:
+        msg = f"No edge from node {u} to node {v}."
+        raise NetworkError(msg)
+    return k
+
+
+def node_path(predecessors: np.ndarray, source: int, target: int) -> list[int]:
+    """Node sequence source → target from a shortest-path tree (empty if unreachable)."""
+    path = [target]
+    while path[-1] != source:
+        p = int(predecessors[path[-1]])
+        if p < 0:
+            return []
+        path.append(p)
+    return path[::-1]
+
+
+def concat(parts: Iterable[np.ndarray]) -> np.ndarray:
+    """Join (k, 2) coordinate runs, dropping the repeated joint point."""
+    out: list[np.ndarray] = []
+    for part in parts:
+        if len(part) == 0:
+            continue
+        if out and np.allclose(out[-1][-1], part[0]):
+            part = part[1:]
+        out.append(part)
+    return np.concatenate(out) if out else np.empty((0, 2))
