@@ -575,3 +575,37 @@ def clear_network_cache() -> bool:
             removed = True
     _ACTIVE.clear()
     return removed
+
+
+def build_network_from_download(region: str = "fujian", *, session: Any | None = None) -> OSMNetwork:
+    """Download Geofabrik's extract of ``region`` (only ``"fujian"``); build and cache the network.
+
+    Raises
+    ------
+    NetworkError
+        If the region is unknown, or the download or the build fails.
+    """
+    from geo._download import download_fujian
+
+    if region.lower() not in ("fujian", "福建", "福建省"):
+        msg = f"Unknown download region {region!r}; the one offered is 'fujian' (Geofabrik's extract)."
+        raise NetworkError(msg)
+    path = download_fujian(cache_root() / "downloads", session=session)
+    return build_network_from_file(path)
+
+
+def build_prefecture_network(short_name: str, cache: bool = True) -> OSMNetwork:
+    """Download one prefecture's roads through osmnx (e.g. ``"龙岩"``); build and (by default) cache it.
+
+    Raises
+    ------
+    NetworkError
+        If the name is not a Fujian prefecture or the download fails.
+    """
+    from geo._download import prefecture_graph
+
+    nx_graph = prefecture_graph(short_name)
+    net = OSMNetwork.from_osmnx(nx_graph, source=f"osmnx/Overpass: {short_name.removesuffix('市')}市")
+    if cache:
+        net.save()
+    return net
