@@ -341,7 +341,8 @@ def concat(parts: Iterable[np.ndarray]) -> np.ndarray:
     for part in parts:
         if len(part) == 0:
             continue
-        if out and np.allclose(out[-1][-1], part[0]):
+        if out and np.allclose(out[-1][-1], part[0], rtol=0.0, atol=1e-10):
             part = part[1:]
-        out.append(part)
+        if len(part):
+            out.append(part)
     return np.concatenate(out) if out else np.empty((0, 2))

@@ -424,7 +424,9 @@ class OSMNetwork(Network):
             msg = f"No road connects {tuple(o[0])!r} and {tuple(d[0])!r} in {where}."
             raise UnreachableError(msg)
         edges = [edge_index(self.graph, a, b) for a, b in itertools.pairwise(nodes)]
-        parts = [o, *(self.geometry.coords(e) for e in edges), d]
+        g = self.graph
+        first, last = np.array([[g.node_lon[s], g.node_lat[s]]]), np.array([[g.node_lon[t], g.node_lat[t]]])
+        parts = [o, first, *(self.geometry.coords(e) for e in edges), last, d]
         access_km = (so.snap_m[0] + sd.snap_m[0]) / 1000.0
         minutes = float(self.graph.edge_minutes[edges].sum()) + access_km / ACCESS_SPEED_KMH * 60.0
         km = float(self.graph.edge_km[edges].sum()) + access_km

@@ -86,8 +86,12 @@ def test_sample_loads_to_strongly_connected_drivable_graph(name: str) -> None:
     from_nodes = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
     for e in range(graph.n_edges):
         xy = geometry.coords(e)
-        assert np.allclose(xy[0], (graph.node_lon[from_nodes[e]], graph.node_lat[from_nodes[e]]))
-        assert np.allclose(xy[-1], (graph.node_lon[graph.indices[e]], graph.node_lat[graph.indices[e]]))
+        assert np.allclose(
+            xy[0], (graph.node_lon[from_nodes[e]], graph.node_lat[from_nodes[e]]), rtol=0, atol=1e-12
+        )
+        assert np.allclose(
+            xy[-1], (graph.node_lon[graph.indices[e]], graph.node_lat[graph.indices[e]]), rtol=0, atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("name", SAMPLE_FILES)
@@ -129,7 +133,9 @@ def test_hand_made_network_structure(hand_made: Path) -> None:
     # maxspeed=30 on the secondary road replaces the class speed of 45; 1→4 runs 1, 5, 4 (reversed shape).
     k14 = next(k for k in range(graph.indptr[idx[1]], graph.indptr[idx[1] + 1]) if graph.indices[k] == idx[4])
     assert graph.edge_minutes[k14] == pytest.approx(graph.edge_km[k14] / 30 * 60)
-    assert np.allclose(geometry.coords(k14), [[116.35, 25.84], [116.35, 25.85], [116.37, 25.85]])
+    assert np.allclose(
+        geometry.coords(k14), [[116.35, 25.84], [116.35, 25.85], [116.37, 25.85]], rtol=0, atol=1e-9
+    )
 
 
 def test_pbf_and_bz2_give_the_same_graph(hand_made: Path, tmp_path: Path) -> None:
