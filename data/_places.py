@@ -33,6 +33,11 @@ SEAT_CODE_REMAP: dict[str, tuple[str, str]] = {
     "350605": ("350625", "350625 长泰县, which became 350605 长泰区 in 2021"),
 }
 
+#: NBS 2023 township code → (Vonng/adcode 2016 code, match note) for matches the shared join missed.
+MANUAL_MATCHES: dict[str, tuple[str, str, str]] = {
+    "350723200000": ("350723200000", "鸾风乡", "manual: same code, Vonng spells it 鸾风乡"),
+}
+
 #: Boundary simplification tolerance (metres, EPSG:32650), GEOS coverage simplification (Visvalingam–Whyatt):
 #: roughly the square root of the area of the triangles removed, so shared borders stay shared.
 SIMPLIFY_TOLERANCE_M = 40.0
@@ -93,6 +98,10 @@ def build_townships(source: Path) -> pd.DataFrame:
     """
     raw = _read_csv(source / TOWNSHIPS)
     town = raw[raw["is_admin_township"] == "1"].copy().sort_values("code12").reset_index(drop=True)
+    for code, (old, old_name, note) in MANUAL_MATCHES.items():
+        row = town["code12"] == code
+        if row.sum() == 1 and town.loc[row, "vonng2016_code12"].iloc[0] == "":
+            town.loc[row, ["vonng2016_code12", "vonng2016_name", "coord_match"]] = [old, old_name, note]
     vonng = _read_csv(source / VONNG)
     villages_per_town = vonng[vonng["level"] == "village"].groupby("parent").size()
 
