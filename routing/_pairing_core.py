@@ -33,7 +33,7 @@ __all__ = [
     "pair_tertiary_from_matrix",
 ]
 
-_SCALE = 10  # costs are integers: 0.1 minute resolution
+_SCALE = 100  # costs are integers: exact at 0.01-minute resolution
 _MAX_LISTED = 12  # names listed in one message before "… and N more"
 
 
@@ -206,6 +206,7 @@ def _build_model(
     hospital_names: Sequence[str] | None,
     center_names: Sequence[str] | None,
     params: PairingParams,
+    share_exempt: Sequence[str] = (),
 ) -> _Model:
     m = np.asarray(minutes, dtype=float)
     if m.ndim != 2:
@@ -279,7 +280,7 @@ def _build_model(
         center_names=_names(center_names, n_c, "center "),
     )
     if params.city_share_min:
-        for p in sorted(set(c_pref.tolist())):
+        for p in sorted(set(c_pref.tolist()) - set(share_exempt)):
             d_p = int(demand[c_pref == p].sum())
             lower = math.ceil(params.city_share_min * d_p - 1e-9)
             if lower > 0:
@@ -451,6 +452,7 @@ def pair_from_matrix(
     hospital_names: Sequence[str] | None = None,
     center_names: Sequence[str] | None = None,
     params: PairingParams | None = None,
+    share_exempt: Sequence[str] = (),
 ) -> PairingResult:
     """Optimal hospital → center pairing on a travel-time matrix (exact min-cost flow).
 
@@ -477,6 +479,8 @@ def pair_from_matrix(
         Names used in messages.
     params
         :class:`PairingParams` (defaults: total minutes, hard 县域内 rule, city share ≥ 30%).
+    share_exempt
+        Prefectures where the city share does not apply (e.g. none of their hospitals is a city hospital).
 
     Returns
     -------
@@ -507,6 +511,7 @@ def pair_from_matrix(
         hospital_names,
         center_names,
         params,
+        share_exempt,
     )
     problems = _precheck(model, params)
     if problems:
@@ -540,16 +545,8 @@ def pair_from_matrix(
     mins = model.minutes[hh, cc]
     pen = model.penalised[hh, cc]
     total = float((days * mins).sum())
-    objective_value = (
-        bottleneck / _SCALE
-        if bottleneck is not None
-        else float(
-            (
-                days * (np.rint(mins * _SCALE) + pen * round(params.out_of_county_penalty_minutes * _SCALE))
-            ).sum()
-        )
-        / _SCALE
-    )
+    penalty = float((days * pen).sum()) * params.out_of_county_penalty_minutes
+    objective_value = float(mins.max()) if bottleneck is not None else total + penalty
     city_days: dict[str, int] = {}
     total_days: dict[str, int] = {}
     for p in sorted(set(model.center_pref.tolist())):
@@ -568,7 +565,7 @@ def pair_from_matrix(
         objective_minutes=objective_value,
         bound_minutes=objective_value,
         optimal=True,
-        solver="OR-Tools min-cost flow (exact, integral; bound = objective)"
+        solver="OR-Tools min-cost flow (exact at 0.01 min, integral; bound = objective)"
         + (", bottleneck by bisection" if bottleneck is not None else ""),
         solve_seconds=time.perf_counter() - t0,
         city_days=city_days,
