@@ -1,0 +1,553 @@
+"""Geocoding: a Chinese address or facility name → a WGS84 point, offline first.
+
+The offline geocoder matches the text against the embedded gazetteer
+(:mod:`geo.places`): prefecture → county →
+township. It tolerates missing levels (``双洋镇卫生院``), abbreviations (``龙岩``
+for 龙岩市, ``漳平`` for 漳平市,
+``双洋`` for 双洋镇), the 县/市/区 renames of recent years (``沙县`` → 沙县区,
+``长乐市`` → 长乐区, ``梅列区`` → 三元区)
+and 乡 → 镇 upgrades. It returns the seat point of the finest level matched, flagged with its quality
+(``"approximate: township seat"`` or ``"approximate: county seat"``) — never a
+street-level position it does not know.
+
+Online geocoders (Nominatim through geopy, the AMap and Baidu web APIs with
+the user's key) sit behind the same
+:func:`geocode` call for users with internet; their GCJ-02 / BD-09 answers are
+converted to WGS84 here. They are
+never called by the tests (which feed recorded responses through the same parsers).
+
+CLI: ``python -m geo.geocoding "福建省龙岩市漳平市双洋镇卫生院"`` (``--provider amap --key KEY`` for online).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import math
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from geo._errors import AmbiguousPlaceError, InputValidationError, UnknownPlaceError, XunzhenError
+
+__all__ = [
+    "PROVIDERS",
+    "Gazetteer",
+    "GeocodeResult",
+    "default_gazetteer",
+    "geocode",
+    "geocode_many",
+    "geocode_offline",
+    "normalise_address",
+]
+
+Provider = Literal["offline", "nominatim", "amap", "baidu"]
+#: Geocoders behind :func:`geocode`; only "offline" works without internet.
+PROVIDERS: tuple[str, ...] = ("offline", "nominatim", "amap", "baidu")
+
+#: ``location_quality`` written for each match level (same strings as the facility table).
+QUALITY = {
+    "township": "approximate: township seat",
+    "county": "approximate: county seat",
+    "address": "approximate: geocoded address",
+}
+
+# Suffixes stripped to get a place's base name (longest first); a base keeps at least 2 characters.
+_TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "畲族乡", "民族乡", "镇", "乡")
+_COUNTY_SUFFIXES = ("自治县", "区", "县", "市")
+# County renames and merges in Fujian since the 2010s (old name → current county code).
+_COUNTY_RENAMES = {"梅列区": "350404", "梅列": "350404"}
+# Text that may follow a bare base name in a facility name or an address.
+_TOWNSHIP_FOLLOW = ("镇", "乡", "街道", "中心卫生院", "卫生院", "社区", "中心")
+_COUNTY_FOLLOW = ("县", "市", "区", "总医院", "人民医院", "医院", "中医院", "妇幼")
+_KIND_RANK = {"full": 2, "renamed": 1, "base": 0}
+_PREFIX_NOISE = ("中华人民共和国", "中国", "福建省", "福建")
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """One geocoded point.
+
+    Attributes
+    ----------
+    query
+        The text asked for.
+    lon, lat
+        The point, WGS84 degrees.
+    level
+        ``"township"`` or ``"county"`` (seat points from the gazetteer) or ``"address"`` (an online geocoder).
+    location_quality
+        ``"approximate: township seat"``, ``"approximate: county seat"``
+        or ``"approximate: geocoded address"``.
+    matched
+        The place matched, written in full (``福建省龙岩市漳平市双洋镇``), or the online answer's address.
+    township_code, county_code, prefecture_code
+        Codes of the matched place ("" where not known).
+    provider
+        ``"offline"`` (gazetteer), ``"nominatim"``, ``"amap"`` or ``"baidu"``.
+    notes
+        How the match was made (abbreviations, renames, fallbacks), for the user.
+    """
+
+    query: str
+    lon: float
+    lat: float
+    level: str
+    location_quality: str
+    matched: str
+    township_code: str = ""
+    county_code: str = ""
+    prefecture_code: str = ""
+    provider: str = "offline"
+    notes: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as a plain dict (one row of :func:`geocode_many`)."""
+        return {
+            "query": self.query,
+            "lon": self.lon,
+            "lat": self.lat,
+            "level": self.level,
+            "location_quality": self.location_quality,
+            "matched": self.matched,
+            "township_code": self.township_code,
+            "county_code": self.county_code,
+            "prefecture_code": self.prefecture_code,
+            "provider": self.provider,
+            "notes": "; ".join(self.notes),
+        }
+
+
+def normalise_address(text: str) -> str:
+    """Return an address reduced for matching: NFKC, no spaces or punctuation, no leading 中国/福建省."""
+    t = unicodedata.normalize("NFKC", str(text))
+    t = re.sub(r"[\s,，、;；:：()（）\[\]【】\"'“”‘’·.\-—_/]", "", t)
+    changed = True
+    while changed:
+        changed = False
+        for noise in _PREFIX_NOISE:
+            if t.startswith(noise):
+                t = t[len(noise) :]
+                changed = True
+    return t
+
+
+def _base(name: str, suffixes: Sequence[str]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    level: str  # "prefecture" | "county" | "township"
+    code: str
+    kind: str  # "full" | "base" | "renamed"
+
+    def overlaps(self, other: _Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _finite(x: Any) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+class Gazetteer:
+    """The embedded places of Fujian, indexed for name matching.
+
+    Parameters
+    ----------
+    townships, counties, prefectures
+        Frames with the columns of :func:`geo.places.load_townships`, ``load_counties`` and
+        ``load_prefectures`` (``code``, ``name``, codes of the parent levels, ``lon``/``lat`` for townships,
+        ``seat_lon``/``seat_lat`` for counties, ``short_name`` for prefectures).
+    """
+
+    def __init__(self, townships: pd.DataFrame, counties: pd.DataFrame, prefectures: pd.DataFrame) -> None:
+        self.township_frame = townships
+        self.county_frame = counties
+        self.prefecture_frame = prefectures
+        self.prefectures = {str(r.code): r for r in prefectures.itertuples(index=False)}
+        self.counties = {str(r.code): r for r in counties.itertuples(index=False)}
+        self.townships = {str(r.code): r for r in townships.itertuples(index=False)}
+        aliases: dict[str, list[tuple[str, str, str]]] = {}
+
+        def add(alias: str, level: str, code: str, kind: str) -> None:
+            if len(alias) >= 2:
+                aliases.setdefault(alias, []).append((level, code, kind))
+
+        for code, p in self.prefectures.items():
+            add(str(p.name), "prefecture", code, "full")
+            short = str(getattr(p, "short_name", "") or _base(str(p.name), ("市", "地区")))
+            if short != p.name:
+                add(short, "prefecture", code, "base")
+        for code, c in self.counties.items():
+            name = str(c.name)
+            add(name, "county", code, "full")
+            base = _base(name, _COUNTY_SUFFIXES)
+            if base != name:
+                add(base, "county", code, "base")
+                for suffix in ("县", "市", "区"):  # renamed: 长乐市 → 长乐区, 长泰县 → 长泰区
+                    if base + suffix != name:
+                        add(base + suffix, "county", code, "renamed")
+        for old, code in _COUNTY_RENAMES.items():
+            if code in self.counties:
+                add(old, "county", code, "renamed")
+        for code, t in self.townships.items():
+            name = str(t.name)
+            add(name, "township", code, "full")
+            base = _base(name, _TOWNSHIP_SUFFIXES)
+            if base != name:
+                add(base, "township", code, "base")
+                for suffix in ("镇", "乡", "街道"):  # 乡 → 镇 upgrades, 镇 → 街道 conversions
+                    if base + suffix != name:
+                        add(base + suffix, "township", code, "renamed")
+        self._aliases = aliases
+        self._longest = max((len(a) for a in aliases), default=0)
+
+    # ------------------------------------------------------------------ helpers
+    def full_name(self, level: str, code: str) -> str:
+        """Return ``福建省<prefecture><county><township>`` for a place code."""
+        if level == "township":
+            t = self.townships[code]
+            return f"{self.full_name('county', str(t.county_code))}{t.name}"
+        if level == "county":
+            c = self.counties[code]
+            p = self.prefectures.get(str(c.prefecture_code))
+            return f"福建省{p.name if p is not None else ''}{c.name}"
+        return f"福建省{self.prefectures[code].name}"
+
+    def _mentions(self, text: str) -> list[_Mention]:
+        """Every alias occurrence in ``text`` (overlapping ones too: 漳平市 and 漳平 both start at 0)."""
+        found: list[_Mention] = []
+        for start in range(len(text) - 1):
+            for end in range(min(len(text), start + self._longest), start + 1, -1):
+                for level, code, kind in self._aliases.get(text[start:end], ()):
+                    found.append(_Mention(start, end, level, code, kind))
+        return found
+
+    def _county_of(self, m: _Mention) -> str:
+        return str(self.townships[m.code].county_code) if m.level == "township" else m.code
+
+    def _prefecture_of(self, m: _Mention) -> str:
+        if m.level == "prefecture":
+            return m.code
+        if m.level == "township":
+            return str(self.townships[m.code].prefecture_code)
+        return str(self.counties[m.code].prefecture_code)
+
+    # ------------------------------------------------------------------ matching
+    def match(self, query: str) -> GeocodeResult:
+        """Match a Chinese address or facility name; see :func:`geocode_offline`."""
+        text = normalise_address(query)
+        if not text:
+            msg = f"Nothing to geocode in {query!r}."
+            raise UnknownPlaceError(msg)
+        mentions = self._mentions(text)
+        prefs = [m for m in mentions if m.level == "prefecture"]
+        counties = [m for m in mentions if m.level == "county"]
+        towns = [m for m in mentions if m.level == "township"]
+
+        def followed(m: _Mention, words: Sequence[str]) -> bool:
+            rest = text[m.end :]
+            return rest == "" or rest.startswith(tuple(words))
+
+        def context(m: _Mention) -> tuple[int, bool]:
+            """(support from other levels, conflict with them)."""
+            support, conflict = 0, False
+            county = self._county_of(m)
+            pref = self._prefecture_of(m)
+            if m.level == "township":
+                cs = [c for c in counties if not c.overlaps(m)]
+                if cs:
+                    if any(c.code == county for c in cs):
+                        support += 2
+                    elif any(c.kind == "full" for c in cs):
+                        conflict = True
+            ps = [p for p in prefs if not p.overlaps(m)]
+            if ps:
+                if any(p.code == pref for p in ps):
+                    support += 1
+                elif any(p.kind == "full" for p in ps):
+                    conflict = True
+            return support, conflict
+
+        def rank(cands: list[_Mention], follow: Sequence[str]) -> list[tuple[tuple[int, ...], _Mention]]:
+            ranked = []
+            for m in cands:
+                support, conflict = context(m)
+                if conflict:
+                    continue
+                if m.kind == "base" and support == 0 and not followed(m, follow):
+                    continue  # a bare 2-character base inside other words is too weak alone
+                score = (support, m.end - m.start, _KIND_RANK[m.kind], -m.start)
+                ranked.append((score, m))
+            ranked.sort(key=lambda sm: sm[0], reverse=True)
+            return ranked
+
+        for level, cands, follow in (
+            ("township", towns, _TOWNSHIP_FOLLOW),
+            ("county", counties, _COUNTY_FOLLOW),
+        ):
+            ranked = rank(cands, follow)
+            if not ranked:
+                continue
+            best_score = ranked[0][0][:3]
+            best = {m.code: m for s, m in ranked if s[:3] == best_score}
+            if len(best) > 1:
+                names = sorted(self.full_name(level, code) for code in best)
+                msg = (
+                    f"{query!r} matches {len(names)} places: {', '.join(names)}. "
+                    "Add the county (县/市/区) to the address."
+                )
+                raise AmbiguousPlaceError(msg, names)
+            return self._result(query, next(iter(best.values())))
+        if prefs:
+            name = self.prefectures[prefs[0].code].name
+            msg = (
+                f"{query!r}: only the prefecture {name} was recognised, which is not precise enough; "
+                "add the county (县/市/区) or township (乡/镇/街道)."
+            )
+            raise UnknownPlaceError(msg)
+        msg = f"{query!r}: no prefecture, county or township of Fujian recognised in it."
+        raise UnknownPlaceError(msg)
+
+    def _result(self, query: str, m: _Mention) -> GeocodeResult:
+        notes: list[str] = []
+        if m.kind == "base":
+            notes.append("matched an abbreviated name")
+        elif m.kind == "renamed":
+            notes.append("matched a former or variant name (县/市/区 or 乡/镇 renamed)")
+        if m.level == "township":
+            t = self.townships[m.code]
+            county_code = str(t.county_code)
+            if _finite(t.lon) and _finite(t.lat):
+                return GeocodeResult(
+                    query=query,
+                    lon=float(t.lon),
+                    lat=float(t.lat),
+                    level="township",
+                    location_quality=QUALITY["township"],
+                    matched=self.full_name("township", m.code),
+                    township_code=m.code,
+                    county_code=county_code,
+                    prefecture_code=str(t.prefecture_code),
+                    notes=tuple(notes),
+                )
+            reason = str(getattr(t, "no_point_reason", "") or "no point in the gazetteer")
+            notes.append(f"township {t.name} has no point ({reason}); placed at its county seat")
+            c = self.counties[county_code]
+            return GeocodeResult(
+                query=query,
+                lon=float(c.seat_lon),
+                lat=float(c.seat_lat),
+                level="county",
+                location_quality=QUALITY["county"],
+                matched=self.full_name("township", m.code),
+                township_code=m.code,
+                county_code=county_code,
+                prefecture_code=str(c.prefecture_code),
+                notes=tuple(notes),
+            )
+        c = self.counties[m.code]
+        return GeocodeResult(
+            query=query,
+            lon=float(c.seat_lon),
+            lat=float(c.seat_lat),
+            level="county",
+            location_quality=QUALITY["county"],
+            matched=self.full_name("county", m.code),
+            county_code=m.code,
+            prefecture_code=str(c.prefecture_code),
+            notes=tuple(notes),
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """Return the gazetteer of the embedded dataset (built once per process)."""
+    from geo.places import load_counties, load_prefectures, load_townships
+
+    return Gazetteer(load_townships(), load_counties(), load_prefectures())
+
+
+def geocode_offline(query: str, gazetteer: Gazetteer | None = None) -> GeocodeResult:
+    """Match a Chinese address or facility name against the embedded gazetteer.
+
+    Parameters
+    ----------
+    query
+        E.g. ``"福建省龙岩市漳平市双洋镇卫生院"``, ``"双洋镇卫生院"``, ``"漳平市医院"``.
+    gazetteer
+        Places to match against (default: the embedded dataset).
+
+    Returns
+    -------
+    GeocodeResult
+        The township seat (or the county seat when only the county is
+        recognised, or the township has no point),
+        WGS84, with ``location_quality`` saying which.
+
+    Raises
+    ------
+    UnknownPlaceError
+        Nothing below prefecture level is recognised.
+    AmbiguousPlaceError
+        Several places match equally well; ``candidates`` lists them in full.
+    """
+    return (gazetteer or default_gazetteer()).match(query)
+
+
+def geocode(
+    query: str,
+    provider: Provider = "offline",
+    *,
+    api_key: str | None = None,
+    timeout_s: float = 10.0,
+    session: Any = None,
+) -> GeocodeResult:
+    """Geocode an address or facility name with one provider; WGS84 always.
+
+    Parameters
+    ----------
+    query
+        Address or facility name (Chinese).
+    provider
+        ``"offline"`` (embedded gazetteer, default), ``"nominatim"`` (OpenStreetMap, through geopy),
+        ``"amap"`` or ``"baidu"`` (web APIs, need ``api_key``; their GCJ-02 / BD-09 answers are converted).
+    api_key
+        The user's AMap key or Baidu ``ak``.
+    timeout_s
+        Seconds to wait for an online answer.
+    session
+        A ``requests.Session``-like object for the AMap/Baidu calls (tests pass one that replays recordings).
+
+    Returns
+    -------
+    GeocodeResult
+
+    Raises
+    ------
+    UnknownPlaceError, AmbiguousPlaceError
+        Nothing (or several places) found; an online answer outside Fujian counts as nothing found.
+    InputValidationError
+        Unknown provider, or a key missing for AMap/Baidu.
+    NetworkError
+        The online service cannot be reached or refuses the request.
+    """
+    if provider == "offline":
+        return geocode_offline(query)
+    if provider not in PROVIDERS:
+        msg = f"Unknown geocoding provider {provider!r}; expected one of {list(PROVIDERS)}."
+        raise InputValidationError(msg)
+    if provider == "nominatim":
+        from geo import _nominatim
+
+        lon, lat, label = _nominatim.search(query, timeout_s=timeout_s)
+    else:
+        if not api_key:
+            msg = f"The {provider} geocoder needs your API key (--key, or the 数据 page's key field)."
+            raise InputValidationError(msg)
+        if provider == "amap":
+            from geo import _amap
+
+            lon, lat, label = _amap.search(query, api_key, timeout_s=timeout_s, session=session)
+        else:
+            from geo import _baidu
+
+            lon, lat, label = _baidu.search(query, api_key, timeout_s=timeout_s, session=session)
+    from geo.coords import in_fujian
+
+    if not bool(in_fujian(lon, lat)):
+        msg = f"{provider} placed {query!r} at ({lon:.5f}, {lat:.5f}) ({label}), which is outside Fujian."
+        raise UnknownPlaceError(msg)
+    return GeocodeResult(
+        query=query,
+        lon=lon,
+        lat=lat,
+        level="address",
+        location_quality=QUALITY["address"],
+        matched=label,
+        provider=provider,
+        notes=(f"geocoded online by {provider}",),
+    )
+
+
+def geocode_many(queries: Sequence[str], provider: Provider = "offline", **kwargs: Any) -> pd.DataFrame:
+    """Geocode several queries; failures become rows with NaN coordinates and the reason in ``error``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per query: the fields of :class:`GeocodeResult` plus ``error`` ("" when found).
+    """
+    rows = []
+    for q in queries:
+        try:
+            rows.append({**geocode(q, provider, **kwargs).as_dict(), "error": ""})
+        except XunzhenError as exc:
+            rows.append(
+                {
+                    "query": q,
+                    "lon": math.nan,
+                    "lat": math.nan,
+                    "level": "",
+                    "location_quality": "",
+                    "matched": "",
+                    "township_code": "",
+                    "county_code": "",
+                    "prefecture_code": "",
+                    "provider": provider,
+                    "notes": "",
+                    "error": str(exc),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m geo.geocoding QUERY [QUERY …] [--provider P --key K]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.geocoding",
+        description="Geocode Chinese addresses or facility names (offline gazetteer first; WGS84 output).",
+    )
+    parser.add_argument(
+        "query", nargs="+", help="address or facility name, e.g. 福建省龙岩市漳平市双洋镇卫生院"
+    )
+    parser.add_argument("--provider", choices=PROVIDERS, default="offline")
+    parser.add_argument("--key", default=None, help="AMap key or Baidu ak (online providers)")
+    args = parser.parse_args(argv)
+    status = 0
+    for q in args.query:
+        try:
+            r = geocode(q, args.provider, api_key=args.key)
+        except AmbiguousPlaceError as exc:
+            print(f"{q}: ambiguous — {exc}")
+            status = 1
+            continue
+        except XunzhenError as exc:
+            print(f"{q}: not found — {exc}")
+            status = 1
+            continue
+        print(
+            f"{q}\n  → {r.matched}\n  lon {r.lon:.6f}, lat {r.lat:.6f} (WGS84)  [{r.location_quality}; "
+            f"{r.provider}]"
+        )
+        for note in r.notes:
+            print(f"  note: {note}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
