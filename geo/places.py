@@ -352,6 +352,11 @@ def _qualifier_splits(query: str) -> list[tuple[str, str, str]]:
     return splits
 
 
+def _first_county(prefecture: str) -> str:
+    counties = load_counties()
+    return str(counties.loc[counties["prefecture_name"] == prefecture, "name"].iloc[0])
+
+
 def find_places(query: str) -> list[PlaceMatch]:
     """Find townships, counties and facilities by name.
 
@@ -409,6 +414,13 @@ def find_places(query: str) -> list[PlaceMatch]:
         if tiers[tier]:
             order = {"county": 0, "township": 1, "facility": 2}
             return sorted(tiers[tier].values(), key=lambda m: (order[m.kind], m.code))
+    for pref, county, rest in splits:
+        if pref and not county and not rest:
+            msg = (
+                f"{query!r} is a prefecture-level city; name one of its counties, townships or facilities "
+                f"instead (e.g. {pref}{_first_county(pref)})."
+            )
+            raise UnknownPlaceError(msg)
     msg = (
         f"No township, county or facility named {query!r} in Fujian. "
         "Check the spelling, or qualify it by county (e.g. 长汀县新桥镇)."

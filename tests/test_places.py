@@ -150,6 +150,8 @@ def test_find_places_ambiguous_unknown_and_unplaced():
     assert sorted(info.value.candidates) == ["龙岩市漳平市新桥镇", "龙岩市长汀县新桥镇"]
     with pytest.raises(UnknownPlaceError, match="'火星镇'"):
         places.find_places("火星镇")
+    with pytest.raises(UnknownPlaceError, match=r"prefecture-level city.*龙岩市新罗区"):
+        places.find_places("龙岩")
     with pytest.raises(UnknownPlaceError, match="Empty"):
         places.find_places("  ")
     m = places.resolve_place("晋安区日溪乡")
