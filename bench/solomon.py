@@ -4,15 +4,24 @@ Usage::
 
     python -m bench.solomon ../shared/data/bench/solomon/*.txt [--seconds 10] [--seed 0]
 
-For each instance it runs :func:`routing._tours_solver.solve_vrptw` — the very function the tour planner calls — and
-OR-Tools' routing solver (``GUIDED_LOCAL_SEARCH``, same wall-time limit), one after the other in this process, and prints
-one line: name, our cost, gap % to the best-known cost (from the ``.sol`` beside the instance), OR-Tools' cost and gap,
+For each instance it runs :func:`routing._tours_solver.solve_vrptw` — the very function the tour planner
+calls — and
+OR-Tools' routing solver (``GUIDED_LOCAL_SEARCH``, same wall-time limit), one after the other in this
+process, and prints
+one line: name, our cost, gap % to the best-known cost (from the ``.sol`` beside the instance), OR-Tools'
+cost and gap,
 seconds of each; then the means.
 
-Convention (as the best-known costs on CVRPLIB): Euclidean distances, unrounded; cost = total distance; travel time =
-distance; fleet size free up to the instance's vehicle count. Both solvers get integer matrices scaled by 1,000:
-distances rounded, travel times rounded *up*, so every route they return is also feasible in exact arithmetic; the
-costs printed are recomputed on exact Euclidean distances and each route is re-checked in floating point.
+Convention (DIMACS, the one the best-known costs in the ``.sol`` files follow — recomputing them confirms
+it: C101's
+827.3 is the optimum with distances truncated to one decimal, 828.94 with exact ones): Euclidean distances
+truncated
+to one decimal; travel time = distance; cost = total distance; fleet size free up to the instance's vehicle
+count.
+Both solvers get the same integer matrices (distance × 10, truncated, as PyVRP's ``round_func="dimacs"``);
+the costs
+printed are recomputed from the routes and each route is re-checked (time windows, capacity, every client
+once).
 """
 
 from __future__ import annotations
@@ -29,9 +38,9 @@ import numpy as np
 # Runnable as ``python bench/solomon.py`` as well as ``python -m bench.solomon``.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing._tours_solver import VehicleSpec, VrptwInstance, solve_vrptw  # noqa: E402
+from routing._tours_solver import VehicleSpec, VrptwInstance, solve_vrptw
 
-SCALE = 1000
+SCALE = 10  # DIMACS: one decimal, truncated
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,8 @@ def best_known(path: Path) -> float | None:
 
 
 def _int_matrices(inst: Solomon) -> tuple[np.ndarray, np.ndarray]:
-    d = inst.dist * SCALE
-    return np.rint(d).astype(np.int64), np.ceil(d - 1e-9).astype(np.int64)
+    d = np.floor(inst.dist * SCALE + 1e-9).astype(np.int64)
+    return d, d
 
 
 def to_vrptw(inst: Solomon) -> VrptwInstance:
@@ -107,14 +116,21 @@ def to_vrptw(inst: Solomon) -> VrptwInstance:
         prize=np.zeros(n, dtype=np.int64),
         required=np.ones(n, dtype=bool),
         demand=inst.demand[1:].astype(np.int64),
-        vehicles=(VehicleSpec(count=inst.vehicles, capacity=inst.capacity,
-                              tw_early=int(inst.ready[0] * SCALE), tw_late=int(inst.due[0] * SCALE)),),
+        vehicles=(
+            VehicleSpec(
+                count=inst.vehicles,
+                capacity=inst.capacity,
+                tw_early=int(inst.ready[0] * SCALE),
+                tw_late=int(inst.due[0] * SCALE),
+            ),
+        ),
     )
 
 
 def exact_cost(inst: Solomon, routes: list[list[int]]) -> tuple[float, bool]:
-    """Total Euclidean distance of routes (lists of node ids 1..n) and whether all are feasible in exact arithmetic."""
-    dist = inst.dist
+    """Total distance (DIMACS, one decimal truncated) of routes (node ids 1..n) and whether all are
+    feasible."""
+    dist = _int_matrices(inst)[0] / SCALE
     total = 0.0
     ok = True
     seen: list[int] = []
@@ -160,7 +176,9 @@ def run_ortools(inst: Solomon, seconds: float) -> tuple[float, bool, float]:
     routing.AddDimension(time_cb, horizon, horizon, False, "Time")
     tdim = routing.GetDimensionOrDie("Time")
     for node in range(1, n):
-        tdim.CumulVar(manager.NodeToIndex(node)).SetRange(int(inst.ready[node] * SCALE), int(inst.due[node] * SCALE))
+        tdim.CumulVar(manager.NodeToIndex(node)).SetRange(
+            int(inst.ready[node] * SCALE), int(inst.due[node] * SCALE)
+        )
     for v in range(inst.vehicles):
         tdim.CumulVar(routing.Start(v)).SetRange(int(inst.ready[0] * SCALE), horizon)
         tdim.CumulVar(routing.End(v)).SetRange(int(inst.ready[0] * SCALE), horizon)
@@ -197,9 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-ortools", action="store_true", help="skip the OR-Tools baseline")
     args = ap.parse_args(argv)
 
-    print(f"# ours = routing._tours_solver.solve_vrptw (PyVRP ILS, seed {args.seed}); "
-          f"baseline = OR-Tools GLS; {args.seconds:g} s each")
-    hdr = f"{'instance':<8} {'best':>8} {'ours':>9} {'gap%':>6} {'s':>5}   {'ortools':>9} {'gap%':>6} {'s':>5}"
+    print(
+        f"# ours = routing._tours_solver.solve_vrptw (PyVRP ILS, seed {args.seed}); "
+        f"baseline = OR-Tools GLS; {args.seconds:g} s each"
+    )
+    hdr = (
+        f"{'instance':<8} {'best':>8} {'ours':>9} {'gap%':>6} {'s':>5}   {'ortools':>9} {'gap%':>6} {'s':>5}"
+    )
     print(hdr)
     gaps, ogaps = [], []
     for path in args.instances:

@@ -1,11 +1,16 @@
-"""The solver core shared by the tour planner and the Solomon benchmark: a VRPTW on integer matrices, solved by PyVRP.
+"""The solver core shared by the tour planner and the Solomon benchmark: a VRPTW on integer matrices, solved
+by PyVRP.
 
-The instance is given on plain arrays (no geography): locations ``0 .. L-1`` with integer distance and duration
-matrices, depots and clients placed at locations, optional client groups ("visit exactly one of these") and vehicle
-types. :func:`solve_vrptw` turns it into a :class:`pyvrp.ProblemData`, runs PyVRP's iterated local search with a
+The instance is given on plain arrays (no geography): locations ``0 .. L-1`` with integer distance and
+duration
+matrices, depots and clients placed at locations, optional client groups ("visit exactly one of these") and
+vehicle
+types. :func:`solve_vrptw` turns it into a :class:`pyvrp.ProblemData`, runs PyVRP's iterated local search
+with a
 fixed seed and returns each route as the ordered list of client indices it visits.
 
-Integers only (PyVRP's data contract): callers scale minutes or kilometres to integer units themselves (the tours
+Integers only (PyVRP's data contract): callers scale minutes or kilometres to integer units themselves (the
+tours
 use 0.1 minute; the Solomon bench 0.001 distance unit).
 """
 
@@ -24,9 +29,11 @@ _NO_LIMIT = int(np.iinfo(np.int64).max)
 
 @dataclass(frozen=True)
 class VehicleSpec:
-    """A vehicle type: ``count`` identical vehicles from ``start_depot`` to ``end_depot`` (indices into depots).
+    """A vehicle type: ``count`` identical vehicles from ``start_depot`` to ``end_depot`` (indices into
+    depots).
 
-    ``tw_early``/``tw_late`` bound the route's start and end (duration units); ``capacity`` is ignored when the
+    ``tw_early``/``tw_late`` bound the route's start and end (duration units); ``capacity`` is ignored when
+    the
     instance has no demands.
     """
 
@@ -51,7 +58,8 @@ class VrptwInstance:
     client_location, service, tw_early, tw_late, prize, required, demand, group
         Per client (length n each). ``group`` is -1 for no group, else an index into ``group_required``.
     group_required
-        Per group of mutually exclusive clients: must exactly one of them be visited (True) or at most one (False).
+        Per group of mutually exclusive clients: must exactly one of them be visited (True) or at most one
+        (False).
     vehicles
         Vehicle types.
     """
@@ -75,8 +83,10 @@ class VrptwInstance:
     def __post_init__(self) -> None:
         n_loc = self.distance.shape[0]
         if self.distance.shape != (n_loc, n_loc) or self.duration.shape != (n_loc, n_loc):
-            msg = f"distance and duration must be square (L, L) matrices, got {self.distance.shape!r} and " \
-                  f"{self.duration.shape!r}"
+            msg = (
+                f"distance and duration must be square (L, L) matrices, got {self.distance.shape!r} and "
+                f"{self.duration.shape!r}"
+            )
             raise InputValidationError(msg)
         if (self.distance < 0).any() or (self.duration < 0).any():
             raise InputValidationError("distance and duration matrices must be non-negative")
@@ -87,7 +97,8 @@ class VrptwInstance:
                 raise InputValidationError(msg)
         if (np.asarray(self.tw_early) > np.asarray(self.tw_late)).any():
             bad = int(np.flatnonzero(np.asarray(self.tw_early) > np.asarray(self.tw_late))[0])
-            msg = f"client {bad}: time window opens ({self.tw_early[bad]}) after it closes ({self.tw_late[bad]})"
+            e, lt = self.tw_early[bad], self.tw_late[bad]
+            msg = f"client {bad}: time window opens ({e}) after it closes ({lt})"
             raise InputValidationError(msg)
         if not self.vehicles or any(v.count < 1 for v in self.vehicles):
             raise InputValidationError("at least one vehicle type with count >= 1 is needed")
@@ -97,7 +108,8 @@ class VrptwInstance:
 class VrptwSolution:
     """Routes found by :func:`solve_vrptw`.
 
-    ``routes`` holds, per route used, ``(vehicle_type, [client indices in visiting order])``; ``cost`` is PyVRP's
+    ``routes`` holds, per route used, ``(vehicle_type, [client indices in visiting order])``; ``cost`` is
+    PyVRP's
     objective (distance plus uncollected prizes, integer units); ``distance`` the total routed distance;
     ``feasible`` whether PyVRP reports no time warp, no excess load and every required client/group present;
     ``iterations`` and ``seconds`` describe the run.

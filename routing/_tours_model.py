@@ -1,0 +1,568 @@
+"""Multi-day mobile-hospital tours on plain matrices: parameters, the result, and the core planner.
+
+Model (documented choice). Each team is **one PyVRP vehicle for the whole tour**; time runs over the real
+clock
+(day k spans ``k·1440 + [day_start, day_end]`` minutes). A night is a *sleep node*: an optional client at a
+place
+(the depot, or any candidate township in "stay" mode) whose time window is exactly ``day_end`` of night k
+and whose
+service time is the night (``1440 − window``), so leaving it puts the team on the road at ``day_start`` of
+day k+1 at
+that same place. For each night and team there is one required, mutually exclusive group of sleep nodes
+("sleep at
+exactly one place"); T groups per night and T vehicles force every team to sleep once per night (a vehicle
+cannot take
+two sleep nodes of the same night: leaving the first is already past the second's window). So the day route
+of day
+k+1 really starts where the team slept, driving counts inside the working window, a clinic cannot run past
+``day_end``, and the whole multi-day plan is optimised at once (no greedy day-by-day). Townships are
+optional clients
+with a prize (priority); the objective is drive minutes plus uncollected prize, with prizes scaled so that
+priority
+comes first and driving second. The maximum driving time per day is not expressible in PyVRP: legs longer
+than it are
+removed from the matrix, and days still over it after solving are repaired by dropping the stop that saves
+the most
+driving per unit of priority (dropping a stop never lengthens a day on a metric matrix).
+
+Solved with a fixed number of iterations and a seed, so the same inputs give the same plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from geo._errors import InfeasibleError, InputValidationError
+from routing._tours_solver import VehicleSpec, VrptwInstance, solve_vrptw
+
+DAY = 1440.0
+SC = 10  # integer units per minute (0.1 min)
+PRIZE_UNIT_MINUTES = 10_000.0  # a township of priority 1 is worth this many drive minutes: priority first
+PRIZE_FLOOR = 0.05  # even a score-0 township is worth visiting when it costs little driving
+_BIG = 10**9  # "no edge" in the integer matrices (PyVRP avoids it)
+
+REASONS = {
+    "unreachable": ("无道路可达", "no road connects it to the depot"),
+    "clinic_too_long": ("义诊时长超过每日工作时段", "its clinic is longer than the working day"),
+    "too_far_for_a_day": (
+        "一天内无法从任何地点到达并开诊",
+        "cannot be reached and served within one day from anywhere",
+    ),
+    "budget": (
+        "天数/队伍不足，优先级低于已安排的乡镇",
+        "not enough team-days; lower priority than those served",
+    ),
+    "drive_limit": ("超出每日驾驶时长上限（修复时移除）", "removed to respect the daily driving limit"),
+}
+
+
+def hhmm(minutes: float) -> str:
+    """Format minutes since midnight as ``HH:MM`` (minutes ≥ 1440 wrap to the clock of that day)."""
+    m = round(minutes) % 1440
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+@dataclass(frozen=True)
+class TourParams:
+    """Tour budget and options (minutes since midnight for clock times; minutes for durations).
+
+    Attributes
+    ----------
+    days : 1–14 touring days. teams : 1–10 teams, all from the same depot.
+    day_start_minutes, day_end_minutes : working window, driving included (default 08:00–18:00).
+    max_drive_minutes_per_day : driving budget per team-day (default 360 = 6 h); None = the window only.
+    clinic_minutes : default clinic duration per stop (default 180 = 3 h).
+    overnight : "stay" — sleep at the last place of the day (any candidate township); "depot" — return
+    nightly.
+    return_to_depot : whether the last day ends back at the depot.
+    cover_minutes : covering tour: townships within this many minutes of a stop count as covered (None = off).
+    seed, iterations : solver seed and iteration budget (deterministic).
+    """
+
+    days: int = 5
+    teams: int = 1
+    day_start_minutes: float = 480.0
+    day_end_minutes: float = 1080.0
+    max_drive_minutes_per_day: float | None = 360.0
+    clinic_minutes: float = 180.0
+    overnight: Literal["stay", "depot"] = "stay"
+    return_to_depot: bool = True
+    cover_minutes: float | None = None
+    seed: int = 0
+    iterations: int = 3000
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.days, int | np.integer) or not 1 <= self.days <= 14:
+            msg = f"days must be a whole number from 1 to 14, got {self.days!r}: plan 1 to 14 days"
+            raise InputValidationError(msg)
+        if not isinstance(self.teams, int | np.integer) or not 1 <= self.teams <= 10:
+            msg = f"teams must be a whole number from 1 to 10, got {self.teams!r}"
+            raise InputValidationError(msg)
+        if not 0 <= self.day_start_minutes < self.day_end_minutes <= DAY:
+            msg = (
+                f"working window {hhmm(self.day_start_minutes)}–{hhmm(self.day_end_minutes)} is empty or "
+                "crosses "
+                "midnight: choose a start before the end within one day"
+            )
+            raise InputValidationError(msg)
+        if self.clinic_minutes <= 0 or self.clinic_minutes > self.window_minutes:
+            msg = (
+                f"clinic duration {self.clinic_minutes:g} min does not fit the working window of "
+                f"{self.window_minutes:g} min: shorten the clinic or widen the window"
+            )
+            raise InputValidationError(msg)
+        if self.max_drive_minutes_per_day is not None and not self.max_drive_minutes_per_day > 0:
+            msg = f"max_drive_minutes_per_day must be > 0, got {self.max_drive_minutes_per_day!r}"
+            raise InputValidationError(msg)
+        if self.overnight not in ("stay", "depot"):
+            msg = f"overnight must be 'stay' or 'depot', got {self.overnight!r}"
+            raise InputValidationError(msg)
+        if self.cover_minutes is not None and not self.cover_minutes > 0:
+            msg = f"cover_minutes must be > 0 (or None), got {self.cover_minutes!r}"
+            raise InputValidationError(msg)
+        if self.iterations < 1:
+            raise InputValidationError(f"iterations must be >= 1, got {self.iterations!r}")
+
+    @property
+    def window_minutes(self) -> float:
+        """Length of the working day (minutes)."""
+        return self.day_end_minutes - self.day_start_minutes
+
+    @property
+    def drive_budget_minutes(self) -> float:
+        """Driving possible in one day (minutes): the lower of the window and the driving limit."""
+        lim = self.max_drive_minutes_per_day
+        return self.window_minutes if lim is None else min(lim, self.window_minutes)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One clinic stop: candidate index, name, clock times (minutes since midnight of its day), leg from
+    previous."""
+
+    index: int
+    name: str
+    arrival_minutes: float
+    clinic_start_minutes: float
+    departure_minutes: float
+    drive_minutes: float
+    km: float
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One team's day: where it starts, its stops in order, where it sleeps (or ends), driving totals.
+
+    ``start_place``/``overnight_place`` are location indices (0 = depot, i+1 = candidate i); the end leg is
+    the drive
+    from the last stop to the overnight place (0 when the team sleeps at its last stop).
+    """
+
+    team: int
+    day: int
+    start_place: int
+    stops: tuple[Stop, ...]
+    overnight_place: int
+    end_drive_minutes: float
+    end_km: float
+    end_minutes: float
+    drive_minutes: float
+    km: float
+    start_minutes: float
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A candidate township not visited, with a reason code (keys of ``REASONS``)."""
+
+    index: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TourPlan:
+    """A multi-day plan for all teams, with what was left out and the totals.
+
+    Every time and km comes from the network the matrices came from: when ``estimated`` is True they are
+    estimates
+    (straight line × circuity at assumed speeds) and must be shown as 估算/estimated.
+    """
+
+    days: tuple[DayPlan, ...]
+    left_out: tuple[LeftOut, ...]
+    names: tuple[str, ...]
+    scores: np.ndarray
+    population: np.ndarray
+    covered: np.ndarray
+    params: TourParams
+    estimated: bool
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def served(self) -> list[int]:
+        """Candidate indices visited, in plan order."""
+        return [s.index for d in self.days for s in d.stops]
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Key figures: townships served/covered, estimated population served/covered, drive hours, km,
+        priority."""
+        served = self.served
+        pop = np.nan_to_num(self.population, nan=0.0)
+        return {
+            "townships_served": len(served),
+            "townships_covered": int(self.covered.sum()),
+            "candidates": len(self.scores),
+            "population_served_est": float(pop[served].sum()) if served else 0.0,
+            "population_covered_est": float(pop[self.covered].sum()),
+            "drive_hours": sum(d.drive_minutes for d in self.days) / 60.0,
+            "km": sum(d.km for d in self.days),
+            "priority_collected": float(self.scores[served].sum()) if served else 0.0,
+            "priority_total": float(self.scores.sum()),
+        }
+
+
+def _check_inputs(minutes: np.ndarray, km: np.ndarray, n: int) -> None:
+    if minutes.shape != (n + 1, n + 1) or km.shape != (n + 1, n + 1):
+        msg = (
+            f"minutes and km must be ({n + 1}, {n + 1}) matrices (depot first, then the {n} candidates), "
+            f"got {minutes.shape!r} and {km.shape!r}"
+        )
+        raise InputValidationError(msg)
+    if np.isnan(minutes).any() or (minutes < 0).any():
+        raise InputValidationError(
+            "minutes matrix has NaN or negative entries (use inf for unreachable pairs)"
+        )
+
+
+def _day(minutes, km, start, stops, end, service, p: TourParams, day: int, team: int, names) -> DayPlan:
+    t = p.day_start_minutes
+    prev = start
+    out = []
+    drive = dist = 0.0
+    for i in stops:
+        leg = minutes[prev, i + 1]
+        arr = t + leg
+        dep = arr + service[i]
+        out.append(Stop(i, names[i + 1], arr, arr, dep, leg, km[prev, i + 1]))
+        drive += leg
+        dist += km[prev, i + 1]
+        t, prev = dep, i + 1
+    end_leg, end_km = minutes[prev, end], km[prev, end]
+    return DayPlan(
+        team,
+        day,
+        start,
+        tuple(out),
+        end,
+        end_leg,
+        end_km,
+        t + end_leg,
+        drive + end_leg,
+        dist + end_km,
+        p.day_start_minutes,
+    )
+
+
+def _violation(d: DayPlan, p: TourParams) -> float:
+    over_t = d.end_minutes - p.day_end_minutes
+    over_d = d.drive_minutes - (p.max_drive_minutes_per_day or math.inf)
+    return max(over_t, over_d, 0.0)
+
+
+def _feasible_alone(minutes: np.ndarray, service: np.ndarray, p: TourParams) -> np.ndarray:
+    """Reason code per candidate when it cannot be served on any day regardless of the rest ("" when it
+    can)."""
+    n = len(service)
+    reasons = np.full(n, "", dtype=object)
+    budget = p.drive_budget_minutes
+    to_i = minutes[0, 1:]
+    from_i = minutes[1:, 0]
+    reasons[~np.isfinite(to_i) | ~np.isfinite(from_i)] = "unreachable"
+    reasons[(reasons == "") & (service > p.window_minutes)] = "clinic_too_long"
+    if p.overnight == "depot":
+        day_t = to_i + service + from_i
+        bad = (day_t > p.window_minutes) | (to_i + from_i > budget)
+        reasons[(reasons == "") & bad] = "too_far_for_a_day"
+        return reasons
+    # stay mode: the team may sleep anywhere; a township is servable when it is connected to the depot by
+    # legs that
+    # each fit one day's driving (out and, when returning, back).
+    ok_edge = minutes <= budget
+
+    def reach(adj: np.ndarray) -> np.ndarray:
+        seen = np.zeros(n + 1, bool)
+        seen[0] = True
+        frontier = np.array([0])
+        while frontier.size:
+            nxt = np.flatnonzero(adj[frontier].any(axis=0) & ~seen)
+            seen[nxt] = True
+            frontier = nxt
+        return seen[1:]
+
+    ok = reach(ok_edge)
+    if p.return_to_depot:
+        ok &= reach(ok_edge.T)
+    reasons[(reasons == "") & ~ok] = "too_far_for_a_day"
+    return reasons
+
+
+def _surrogate_prizes(
+    minutes: np.ndarray, scores: np.ndarray, cover: float | None, active: np.ndarray
+) -> np.ndarray:
+    """Prize per candidate: its score, plus (covering tour) a share of the scores of townships it would
+    cover."""
+    value = PRIZE_FLOOR + scores
+    if cover is None:
+        return value
+    reach = minutes[1:, 1:] <= cover  # reach[j, i]: township j within `cover` minutes of stop i
+    reach = reach & active[None, :]
+    n_cov = np.maximum(reach.sum(axis=1), 1)
+    share = (reach * (value / n_cov)[:, None]).sum(axis=0)
+    return np.where(active, share, value)
+
+
+def plan_tours_matrix(
+    minutes: np.ndarray,
+    km: np.ndarray,
+    scores: np.ndarray,
+    params: TourParams,
+    *,
+    names: list[str] | None = None,
+    population: np.ndarray | None = None,
+    service_minutes: np.ndarray | None = None,
+    required: np.ndarray | None = None,
+    estimated: bool = False,
+) -> TourPlan:
+    """Plan multi-day tours from a depot over candidate townships (the core, on plain matrices).
+
+    Parameters
+    ----------
+    minutes, km
+        (n+1, n+1) drive minutes and km; index 0 is the depot, i+1 is candidate i; ``inf`` = unreachable.
+    scores
+        (n,) priority of each candidate in [0, 1] (see ``routing._tours_priority``).
+    params
+        Budget and options.
+    names
+        n+1 display names (depot first); default "depot", "#1"….
+    population
+        (n,) estimated persons, for the totals.
+    service_minutes
+        (n,) clinic minutes per candidate; default ``params.clinic_minutes``.
+    required
+        (n,) bool: candidates that must be visited.
+    estimated
+        Whether the matrices come from the estimated network (labels every figure of the plan).
+
+    Returns
+    -------
+    TourPlan
+
+    Raises
+    ------
+    InputValidationError
+        Malformed matrices or arrays.
+    InfeasibleError
+        A required township cannot be served at all, or not all required townships fit the days and teams;
+        the message says what to relax.
+    """
+    minutes = np.asarray(minutes, dtype=float)
+    km = np.asarray(km, dtype=float)
+    scores = np.asarray(scores, dtype=float)
+    n = len(scores)
+    _check_inputs(minutes, km, n)
+    p = params
+    names = list(names) if names is not None else ["depot"] + [f"#{i + 1}" for i in range(n)]
+    if len(names) != n + 1:
+        raise InputValidationError(f"names must have {n + 1} entries (depot first), got {len(names)}")
+    service = (
+        np.full(n, float(p.clinic_minutes)) if service_minutes is None else np.asarray(service_minutes, float)
+    )
+    if service.shape != (n,) or np.isnan(service).any() or (service <= 0).any():
+        raise InputValidationError(
+            f"service_minutes must be {n} positive numbers (clinic minutes per township)"
+        )
+    req = np.zeros(n, bool) if required is None else np.asarray(required, bool)
+    pop = np.full(n, np.nan) if population is None else np.asarray(population, dtype=float)
+
+    reasons = _feasible_alone(minutes, service, p)
+    bad_req = [i for i in range(n) if req[i] and reasons[i]]
+    if bad_req:
+        lst = "; ".join(f"{names[i + 1]}: {REASONS[reasons[i]][1]}" for i in bad_req)
+        msg = (
+            f"required townships cannot be served: {lst}. Relax: widen the working window, raise the daily "
+            "driving limit, shorten their clinic, allow overnight stays, or unmark them as required"
+        )
+        raise InfeasibleError(msg)
+    active = reasons == ""
+    act_idx = np.flatnonzero(active)
+
+    # --- integer instance: locations 0 = depot, 1..n = candidates, n+1 = "anywhere" (open end)
+    # -------------------
+    budget = p.drive_budget_minutes
+    m = np.where(np.isfinite(minutes) & (minutes <= budget), minutes, np.inf)
+    n_loc = n + 2
+    dur = np.full((n_loc, n_loc), _BIG, dtype=np.int64)
+    dur[: n + 1, : n + 1] = np.where(np.isfinite(m), np.ceil(m * SC - 1e-9), _BIG).astype(np.int64)
+    np.fill_diagonal(dur, 0)
+    dur[:, n + 1] = 0
+    dur[n + 1, :] = 0
+    dist = dur.copy()
+
+    T, D = p.teams, p.days
+    start, end = p.day_start_minutes, p.day_end_minutes
+    horizon = int(((D - 1) * DAY + end) * SC)
+    prizes = _surrogate_prizes(minutes, scores, p.cover_minutes, active)
+    c_loc = list(act_idx + 1)
+    c_service = [math.ceil(service[i] * SC) for i in act_idx]
+    c_early = [0] * len(act_idx)
+    c_late = [horizon] * len(act_idx)
+    c_prize = [round(prizes[i] * PRIZE_UNIT_MINUTES * SC) for i in act_idx]
+    c_req = [bool(req[i]) for i in act_idx]
+    c_group = [-1] * len(act_idx)
+    groups: list[bool] = []
+    sleep_places = [0] + (list(act_idx + 1) if p.overnight == "stay" else [])
+    night = round((DAY - p.window_minutes) * SC)
+    for k in range(D - 1):
+        tw = round((k * DAY + end) * SC)
+        for _c in range(T):
+            g = len(groups)
+            groups.append(True)
+            for loc in sleep_places:
+                c_loc.append(loc)
+                c_service.append(night)
+                c_early.append(tw)
+                c_late.append(tw)
+                c_prize.append(0)
+                c_req.append(False)
+                c_group.append(g)
+    end_depot = 0 if p.return_to_depot else 1
+    inst = VrptwInstance(
+        distance=dist,
+        duration=dur,
+        depot_location=(0, n + 1),
+        depot_tw_early=(int(start * SC), 0),
+        depot_tw_late=(horizon, horizon),
+        client_location=np.array(c_loc, dtype=np.int64),
+        service=np.array(c_service, dtype=np.int64),
+        tw_early=np.array(c_early, dtype=np.int64),
+        tw_late=np.array(c_late, dtype=np.int64),
+        prize=np.array(c_prize, dtype=np.int64),
+        required=np.array(c_req, dtype=bool),
+        group=np.array(c_group, dtype=np.int64),
+        group_required=tuple(groups),
+        vehicles=(
+            VehicleSpec(
+                count=T, start_depot=0, end_depot=end_depot, tw_early=int(start * SC), tw_late=horizon
+            ),
+        ),
+    )
+    sol = solve_vrptw(inst, seed=p.seed, max_iterations=p.iterations)
+    if not sol.feasible:
+        missing = [names[i + 1] for i in act_idx if req[i]]
+        msg = (
+            f"no feasible plan in {D} day(s) with {T} team(s)"
+            + (f" that visits every required township ({', '.join(missing)})" if missing else "")
+            + ": add days or teams, widen the working window, or unmark required townships"
+        )
+        raise InfeasibleError(msg)
+
+    # --- decode: split each route into days at its sleep nodes
+    # ------------------------------------------------------
+    n_act = len(act_idx)
+    team_days: list[list[tuple[list[int], int]]] = []
+    for _vt, visits in sol.routes:
+        days_: list[tuple[list[int], int]] = []
+        cur: list[int] = []
+        for v in visits:
+            if v < n_act:
+                cur.append(int(act_idx[v]))
+            else:
+                days_.append((cur, int(c_loc[v])))
+                cur = []
+        days_.append((cur, -1))
+        team_days.append(days_)
+    while len(team_days) < T:
+        team_days.append([([], -1)] + [([], 0) for _ in range(D - 1)])
+    team_days.sort(key=lambda td: [i for d in td for i in d[0]] or [n + 1])
+
+    # --- honest schedule in float minutes, with repair of the daily driving limit
+    # -----------------------------------
+    out_days: list[DayPlan] = []
+    dropped: list[int] = []
+    warnings: list[str] = []
+    for t, td in enumerate(team_days, start=1):
+        place = 0
+        for k, (stops, sleep) in enumerate(td):
+            last = k == D - 1
+            stops = list(stops)
+            end_loc = (0 if p.return_to_depot else -1) if last else sleep if sleep >= 0 else place
+
+            def build(st: list[int], e: int = end_loc, s0: int = place, kk: int = k, tt: int = t) -> DayPlan:
+                e2 = e if e >= 0 else (st[-1] + 1 if st else s0)
+                return _day(minutes, km, s0, st, e2, service, p, kk + 1, tt, names)
+
+            d = build(stops)
+            while _violation(d, p) > 1e-6 and stops:
+                base = _violation(d, p)
+                best, best_key = None, None
+                for j in range(len(stops)):
+                    if req[stops[j]]:
+                        continue
+                    trial = stops[:j] + stops[j + 1 :]
+                    gain = base - _violation(build(trial), p)
+                    key = (scores[stops[j]] + PRIZE_FLOOR) / max(gain, 1e-9)
+                    if best_key is None or key < best_key:
+                        best, best_key = j, key
+                if best is None:
+                    break
+                dropped.append(stops.pop(best))
+                d = build(stops)
+            if _violation(d, p) > 1e-6 and not last and not stops:
+                d = build(stops, e=place)  # stay put for the night
+            if _violation(d, p) > 1e-6:
+                warnings.append(
+                    f"team {t} day {k + 1}: {d.drive_minutes:.0f} min driving, ends {hhmm(d.end_minutes)}"
+                    " — over the daily limits; widen the window or raise the driving limit"
+                )
+            out_days.append(d)
+            place = d.overnight_place
+
+    served = {s.index for d in out_days for s in d.stops}
+    miss_req = [names[i + 1] for i in range(n) if req[i] and i not in served]
+    if miss_req:
+        msg = (
+            f"required townships not served within the limits: {', '.join(miss_req)}: "
+            "add days or teams, raise the "
+            "daily driving limit or widen the working window"
+        )
+        raise InfeasibleError(msg)
+    left = []
+    for i in range(n):
+        if i in served:
+            continue
+        r = reasons[i] or ("drive_limit" if i in dropped else "budget")
+        left.append(LeftOut(i, names[i + 1], r))
+    covered = np.zeros(n, bool)
+    if served:
+        sv = sorted(served)
+        covered[sv] = True
+        if p.cover_minutes is not None:
+            covered |= (minutes[1:, 1:][:, sv] <= p.cover_minutes).any(axis=1)
+    return TourPlan(
+        days=tuple(out_days),
+        left_out=tuple(left),
+        names=tuple(names),
+        scores=scores,
+        population=pop,
+        covered=covered,
+        params=p,
+        estimated=bool(estimated),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,517 @@
+"""Outputs of a mobile-hospital tour: itinerary table, XLSX, printable A4 itinerary (HTML), self-contained
+map.
+
+No Streamlit. Every text from data is HTML-escaped; every time and km from the estimated network carries
+「估算」/"estimated" in headers, summary lines, popups and the legend. Map routes follow the road geometry of
+``network.path`` on an OSM network; on the estimated network they are straight segments, drawn dashed and
+labelled "straight line (estimated)".
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from routing._tours_model import REASONS, TourPlan, hhmm
+
+#: One colour per day (up to 14 days), readable on the light boundary base map.
+DAY_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#843c39",
+)
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "team": "队伍",
+        "day": "第几天",
+        "seq": "序号",
+        "kind": "类型",
+        "place": "地点",
+        "arrive": "到达",
+        "clinic": "开诊",
+        "leave": "离开",
+        "drive": "驾驶分钟",
+        "km": "公里",
+        "score": "优先级",
+        "pop": "人口（估算）",
+        "start": "出发",
+        "stop": "义诊",
+        "sleep": "住宿",
+        "home": "返回驻地",
+        "end": "结束",
+        "est": "（估算）",
+        "reason": "原因",
+        "township": "乡镇",
+        "left": "未安排的乡镇",
+        "title": "移动医院巡诊行程",
+        "depot": "驻地医院",
+        "network": "路网",
+        "served": "安排乡镇",
+        "drive_h": "驾驶小时",
+        "pop_served": "服务人口（估算）",
+        "covered": "覆盖乡镇",
+        "pop_cov": "覆盖人口（估算）",
+        "priority": "优先级合计",
+        "straight": "直线示意（估算，非道路）",
+        "road": "沿道路",
+        "day_n": "第{d}天",
+        "team_n": "第{t}队",
+        "unplaced": "无坐标乡镇（未纳入）",
+        "warn": "注意",
+        "print": "打印",
+        "no_place": "无坐标",
+    },
+    "en": {
+        "team": "Team",
+        "day": "Day",
+        "seq": "Stop",
+        "kind": "Type",
+        "place": "Place",
+        "arrive": "Arrive",
+        "clinic": "Clinic from",
+        "leave": "Leave",
+        "drive": "Drive min",
+        "km": "km",
+        "score": "Priority",
+        "pop": "Population (estimated)",
+        "start": "start",
+        "stop": "clinic",
+        "sleep": "overnight",
+        "home": "back at depot",
+        "end": "end",
+        "est": " (estimated)",
+        "reason": "Reason",
+        "township": "Township",
+        "left": "Townships not scheduled",
+        "title": "Mobile hospital tour itinerary",
+        "depot": "Depot",
+        "network": "Network",
+        "served": "Townships served",
+        "drive_h": "Drive hours",
+        "pop_served": "Population served (estimated)",
+        "covered": "Townships covered",
+        "pop_cov": "Population covered (estimated)",
+        "priority": "Priority collected",
+        "straight": "straight line (estimated, not a road)",
+        "road": "along roads",
+        "day_n": "Day {d}",
+        "team_n": "Team {t}",
+        "unplaced": "Townships without a point (not considered)",
+        "warn": "Note",
+        "print": "Print",
+        "no_place": "no point",
+    },
+}
+
+
+def _lab(lang: str) -> dict[str, str]:
+    return LABELS["en" if lang == "en" else "zh"]
+
+
+def _plan(tour: Any) -> TourPlan:
+    return tour.plan if hasattr(tour, "plan") else tour
+
+
+def _est(plan: TourPlan, lang: str) -> str:
+    return _lab(lang)["est"] if plan.estimated else ""
+
+
+def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
+    """One row per start, clinic stop and overnight/end of every team-day, in order.
+
+    Parameters
+    ----------
+    tour
+        A :class:`routing.tours.FujianTour` or a :class:`TourPlan`.
+    lang
+        "zh" or "en" (column names and row types).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns team, day, stop number, type, place, arrive, clinic from, leave (HH:MM), drive minutes and
+        km of
+        the leg into the row (labelled estimated on the estimated network), priority and estimated population.
+    """
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    names = plan.names
+    rows = []
+    last_day = plan.params.days
+    for d in plan.days:
+        rows.append(
+            {
+                L["team"]: d.team,
+                L["day"]: d.day,
+                L["seq"]: "",
+                L["kind"]: L["start"],
+                L["place"]: names[d.start_place],
+                L["arrive"]: "",
+                L["clinic"]: "",
+                L["leave"]: hhmm(d.start_minutes),
+                L["drive"] + est: None,
+                L["km"] + est: None,
+                L["score"]: None,
+                L["pop"]: None,
+            }
+        )
+        for seq, s in enumerate(d.stops, start=1):
+            rows.append(
+                {
+                    L["team"]: d.team,
+                    L["day"]: d.day,
+                    L["seq"]: seq,
+                    L["kind"]: L["stop"],
+                    L["place"]: s.name,
+                    L["arrive"]: hhmm(s.arrival_minutes),
+                    L["clinic"]: hhmm(s.clinic_start_minutes),
+                    L["leave"]: hhmm(s.departure_minutes),
+                    L["drive"] + est: round(s.drive_minutes),
+                    L["km"] + est: round(s.km, 1),
+                    L["score"]: round(float(plan.scores[s.index]), 3),
+                    L["pop"]: None
+                    if pd.isna(plan.population[s.index])
+                    else round(float(plan.population[s.index])),
+                }
+            )
+        kind = (L["home"] if d.overnight_place == 0 else L["end"]) if d.day == last_day else L["sleep"]
+        rows.append(
+            {
+                L["team"]: d.team,
+                L["day"]: d.day,
+                L["seq"]: "",
+                L["kind"]: kind,
+                L["place"]: names[d.overnight_place],
+                L["arrive"]: hhmm(d.end_minutes),
+                L["clinic"]: "",
+                L["leave"]: "",
+                L["drive"] + est: round(d.end_drive_minutes),
+                L["km"] + est: round(d.end_km, 1),
+                L["score"]: None,
+                L["pop"]: None,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        for col in (L["drive"] + est, L["pop"]):
+            frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def day_summary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
+    """One row per team-day: stops, drive minutes and km (estimated where so), end time, overnight place."""
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    return pd.DataFrame(
+        [
+            {
+                L["team"]: d.team,
+                L["day"]: d.day,
+                L["served"]: len(d.stops),
+                L["place"]: " → ".join(
+                    [plan.names[d.start_place]] + [s.name for s in d.stops] + [plan.names[d.overnight_place]]
+                ),
+                L["drive"] + est: round(d.drive_minutes),
+                L["km"] + est: round(d.km, 1),
+                L["end"]: hhmm(d.end_minutes),
+                L["sleep"]: plan.names[d.overnight_place],
+            }
+            for d in plan.days
+        ]
+    )
+
+
+def left_out_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
+    """Candidates not scheduled, highest priority first, with the reason; then townships with no point."""
+    plan = _plan(tour)
+    L = _lab(lang)
+    k = 1 if lang == "en" else 0
+    rows = [
+        {
+            L["township"]: lo.name,
+            L["score"]: round(float(plan.scores[lo.index]), 3),
+            L["reason"]: REASONS[lo.reason][k],
+        }
+        for lo in plan.left_out
+    ]
+    rows.sort(key=lambda r: -r[L["score"]])
+    for name in getattr(tour, "unplaced", ()):
+        rows.append({L["township"]: name, L["score"]: None, L["reason"]: L["no_place"]})
+    return pd.DataFrame(rows, columns=[L["township"], L["score"], L["reason"]])
+
+
+def summary_lines(tour: Any, lang: str = "zh") -> list[str]:
+    """Key figures as text lines (each estimated figure labelled)."""
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    t = plan.totals
+    p = plan.params
+    lines = []
+    if hasattr(tour, "depot_name"):
+        lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {tour.network_label}")
+    lines.append(
+        f"{p.days} × {p.teams} · {hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)} · "
+        f"{L['served']}: {t['townships_served']}/{t['candidates']} · "
+        f"{L['pop_served']}: {t['population_served_est']:,.0f}"
+        f" · {L['drive_h']}{est}: {t['drive_hours']:.1f} · {L['km']}{est}: {t['km']:.0f} · "
+        f"{L['priority']}: {t['priority_collected']:.2f}/{t['priority_total']:.2f}"
+    )
+    if p.cover_minutes is not None:
+        lines.append(
+            f"{L['covered']} (≤ {p.cover_minutes:g} min{est}): {t['townships_covered']} · "
+            f"{L['pop_cov']}: {t['population_covered_est']:,.0f}"
+        )
+    lines += [f"{L['warn']}: {w}" for w in plan.warnings]
+    return lines
+
+
+def write_xlsx(tour: Any, path: str | Path, lang: str = "zh") -> Path:
+    """Write the itinerary, the per-day summary, the left-out list and the key figures to one workbook."""
+    L = _lab(lang)
+    path = Path(path)
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        itinerary_frame(tour, lang).to_excel(xw, sheet_name=L["title"][:31], index=False)
+        day_summary_frame(tour, lang).to_excel(xw, sheet_name=L["day"][:31], index=False)
+        left_out_frame(tour, lang).to_excel(xw, sheet_name=L["left"][:31], index=False)
+        pd.DataFrame({L["title"]: summary_lines(tour, lang)}).to_excel(xw, sheet_name="summary", index=False)
+    return path
+
+
+_PRINT_CSS = """
+@page { size: A4; margin: 14mm 12mm; }
+body { font-family: "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif; font-size: 10.5pt;
+color:#222; }
+h1 { font-size: 15pt; margin: 0 0 4pt; } h2 { font-size: 12.5pt; margin: 10pt 0 4pt; }
+.meta { color:#555; margin-bottom: 6pt; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 6pt; page-break-inside: avoid; }
+th, td { border: 0.6pt solid #999; padding: 2pt 4pt; text-align: left; }
+th { background: #eee; } td.num { text-align: right; }
+.team { page-break-after: always; } .team:last-child { page-break-after: auto; }
+.est { color: #a0522d; font-weight: bold; }
+@media screen { body { max-width: 190mm; margin: 10mm auto; } }
+"""
+
+
+def itinerary_print_html(tour: Any, lang: str = "zh") -> str:
+    """A printable A4 itinerary (HTML with print CSS): one page per team, one table per day; text escaped."""
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    esc = html.escape
+    frame = itinerary_frame(tour, lang)
+    parts = [
+        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh"}"><head><meta charset="utf-8">'
+        f"<title>{esc(L['title'])}</title><style>{_PRINT_CSS}</style></head><body>"
+    ]
+    meta = "<br>".join(esc(s) for s in summary_lines(tour, lang))
+    for team in sorted({d.team for d in plan.days}):
+        parts.append(
+            f'<section class="team"><h1>{esc(L["title"])} · {esc(L["team_n"].format(t=team))}</h1>'
+            f'<div class="meta">{meta}'
+        )
+        if est:
+            parts.append(
+                f'<br><span class="est">{esc(L["est"].strip(" （）()"))}: {esc(L["straight"])}</span>'
+            )
+        parts.append("</div>")
+        sub = frame[frame[L["team"]] == team]
+        for day, rows in sub.groupby(L["day"], sort=True):
+            parts.append(f"<h2>{esc(L['day_n'].format(d=day))}</h2><table><tr>")
+            cols = [c for c in rows.columns if c not in (L["team"], L["day"])]
+            parts += [f"<th>{esc(str(c))}</th>" for c in cols]
+            parts.append("</tr>")
+            for r in rows.itertuples(index=False):
+                vals = dict(zip(rows.columns, r, strict=True))
+                parts.append("<tr>")
+                for c in cols:
+                    v = vals[c]
+                    v = "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
+                    cls = ' class="num"' if isinstance(v, int | float) else ""
+                    parts.append(f"<td{cls}>{esc(str(v))}</td>")
+                parts.append("</tr>")
+            parts.append("</table>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def _legend(plan: TourPlan, lang: str, straight: bool) -> str:
+    L = _lab(lang)
+    items = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:4px;'
+        f"background:{DAY_COLOURS[(d - 1) % 14]};"
+        f'vertical-align:middle;margin-right:4px"></span>{html.escape(L["day_n"].format(d=d))}</div>'
+        for d in range(1, plan.params.days + 1)
+    )
+    note = L["straight"] if straight else L["road"]
+    return (
+        '<div class="xz-tour-legend" style="position:fixed;bottom:18px;right:12px;z-index:9999;'
+        "background:white;"
+        'padding:6px 9px;border:1px solid #999;border-radius:4px;font-size:12px;line-height:1.5">'
+        f"<b>{html.escape(L['title'])}</b>{items}<div>— {html.escape(note)}</div>"
+        f'<div><span style="color:#888">●</span> {html.escape(L["left"])}</div></div>'
+    )
+
+
+def tour_map(
+    tour: Any,
+    *,
+    network: Any = None,
+    lang: str = "zh",
+    asset_base_url: str = "/app/static/vendor",
+    basemap: str = "none",
+) -> Any:
+    """Folium map of the tour: each day's route (road geometry on OSM, dashed straight segments on the
+    estimated
+    network), coloured by day; stops numbered per team; overnight places; left-out townships in grey.
+
+    Parameters
+    ----------
+    tour
+        A :class:`routing.tours.FujianTour` (needs ``lonlat``).
+    network
+        The network the plan was made on (for ``path``); default the active one.
+    lang, asset_base_url, basemap
+        As :func:`geo.maps.base_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    import folium
+
+    from geo import maps
+    from geo.network import active_network
+    from geo.places import load_counties, load_prefectures
+
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    esc = html.escape
+    net = network or active_network()
+    straight = bool(net.is_estimated)
+    m = maps.base_map(
+        load_prefectures(), load_counties(), basemap=basemap, lang=lang, asset_base_url=asset_base_url
+    )
+    ll = tour.lonlat
+    served = set(plan.served)
+    grey = folium.FeatureGroup(name=L["left"])
+    for lo in plan.left_out:
+        lon, lat = ll[lo.index + 1]
+        folium.CircleMarker(
+            [lat, lon],
+            radius=3,
+            color="#888888",
+            fill=True,
+            fill_opacity=0.7,
+            weight=1,
+            tooltip=esc(f"{lo.name} · {REASONS[lo.reason][1 if lang == 'en' else 0]}"),
+        ).add_to(grey)
+    grey.add_to(m)
+    for d in plan.days:
+        colour = DAY_COLOURS[(d.day - 1) % 14]
+        fg = folium.FeatureGroup(name=f"{L['team_n'].format(t=d.team)} {L['day_n'].format(d=d.day)}")
+        seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
+        for a, b in itertools.pairwise(seq):
+            if a == b:
+                continue
+            path = net.path(ll[a], ll[b])
+            coords = [[float(y), float(x)] for x, y in path.lonlat]
+            tip = (
+                f"{L['team_n'].format(t=d.team)} {L['day_n'].format(d=d.day)}: "
+                f"{plan.names[a]} → {plan.names[b]}"
+                f" · {path.minutes:.0f} min{est} · {path.km:.1f} km{est}"
+                + (f" · {L['straight']}" if straight else "")
+            )
+            folium.PolyLine(
+                coords,
+                color=colour,
+                weight=4,
+                opacity=0.85,
+                dash_array="8 6" if straight else None,
+                tooltip=esc(tip),
+            ).add_to(fg)
+        fg.add_to(m)
+    num = folium.FeatureGroup(name=L["stop"] if lang == "en" else "站点")
+    for team in sorted({d.team for d in plan.days}):
+        k = 0
+        for d in (x for x in plan.days if x.team == team):
+            colour = DAY_COLOURS[(d.day - 1) % 14]
+            for s in d.stops:
+                k += 1
+                lon, lat = ll[s.index + 1]
+                pop = (
+                    f"<b>{esc(s.name)}</b><br>{esc(L['team_n'].format(t=team))} · "
+                    f"{esc(L['day_n'].format(d=d.day))} · #{k}<br>"
+                    f"{esc(L['arrive'])} {hhmm(s.arrival_minutes)}"
+                    f" · {esc(L['clinic'])} {hhmm(s.clinic_start_minutes)}–{hhmm(s.departure_minutes)}<br>"
+                    f"{esc(L['drive'])}{esc(est)}: {s.drive_minutes:.0f} · "
+                    f"{esc(L['km'])}{esc(est)}: {s.km:.1f}"
+                    f"<br>{esc(L['score'])}: {plan.scores[s.index]:.2f}"
+                )
+                label = f"{team}-{k}" if plan.params.teams > 1 else str(k)
+                folium.Marker(
+                    # rich tooltip, not a Popup: folium's Popup needs jQuery, which xunzhen's maps do not ship
+                    [lat, lon],
+                    tooltip=folium.Tooltip(f'<div class="xz-popup">{pop}</div>', sticky=True),
+                    icon=folium.DivIcon(
+                        html=(
+                            f'<div class="xz-tour-stop" style="background:{colour};color:white;'
+                            "border-radius:10px;"
+                            f"min-width:20px;height:20px;line-height:20px;text-align:center;font:bold 11px "
+                            f'sans-serif;border:1px solid white;padding:0 3px">{esc(label)}</div>'
+                        ),
+                        icon_size=(24, 20),
+                        icon_anchor=(12, 10),
+                    ),
+                ).add_to(num)
+            if d.day < plan.params.days and d.overnight_place != 0:
+                lon, lat = ll[d.overnight_place]
+                folium.Marker(
+                    [lat, lon],
+                    tooltip=esc(f"{L['sleep']}: {plan.names[d.overnight_place]}"),
+                    icon=folium.DivIcon(
+                        html='<div style="font-size:14px">☾</div>', icon_size=(14, 14), icon_anchor=(-6, 18)
+                    ),
+                ).add_to(num)
+    num.add_to(m)
+    folium.Marker(
+        [ll[0][1], ll[0][0]],
+        tooltip=esc(f"{L['depot']}: {plan.names[0]}"),
+        icon=folium.DivIcon(
+            html='<div style="font-size:22px;color:#b22222">★</div>', icon_size=(22, 22), icon_anchor=(11, 11)
+        ),
+    ).add_to(m)
+    pts = [ll[0]] + [ll[i + 1] for i in served] if served else [ll[0]]
+    lons = [p[0] for p in pts]
+    lats = [p[1] for p in pts]
+    m.fit_bounds([[min(lats) - 0.08, min(lons) - 0.08], [max(lats) + 0.08, max(lons) + 0.08]])
+    m.get_root().html.add_child(folium.Element(_legend(plan, lang, straight)))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def tour_map_html(tour: Any, *, network: Any = None, lang: str = "zh", basemap: str = "none") -> str:
+    """The tour map as one self-contained HTML document (assets inlined, opens offline)."""
+    from geo import maps
+
+    return maps.standalone_html(tour_map(tour, network=network, lang=lang, basemap=basemap))

@@ -1,0 +1,168 @@
+"""Tests of the mobile-hospital tour planner (core on hand-made matrices; adapter on the embedded data when
+present)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geo._errors import InfeasibleError, InputValidationError
+from routing._tours_model import TourParams, hhmm, plan_tours_matrix
+from routing._tours_priority import PriorityWeights, priority_scores
+
+
+def line_instance(n: int = 6, step: float = 60.0) -> tuple[np.ndarray, np.ndarray]:
+    """Depot at 0 and n townships on a line, ``step`` minutes apart (km = minutes): obvious chaining by
+    day."""
+    pos = np.arange(n + 1) * step
+    minutes = np.abs(pos[:, None] - pos[None, :])
+    return minutes, minutes.copy()
+
+
+def random_instance(n: int = 25, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """n random townships in a 150 × 150 km square around a central depot, 40 km/h with circuity 1.3."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 150, (n + 1, 2))
+    xy[0] = (75, 75)
+    km = np.sqrt(((xy[:, None] - xy[None]) ** 2).sum(-1)) * 1.3
+    return km / 40 * 60, km, rng.uniform(0, 1, n)
+
+
+def test_line_tour_sleeps_on_the_road_and_respects_windows() -> None:
+    minutes, km = line_instance(6, 60.0)
+    p = TourParams(days=3, teams=1, clinic_minutes=180, max_drive_minutes_per_day=None, iterations=500)
+    plan = plan_tours_matrix(minutes, km, np.ones(6), p)
+    # 3 days, each 10 h: every township reachable; 6 clinics of 3 h in 3 days (2 a day) fit, return 6 h on
+    # day 3?
+    assert len(plan.days) == 3
+    for d in plan.days:
+        assert d.end_minutes <= p.day_end_minutes + 1e-6
+        for s in d.stops:
+            assert s.clinic_start_minutes >= p.day_start_minutes
+            assert s.departure_minutes - s.clinic_start_minutes == pytest.approx(180)
+    # days chain: each day starts where the previous one slept
+    for a, b in zip(plan.days, plan.days[1:], strict=False):
+        assert b.start_place == a.overnight_place
+    assert plan.days[-1].overnight_place == 0  # back at the depot at the end
+    served = plan.served
+    assert len(served) == len(set(served))
+
+
+def test_overnight_stay_serves_more_than_returning_nightly() -> None:
+    minutes, km = line_instance(6, 90.0)
+    base = dict(days=3, teams=1, clinic_minutes=120, max_drive_minutes_per_day=None, iterations=500)
+    stay = plan_tours_matrix(minutes, km, np.ones(6), TourParams(**base, overnight="stay"))
+    home = plan_tours_matrix(minutes, km, np.ones(6), TourParams(**base, overnight="depot"))
+    assert all(d.overnight_place == 0 for d in home.days)
+    # nightly return: 2·90·k + 120 ≤ 600 → only townships 1 and 2 (k ≤ 2) are servable at all
+    assert {lo.index for lo in home.left_out if lo.reason == "too_far_for_a_day"} == {2, 3, 4, 5}
+    assert len(stay.served) > len(home.served)
+
+
+def test_daily_drive_limit_is_respected() -> None:
+    minutes, km, scores = random_instance(25)
+    p = TourParams(days=3, teams=1, max_drive_minutes_per_day=150, clinic_minutes=90, iterations=800)
+    plan = plan_tours_matrix(minutes, km, scores, p)
+    assert not plan.warnings
+    for d in plan.days:
+        assert d.drive_minutes <= 150 + 1e-6
+        assert d.end_minutes <= p.day_end_minutes + 1e-6
+
+
+def test_same_inputs_same_seed_same_plan() -> None:
+    minutes, km, scores = random_instance(30, seed=3)
+    p = TourParams(days=3, teams=2, iterations=600, seed=7)
+    a = plan_tours_matrix(minutes, km, scores, p)
+    b = plan_tours_matrix(minutes, km, scores, p)
+    assert a.days == b.days
+    assert a.left_out == b.left_out
+
+
+def test_priority_first_when_budget_binds() -> None:
+    """One day, one team, room for two 4-hour clinics: the two high-priority townships win over nearer
+    ones."""
+    minutes, km = line_instance(4, 10.0)
+    scores = np.array([0.0, 0.0, 1.0, 1.0])
+    p = TourParams(days=1, clinic_minutes=240, max_drive_minutes_per_day=None, iterations=300)
+    plan = plan_tours_matrix(minutes, km, scores, p)
+    assert sorted(plan.served) == [2, 3]
+    assert {lo.reason for lo in plan.left_out} == {"budget"}
+
+
+def test_multiple_teams_split_work_and_all_days_chain() -> None:
+    minutes, km, scores = random_instance(20, seed=5)
+    p = TourParams(days=2, teams=2, iterations=500)
+    plan = plan_tours_matrix(minutes, km, scores, p)
+    assert {d.team for d in plan.days} == {1, 2}
+    assert len(plan.days) == 4
+    assert len(plan.served) == len(set(plan.served))
+
+
+def test_covering_tour_counts_neighbours() -> None:
+    minutes, km = line_instance(5, 20.0)
+    p = TourParams(
+        days=1, clinic_minutes=480, cover_minutes=25, max_drive_minutes_per_day=None, iterations=200
+    )
+    plan = plan_tours_matrix(minutes, km, np.ones(5), p, population=np.full(5, 1000.0))
+    assert len(plan.served) == 1
+    assert plan.totals["townships_covered"] == 3  # the stop and its two neighbours 20 min away
+    assert plan.totals["population_covered_est"] == 3000.0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"days": 0}, "days must be"),
+        ({"days": 15}, "days must be"),
+        ({"teams": 0}, "teams must be"),
+        ({"clinic_minutes": 700}, "shorten the clinic or widen the window"),
+        ({"day_start_minutes": 600, "day_end_minutes": 540}, "window"),
+        ({"overnight": "tent"}, "overnight"),
+    ],
+)
+def test_bad_parameters_say_what_to_change(kwargs: dict, match: str) -> None:
+    with pytest.raises(InputValidationError, match=match):
+        TourParams(**kwargs)
+
+
+def test_required_township_out_of_reach_says_what_to_relax() -> None:
+    minutes, km = line_instance(3, 60.0)
+    minutes[:, 3] = minutes[3, :] = 700.0  # township 3 is 11 h 40 from anything
+    minutes[3, 3] = 0.0
+    p = TourParams(days=3, iterations=100)
+    req = np.array([False, False, True])
+    with pytest.raises(InfeasibleError, match="widen the working window"):
+        plan_tours_matrix(minutes, km, np.ones(3), p, required=req)
+    plan = plan_tours_matrix(minutes, km, np.ones(3), p)
+    assert [lo.reason for lo in plan.left_out] == ["too_far_for_a_day"]
+
+
+def test_unreachable_township_is_left_out_with_reason() -> None:
+    minutes, km = line_instance(3, 30.0)
+    minutes[0, 2] = minutes[2, 0] = np.inf
+    plan = plan_tours_matrix(minutes, km, np.ones(3), TourParams(days=1, iterations=100))
+    assert [(lo.index, lo.reason) for lo in plan.left_out] == [(1, "unreachable")]
+
+
+def test_malformed_matrix_is_rejected() -> None:
+    with pytest.raises(InputValidationError, match="matrices"):
+        plan_tours_matrix(np.zeros((3, 3)), np.zeros((3, 3)), np.ones(3), TourParams())
+
+
+def test_priority_score_formula() -> None:
+    w = PriorityWeights(
+        remoteness=1,
+        population=1,
+        left_out=1,
+        months_since_visit=0,
+        remoteness_cap_minutes=120,
+        threshold_minutes=60,
+    )
+    s = priority_scores(np.array([0.0, 60.0, 240.0]), np.array([100.0, 50.0, np.nan]), None, w)
+    np.testing.assert_allclose(s, [(0 + 1 + 0) / 3, (0.5 + 0.5 + 0) / 3, (1 + 0 + 1) / 3])
+    assert priority_scores(np.array([np.inf]))[0] > 0.5  # unreachable hospital counts as most remote
+
+
+def test_hhmm() -> None:
+    assert hhmm(480) == "08:00"
+    assert hhmm(1440 + 61) == "01:01"
