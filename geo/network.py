@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from geo._errors import InputValidationError, NetworkError, UnreachableError
 from geo._graph import RoadGraph
@@ -611,3 +612,46 @@ def build_prefecture_network(short_name: str, cache: bool = True) -> OSMNetwork:
     if cache:
         net.save()
     return net
+
+
+def snap_facilities(network: Network, facilities: pd.DataFrame) -> pd.DataFrame:
+    """Snap each facility with a point to the network: its road node, distance (m) and the > 2 km flag.
+
+    Parameters
+    ----------
+    network
+        Any network (the estimated one gives node -1, NaN distance, never flagged).
+    facilities
+        A table with ``facility_id``, ``lon``, ``lat`` (WGS84; NaN when the facility has no point).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``facility_id``, ``node`` (-1 when unplaced), ``snap_m`` (NaN if unplaced), ``far_from_road`` (bool).
+
+    Raises
+    ------
+    InputValidationError
+        If a column is missing.
+    """
+    missing = [c for c in ("facility_id", "lon", "lat") if c not in facilities.columns]
+    if missing:
+        msg = f"Facility table lacks column(s) {missing!r} needed to snap it to the road network."
+        raise InputValidationError(msg)
+    lon = facilities["lon"].to_numpy(dtype=float)
+    lat = facilities["lat"].to_numpy(dtype=float)
+    placed = np.isfinite(lon) & np.isfinite(lat)
+    node = np.full(len(lon), -1, dtype=np.int64)
+    snap_m = np.full(len(lon), np.nan)
+    far = np.zeros(len(lon), dtype=bool)
+    if placed.any():
+        res = network.snap(np.column_stack([lon[placed], lat[placed]]))
+        node[placed], snap_m[placed], far[placed] = res.node, res.snap_m, res.far_from_road
+    return pd.DataFrame(
+        {
+            "facility_id": facilities["facility_id"].to_numpy(),
+            "node": node,
+            "snap_m": snap_m,
+            "far_from_road": far,
+        }
+    )
