@@ -44,6 +44,7 @@ __all__ = [
     "TertiaryPlan",
     "default_capacities",
     "greedy_nearest",
+    "load_example_scenario",
     "pair_from_matrix",
     "pair_tertiary_from_matrix",
     "plan_pairing",
@@ -561,3 +562,16 @@ def plan_tertiary_pairing(
     return TertiaryPlan(
         pairs=pairs, result=result, estimated=bool(travel.estimated), network_label=network.label("zh")
     )
+
+
+def load_example_scenario() -> dict[str, pd.DataFrame]:
+    """The EXAMPLE scenario (示例, not the official lists); see ``data/example_scenario/README.md``."""
+    from routing._pairing_cli import load_example_scenario as _load
+
+    return _load()
+
+
+if __name__ == "__main__":
+    from routing._pairing_cli import main
+
+    raise SystemExit(main())
