@@ -1,4 +1,6 @@
-"""Rebuild the EXAMPLE weak-county list (not the official one): ``python -m data.example_scenario.make_example``.
+"""Rebuild the EXAMPLE weak-county list (not the official one).
+
+Run ``python -m data.example_scenario.make_example``.
 
 Rule (documented, reproducible): among counties of kind 县 (not districts, not county-level cities), the 25
 whose county general hospital is farthest (estimated network, one-way minutes) from the nearest of the 8
@@ -35,7 +37,9 @@ def build() -> pd.DataFrame:
     top = ch.sort_values(["nearest_tertiary_minutes_est", "county_code"], ascending=[False, True]).head(25)
     out = top[["prefecture_name", "county_name", "county_code", "nearest_tertiary_minutes_est"]]
     out = out.sort_values("county_code").reset_index(drop=True)
-    out["basis"] = "示例（非官方名单）example, not the official list: farthest 县 from the example tertiary hospitals"
+    out["basis"] = (
+        "示例（非官方名单）example, not the official list: farthest 县 from the example tertiary hospitals"
+    )
     return out
 
 
