@@ -346,3 +346,15 @@ def concat(parts: Iterable[np.ndarray]) -> np.ndarray:
         if len(part):
             out.append(part)
     return np.concatenate(out) if out else np.empty((0, 2))
+
+
+def osm_file_date(path: Path) -> str:
+    """The data date of an OSM file from its header (replication timestamp), or "" when the file has none."""
+    try:
+        import osmium
+
+        header = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING).header()
+        stamp = header.get("osmosis_replication_timestamp") or header.get("timestamp") or ""
+    except Exception:  # the date is informative only; the file itself was already read successfully
+        return ""
+    return str(stamp)[:10]
