@@ -201,15 +201,39 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT) -> dict[str, i
     return counts
 
 
+def _check(source: Path, out: Path) -> int:
+    """Exit status 0 if a fresh build equals the files in ``out`` byte for byte, else 1 (names the files)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build(source, Path(tmp))
+        fresh = {p.name: p.read_bytes() for p in Path(tmp).iterdir()}
+    stale = sorted(
+        n for n, data in fresh.items() if not (out / n).is_file() or (out / n).read_bytes() != data
+    )
+    if stale:
+        print(f"stale in {out}: {', '.join(stale)} — run `python -m data.build`", file=sys.stderr)
+        return 1
+    print(f"{out}: all {len(fresh)} files are current")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the dataset and print what was written."""
     parser = argparse.ArgumentParser(prog="python -m data.build", description=__doc__.split("\n")[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="raw files (shared/data/places)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default data/fujian)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build into a temporary folder and report files that differ from --out",
+    )
     args = parser.parse_args(argv)
     from geo._errors import XunzhenError
 
     try:
+        if args.check:
+            return _check(args.source, args.out)
         counts = build(args.source, args.out)
     except XunzhenError as exc:
         print(f"error: {exc}", file=sys.stderr)

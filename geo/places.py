@@ -223,7 +223,6 @@ def dataset_info() -> dict[str, Any]:
 # Name lookup
 
 _SUFFIXES = (
-    "社区卫生服务中心",
     "民族乡",
     "畲族乡",
     "街道办事处",
@@ -274,6 +273,25 @@ class _Entry:
     match: PlaceMatch
     county_name: str
     prefecture_name: str
+    alias: str = ""  # primary care: "phc:" + township name; county hospital: "county_hospital"
+
+
+#: Endings of primary-care facility names as users type them (新桥镇中心卫生院, 菁城社区卫生服务中心).
+_PRIMARY_CARE_ENDINGS = ("社区卫生服务中心", "中心卫生院", "卫生院")
+#: What users call a county's general hospital once the county is named (长汀县医院, 漳平市总医院).
+_COUNTY_HOSPITAL_WORDS = ("医院", "人民医院", "总医院", "综合医院", "县级综合医院")
+
+
+def _alias_of(rest: str, county: str) -> str:
+    """The facility alias a query's remainder stands for (``phc:<township name as typed>``), or ""."""
+    for ending in _PRIMARY_CARE_ENDINGS:
+        if rest.endswith(ending) and len(rest) > len(ending):
+            return "phc:" + rest[: -len(ending)]
+    if county:
+        word = rest[1:] if rest[:1] in ("县", "市", "区") and rest[1:] in _COUNTY_HOSPITAL_WORDS else rest
+        if word in _COUNTY_HOSPITAL_WORDS:
+            return "county_hospital"
+    return ""
 
 
 def _opt(value: float) -> float | None:
@@ -312,8 +330,14 @@ def _gazetteer() -> tuple[_Entry, ...]:
             r.no_point_reason,
         )
         entries.append(_Entry(m, r.county_name, r.prefecture_name))
+    town_names = dict(zip(load_townships()["code"], load_townships()["name"], strict=True))
     for r in load_facilities().itertuples():
         reason = "" if not np.isnan(r.lon) else "facility location unknown (its township has no point)"
+        alias = ""
+        if r.facility_type in ("township_health_center", "community_health_center") and r.township_code:
+            alias = "phc:" + town_names.get(r.township_code, "")
+        elif r.facility_type == "county_hospital":
+            alias = "county_hospital"
         m = PlaceMatch(
             "facility",
             r.facility_id,
@@ -325,7 +349,7 @@ def _gazetteer() -> tuple[_Entry, ...]:
             _opt(r.lat),
             reason,
         )
-        entries.append(_Entry(m, r.county_name, r.prefecture_name))
+        entries.append(_Entry(m, r.county_name, r.prefecture_name, alias))
     return tuple(entries)
 
 
@@ -361,8 +385,10 @@ def find_places(query: str) -> list[PlaceMatch]:
     """Find townships, counties and facilities by name.
 
     Accepts a bare name (新桥镇), a name without its suffix (新桥), or one qualified by county and/or
-    prefecture (长汀县新桥镇, 龙岩市长汀县新桥镇, 龙岩新罗区龙岩市第一医院). Exact names beat suffix-tolerant
-    matches.
+    prefecture (长汀县新桥镇, 龙岩市长汀县新桥镇, 龙岩新罗区龙岩市第一医院). Primary-care facilities are also
+    found by the usual forms of their names (长汀县新桥中心卫生院, 菁城社区卫生服务中心), and a county's
+    general hospital by "<county>医院" / "人民医院" / "总医院" (长汀县医院). Exact names beat these
+    tolerant matches.
 
     Parameters
     ----------
@@ -384,7 +410,9 @@ def find_places(query: str) -> list[PlaceMatch]:
         msg = f"Empty place name {query!r}; type a township, county or facility name such as 长汀县新桥镇."
         raise UnknownPlaceError(msg)
     entries = _gazetteer()
-    tiers: dict[int, dict[tuple[str, str], PlaceMatch]] = {0: {}, 1: {}}
+    # tier 0: exact name; 1: same name up to the suffix, or a facility named as users do; 2: such a
+    # facility name whose township part also differs in its suffix (新桥中心卫生院 → 新桥镇/新桥乡卫生院)
+    tiers: dict[int, dict[tuple[str, str], PlaceMatch]] = {0: {}, 1: {}, 2: {}}
     splits = _qualifier_splits(text)
     for prefix in ("福建省", "福建"):
         if text.startswith(prefix) and len(text) > len(prefix):
@@ -401,6 +429,7 @@ def find_places(query: str) -> list[PlaceMatch]:
                         tiers[0][(e.match.kind, e.match.code)] = e.match
             continue
         rest_base = _base(rest)
+        alias = _alias_of(rest, county)
         for e in entries:
             if pref and e.prefecture_name != pref:
                 continue
@@ -408,9 +437,13 @@ def find_places(query: str) -> list[PlaceMatch]:
                 continue
             if e.match.name == rest:
                 tiers[0][(e.match.kind, e.match.code)] = e.match
-            elif _base(e.match.name) == rest_base and e.match.kind != "facility":
+            elif (_base(e.match.name) == rest_base and e.match.kind != "facility") or (
+                alias and e.alias == alias
+            ):
                 tiers[1][(e.match.kind, e.match.code)] = e.match
-    for tier in (0, 1):
+            elif alias.startswith("phc:") and e.alias.startswith("phc:") and _base(e.alias) == _base(alias):
+                tiers[2][(e.match.kind, e.match.code)] = e.match
+    for tier in (0, 1, 2):
         if tiers[tier]:
             order = {"county": 0, "township": 1, "facility": 2}
             return sorted(tiers[tier].values(), key=lambda m: (order[m.kind], m.code))

@@ -135,6 +135,10 @@ def test_dataset_info():
         ("龙岩市第一医院", "facility", "龙岩市新罗区龙岩市第一医院"),
         ("福建省立医院", "facility", "福州市鼓楼区福建省立医院"),
         ("漳平市新桥镇卫生院", "facility", "龙岩市漳平市新桥镇卫生院"),
+        ("长汀县新桥中心卫生院", "facility", "龙岩市长汀县新桥镇卫生院"),  # usual real-name forms
+        ("菁城社区卫生服务中心", "facility", "龙岩市漳平市菁城街道社区卫生服务中心"),
+        ("长汀县医院", "facility", "龙岩市长汀县长汀县县级综合医院（名称待核实）"),
+        ("漳平市总医院", "facility", "龙岩市漳平市漳平市县级综合医院（名称待核实）"),
     ],
 )
 def test_find_places(query, kind, display):
@@ -148,6 +152,9 @@ def test_find_places_ambiguous_unknown_and_unplaced():
     with pytest.raises(AmbiguousPlaceError, match="新桥镇") as info:
         places.resolve_place("新桥镇")
     assert sorted(info.value.candidates) == ["龙岩市漳平市新桥镇", "龙岩市长汀县新桥镇"]
+    # an exact suffix beats a differing one: 新桥镇中心卫生院 → the two 新桥镇, not 新桥乡 or 新桥街道
+    assert len(places.find_places("新桥镇中心卫生院")) == 2
+    assert len(places.find_places("新桥中心卫生院")) == 4
     with pytest.raises(UnknownPlaceError, match="'火星镇'"):
         places.find_places("火星镇")
     with pytest.raises(UnknownPlaceError, match=r"prefecture-level city.*龙岩市新罗区"):
