@@ -353,11 +353,16 @@ def _gazetteer() -> tuple[_Entry, ...]:
     return tuple(entries)
 
 
+@lru_cache(maxsize=1)
+def _qualifier_names() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    prefectures = tuple(sorted(set(load_prefectures()["name"])))
+    counties = load_counties()[["name", "prefecture_name"]].itertuples(index=False)
+    return prefectures, tuple(sorted({(c.name, c.prefecture_name) for c in counties}))
+
+
 def _qualifier_splits(query: str) -> list[tuple[str, str, str]]:
     """All ways to read ``query`` as [prefecture][county]rest; returns (prefecture, county, rest) names."""
-    prefectures = sorted(set(load_prefectures()["name"]))
-    counties = load_counties()[["name", "prefecture_name"]].itertuples(index=False)
-    county_names = sorted({(c.name, c.prefecture_name) for c in counties})
+    prefectures, county_names = _qualifier_names()
     splits: list[tuple[str, str, str]] = [("", "", query)]
     pref_splits = [("", query)]
     for pref in prefectures:
