@@ -584,6 +584,8 @@ def greedy_nearest(
     center_prefecture: Sequence[str],
     demand_days: object | None = None,
     params: PairingParams | None = None,
+    share_exempt: Sequence[str] = (),
+    center_names: Sequence[str] | None = None,
 ) -> PairingResult:
     """Baseline: what a planner does by hand, under the same rules (for ``bench/pairing.py``).
 
@@ -610,8 +612,9 @@ def greedy_nearest(
         None,
         None,
         None,
-        None,
+        center_names,
         params,
+        share_exempt,
     )
     n_h, n_c = model.minutes.shape
     left = model.cap.copy()
