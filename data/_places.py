@@ -117,13 +117,15 @@ def build_townships(source: Path) -> pd.DataFrame:
     matched = town["vonng2016_code12"] != ""
     reason = np.where(has_point, "", np.where(matched, NO_POINT_REASON, NO_MATCH_REASON))
     weight = town["vonng2016_code12"].map(villages_per_town).astype(float)
-    weight_note = np.where(weight.notna(), "village-level units under the 2016 township", "")
+    weight_note = pd.Series(
+        np.where(weight.notna(), "village-level units under the 2016 township", ""), dtype=object
+    )
     for county, idx in town.groupby("county_code").groups.items():
         w = weight.loc[idx]
         fill = float(w.median()) if w.notna().any() else 1.0
         missing = w.index[w.isna()]
         weight.loc[missing] = fill
-        weight_note[missing] = f"no 2016 match: median weight of county {county}"
+        weight_note.loc[missing] = f"no 2016 match: median weight of the matched townships of county {county}"
 
     census = county_census(source)
     population = np.zeros(len(town), dtype=np.int64)
@@ -152,7 +154,7 @@ def build_townships(source: Path) -> pd.DataFrame:
             "no_point_reason": reason,
             "population_est": population,
             "population_weight": weight.to_numpy(),
-            "population_weight_source": weight_note,
+            "population_weight_source": weight_note.to_numpy(),
             "vonng2016_code": town["vonng2016_code12"],
             "vonng2016_name": town["vonng2016_name"],
             "match_2016": town["coord_match"].replace("none", ""),

@@ -84,6 +84,12 @@ def test_census_population_and_code_remap(counties, townships):
     sums = townships.groupby("county_code")["population_est"].sum()
     assert (sums == pop.loc[sums.index].astype(np.int64)).all()
     assert (townships["population_est"] > 0).all()
+    fallback = townships[townships["vonng2016_code"] == ""]
+    assert len(fallback) == 19
+    assert all(
+        src.endswith(f"county {code}")
+        for src, code in zip(fallback["population_weight_source"], fallback["county_code"], strict=True)
+    )
     assert pop.sum() == 41_540_086 == places.load_province()["population_2020"].iloc[0]
 
 
