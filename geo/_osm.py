@@ -26,6 +26,7 @@ two-way.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,32 +93,34 @@ def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-@dataclass
-class _Segments:
-    """Road segments between graph nodes, before assembly (one row per segment, both directions in a row)."""
+class _Ways:
+    """Drivable ways in flat arrays (compact for a whole province), before splitting at intersections.
 
-    u_id: list[int]
-    v_id: list[int]
-    direction: list[int]
-    speed_kmh: list[float]
-    geom_ptr: list[int]
-    geom_lon: list[float]
-    geom_lat: list[float]
+    Way ``w`` has nodes ``ids[ptr[w]:ptr[w + 1]]`` at ``lon``/``lat`` (WGS84), a direction (+1 forward only,
+    -1 backward only, 0 both) and a speed (km/h). Ids identify physical nodes: a node used twice joins roads.
+    """
 
-    @classmethod
-    def empty(cls) -> _Segments:
-        return cls([], [], [], [], [0], [], [])
+    def __init__(self) -> None:
+        self.ids = array("q")
+        self.lon = array("d")
+        self.lat = array("d")
+        self.ptr = array("q", [0])
+        self.direction = array("b")
+        self.speed_kmh = array("d")
 
     def add(self, ids: list[int], lons: list[float], lats: list[float], direction: int, speed: float) -> None:
+        """Append one way (ignored when it has fewer than two nodes)."""
         if len(ids) < 2:
             return
-        self.u_id.append(ids[0])
-        self.v_id.append(ids[-1])
+        self.ids.extend(ids)
+        self.lon.extend(lons)
+        self.lat.extend(lats)
+        self.ptr.append(len(self.ids))
         self.direction.append(direction)
         self.speed_kmh.append(speed)
-        self.geom_lon.extend(lons)
-        self.geom_lat.extend(lats)
-        self.geom_ptr.append(len(self.geom_lon))
+
+    def __len__(self) -> int:
+        return len(self.direction)
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,19 +160,18 @@ def read_osm_file(path: str | Path) -> tuple[RoadGraph, EdgeGeometry]:
         msg = f"OSM file {str(path)!r} has an unknown extension; expected one of {', '.join(OSM_SUFFIXES)}."
         raise NetworkError(msg)
     try:
-        segments = _segments_from_file(path)
+        ways = _ways_from_file(path)
     except RuntimeError as err:  # pyosmium reports parse/IO errors as RuntimeError
         msg = f"OSM file {str(path)!r} cannot be read: {err}. Is it a complete, uncorrupted OSM extract?"
         raise NetworkError(msg) from err
-    return assemble(segments, source=str(path))
+    return assemble(ways, source=str(path))
 
 
-def _segments_from_file(path: Path) -> _Segments:
-    """Drivable ways of an OSM file split at intersections (pyosmium, node locations from the same file)."""
+def _ways_from_file(path: Path) -> _Ways:
+    """Drivable ways of an OSM file (pyosmium; node locations from the same file)."""
     import osmium
 
-    ways: list[tuple[list[int], list[float], list[float], int, float]] = []
-    use_count: dict[int, int] = {}
+    ways = _Ways()
     processor = (
         osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
@@ -183,38 +185,30 @@ def _segments_from_file(path: Path) -> _Segments:
         direction = oneway_direction(way.tags, highway)
         speed = edge_speed_kmh(highway, way.tags.get("maxspeed"))
         # Split at nodes without a location (outside a clipped extract): each valid run is a way of its own.
-        run_ids: list[int] = []
-        run_lon: list[float] = []
-        run_lat: list[float] = []
-        for node in [*way.nodes, None]:
-            if node is not None and node.location.valid():
-                run_ids.append(node.ref)
-                run_lon.append(node.location.lon)
-                run_lat.append(node.location.lat)
-                continue
-            if len(run_ids) >= 2:
-                ways.append((run_ids, run_lon, run_lat, direction, speed))
-                for k, ref in enumerate(run_ids):
-                    # Way ends count twice so that they always become graph nodes.
-                    use_count[ref] = use_count.get(ref, 0) + (2 if k in (0, len(run_ids) - 1) else 1)
-            run_ids, run_lon, run_lat = [], [], []
-    segments = _Segments.empty()
-    for ids, lons, lats, direction, speed in ways:
-        start = 0
-        for k in range(1, len(ids)):
-            if use_count[ids[k]] >= 2 or k == len(ids) - 1:
-                segments.add(ids[start : k + 1], lons[start : k + 1], lats[start : k + 1], direction, speed)
-                start = k
-    return segments
+        ids: list[int] = []
+        lons: list[float] = []
+        lats: list[float] = []
+        for node in way.nodes:
+            loc = node.location
+            if loc.valid():
+                ids.append(node.ref)
+                lons.append(loc.lon)
+                lats.append(loc.lat)
+            else:
+                ways.add(ids, lons, lats, direction, speed)
+                ids, lons, lats = [], [], []
+        ways.add(ids, lons, lats, direction, speed)
+    return ways
 
 
-def segments_from_osmnx(graph: Any) -> _Segments:
-    """Segments of an osmnx ``MultiDiGraph`` (each osmnx edge is already directed, with ``length`` in m).
+def ways_from_osmnx(graph: Any) -> _Ways:
+    """Ways of an osmnx ``MultiDiGraph``: each osmnx edge is already directed (one "way", forward only).
 
     Speeds come from the same table as files: the edge's ``highway`` (first of a list) and ``maxspeed``;
     edges whose class is not drivable for xunzhen are dropped.
     """
-    segments = _Segments.empty()
+    ways = _Ways()
+    shape_id = max((int(n) for n in graph.nodes), default=0) + 1  # fresh ids for shape points
     for u, v, data in graph.edges(data=True):
         highway = data.get("highway")
         highway = highway[0] if isinstance(highway, list) else highway
@@ -224,36 +218,60 @@ def segments_from_osmnx(graph: Any) -> _Segments:
         maxspeed = ";".join(maxspeed) if isinstance(maxspeed, list) else maxspeed
         geom = data.get("geometry")
         if geom is not None:
-            lons, lats = (list(a) for a in geom.xy)
+            lons, lats = (list(map(float, a)) for a in geom.xy)
         else:
             lons = [graph.nodes[u]["x"], graph.nodes[v]["x"]]
             lats = [graph.nodes[u]["y"], graph.nodes[v]["y"]]
-        ids = [int(u)] + [-1] * (len(lons) - 2) + [int(v)]
-        segments.add(ids, lons, lats, 1, edge_speed_kmh(highway, maxspeed))
-    return segments
+        inner = list(range(shape_id, shape_id + len(lons) - 2))
+        shape_id += len(inner)
+        ways.add([int(u), *inner, int(v)], lons, lats, 1, edge_speed_kmh(highway, maxspeed))
+    return ways
 
 
-def assemble(segments: _Segments, source: str) -> tuple[RoadGraph, EdgeGeometry]:
-    """Directed edges from segments → fastest parallel edge kept → largest strongly connected component.
+def assemble(ways: _Ways, source: str) -> tuple[RoadGraph, EdgeGeometry]:
+    """Split ways at intersections → directed edges → fastest parallel edge → largest strongly connected part.
+
+    A node becomes a graph node when it ends a way or is used more than once (by two ways, or twice by one);
+    the nodes in between are kept as the edge's shape.
 
     Raises
     ------
     NetworkError
         If there are no drivable roads (message names ``source``).
     """
-    if not segments.u_id:
+    if len(ways) == 0:
         msg = f"OSM data {source!r} contains no drivable roads (highway=motorway…residential/service)."
         raise NetworkError(msg)
-    ptr = np.asarray(segments.geom_ptr, dtype=np.int64)
-    lon = np.asarray(segments.geom_lon, dtype=float)
-    lat = np.asarray(segments.geom_lat, dtype=float)
+    ids = np.frombuffer(ways.ids, dtype=np.int64)
+    lon = np.frombuffer(ways.lon, dtype=float)
+    lat = np.frombuffer(ways.lat, dtype=float)
+    ptr = np.frombuffer(ways.ptr, dtype=np.int64)
+    starts, ends = ptr[:-1], ptr[1:] - 1
+    _, inverse, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    is_node = counts[inverse] >= 2
+    is_node[starts] = True
+    is_node[ends] = True
+    node_pos = np.flatnonzero(is_node)
+    way_end = np.zeros(len(ids), dtype=bool)
+    way_end[ends] = True
+    first = ~way_end[node_pos[:-1]]  # a segment runs from a node to the next node of the same way
+    seg_a, seg_b = node_pos[:-1][first], node_pos[1:][first]
+    way_of = np.searchsorted(ptr, seg_a, side="right") - 1
+
     step_km = haversine_km(lon[:-1], lat[:-1], lon[1:], lat[1:])
     cum = np.concatenate([[0.0], np.cumsum(step_km)])
-    seg_km = cum[ptr[1:] - 1] - cum[ptr[:-1]]
-    seg_minutes = seg_km / np.asarray(segments.speed_kmh, dtype=float) * 60.0
+    # Duplicate points (distinct nodes at one place) would give 0-length edges: floor at 1 mm, so every edge
+    # time is positive (scipy's csgraph would otherwise drop explicit zeros from sparse matrices).
+    seg_km = np.maximum(cum[seg_b] - cum[seg_a], 1e-6)
+    speed = np.frombuffer(ways.speed_kmh, dtype=float)[way_of]
+    seg_minutes = seg_km / speed * 60.0
+    # Shape points of each segment, copied contiguously (a shared end point appears in both segments).
+    lengths = seg_b - seg_a + 1
+    ptr = np.concatenate([[0], np.cumsum(lengths)])
+    take = np.repeat(seg_a - ptr[:-1], lengths) + np.arange(ptr[-1])
+    lon, lat = lon[take], lat[take]
 
-    u_id = np.asarray(segments.u_id, dtype=np.int64)
-    v_id = np.asarray(segments.v_id, dtype=np.int64)
+    u_id, v_id = ids[seg_a], ids[seg_b]
     node_ids, inverse = np.unique(np.concatenate([u_id, v_id]), return_inverse=True)
     u, v = inverse[: len(u_id)], inverse[len(u_id) :]
     node_lon = np.empty(len(node_ids))
@@ -261,7 +279,7 @@ def assemble(segments: _Segments, source: str) -> tuple[RoadGraph, EdgeGeometry]
     node_lon[u], node_lat[u] = lon[ptr[:-1]], lat[ptr[:-1]]
     node_lon[v], node_lat[v] = lon[ptr[1:] - 1], lat[ptr[1:] - 1]
 
-    direction = np.asarray(segments.direction)
+    direction = np.frombuffer(ways.direction, dtype=np.int8)[way_of]
     seg = np.arange(len(u_id))
     fwd, bwd = direction >= 0, direction <= 0
     e_from = np.concatenate([u[fwd], v[bwd]])
@@ -307,7 +325,7 @@ def assemble(segments: _Segments, source: str) -> tuple[RoadGraph, EdgeGeometry]
     used, seg_new = np.unique(e_seg, return_inverse=True)
     lengths = ptr[used + 1] - ptr[used]
     new_ptr = np.concatenate([[0], np.cumsum(lengths)])
-    take = np.concatenate([np.arange(ptr[s], ptr[s + 1]) for s in used])
+    take = np.repeat(ptr[used] - new_ptr[:-1], lengths) + np.arange(new_ptr[-1])
     geometry = EdgeGeometry(
         edge_seg=seg_new.astype(np.int32), edge_rev=e_rev, seg_ptr=new_ptr, lon=lon[take], lat=lat[take]
     )

@@ -260,9 +260,9 @@ class OSMNetwork(Network):
         NetworkError
             If the graph holds no drivable roads.
         """
-        from geo._osm import assemble, segments_from_osmnx
+        from geo._osm import assemble, ways_from_osmnx
 
-        graph, geometry = assemble(segments_from_osmnx(nx_graph), source=source)
+        graph, geometry = assemble(ways_from_osmnx(nx_graph), source=source)
         return cls(graph, geometry, _complete_meta({"source": source, "data_date": ""}, graph))
 
     def label(self, lang: str = "zh") -> str:

@@ -234,10 +234,10 @@ def test_maxspeed_parsing() -> None:
 def test_osmnx_graph_converts_like_the_file(hand_made: Path) -> None:
     """The osmnx path (used for one prefecture online) on the same hand-made data, read offline by osmnx."""
     ox = pytest.importorskip("osmnx")
-    from geo._osm import assemble, segments_from_osmnx
+    from geo._osm import assemble, ways_from_osmnx
 
     nx_graph = ox.graph_from_xml(hand_made, simplify=False, retain_all=True)
-    graph, _ = assemble(segments_from_osmnx(nx_graph), source="osmnx")
+    graph, _ = assemble(ways_from_osmnx(nx_graph), source="osmnx")
     ref, _ = read_osm_file(hand_made)
     # osmnx keeps node 2 (no simplification) but the fastest times between intersections must agree.
     ids = graph.node_osm_id.tolist()
