@@ -14,6 +14,7 @@ number of city hospitals there⌉ (the policy's 30% plus 5 points of slack), a t
 (it joins only when the planner gives it days and, for centers outside its own county, a
 weak-county pairing).
 """
+
 from __future__ import annotations
 
 import math
@@ -42,6 +43,7 @@ __all__ = [
     "PairingResult",
     "TertiaryPairingResult",
     "TertiaryPlan",
+    "capacity_table",
     "default_capacities",
     "greedy_nearest",
     "load_example_scenario",
@@ -202,6 +204,63 @@ def read_capacities(table: pd.DataFrame | str, *, source: str = "capacities") ->
     return out
 
 
+def _relevant_hospitals(
+    hosp: pd.DataFrame, centers: pd.DataFrame, tertiary_counties: Mapping[str, Sequence[str]] | None
+) -> pd.Series:
+    """Hospitals that may serve the centers: county hospitals of their counties, city hospitals of their
+    prefectures, tertiary hospitals in those counties or paired with them."""
+    prefs = set(centers["prefecture_name"])
+    counties = set(zip(centers["prefecture_name"], centers["county_name"], strict=True))
+    names = {c for _, c in counties}
+    tert = {str(k): set(v) for k, v in (tertiary_counties or {}).items()}
+    keys = zip(
+        hosp["facility_type"], hosp["prefecture_name"], hosp["county_name"], hosp["facility_id"], strict=True
+    )
+    return pd.Series(
+        [
+            (t == "county_hospital" and (p, c) in counties)
+            or (t == "city_hospital" and p in prefs)
+            or (t == "tertiary_hospital" and ((p, c) in counties or bool(tert.get(fid, set()) & names)))
+            for t, p, c, fid in keys
+        ],
+        index=hosp.index,
+        dtype=bool,
+    )
+
+
+def capacity_table(
+    facilities: pd.DataFrame | None = None,
+    *,
+    prefecture: str | None = None,
+    county: str | None = None,
+    capacities: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """The editable capacity table of the hospitals that may serve a scope (defaults = assumption).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`default_capacities`, restricted to the scope's hospitals, ``capacities`` applied.
+    """
+    if facilities is None:
+        from geo.facilities import load_facilities
+
+        facilities = load_facilities()
+    fac = pd.DataFrame(facilities.drop(columns="geometry", errors="ignore"))
+    scope = resolve_scope(fac, prefecture, county)
+    centers = fac[fac["facility_type"].isin(CENTER_TYPES) & _in_scope(fac, scope)]
+    table = default_capacities(fac)
+    hosp = fac[fac["facility_type"].isin(HOSPITAL_TYPES)].set_index("facility_id")
+    keep = _relevant_hospitals(hosp.reset_index(), centers, None).to_numpy()
+    ids = set(hosp.index[keep])
+    table = table[table["facility_id"].isin(ids)].reset_index(drop=True)
+    if capacities:
+        given = table["facility_id"].map(capacities)
+        table.loc[given.notna(), "capacity_source"] = CAPACITY_GIVEN
+        table["capacity_days"] = given.fillna(table["capacity_days"]).astype(int)
+    return table
+
+
 @dataclass(frozen=True)
 class PairingPlan:
     """A hospital → center pairing with its tables (all minutes one-way; ``estimated`` says 估算).
@@ -354,20 +413,8 @@ def plan_pairing(
         caps_table[["facility_id", "capacity_days", "capacity_source"]], on="facility_id"
     )
     prefs = set(centers["prefecture_name"])
-    counties = set(zip(centers["prefecture_name"], centers["county_name"], strict=True))
-    key = list(zip(hosp["prefecture_name"], hosp["county_name"], strict=True))
+    relevant = _relevant_hospitals(hosp, centers, tertiary_counties).to_numpy()
     tert = {str(k): set(v) for k, v in (tertiary_counties or {}).items()}
-    relevant = np.array(
-        [
-            (t == "county_hospital" and k in counties)
-            or (t == "city_hospital" and k[0] in prefs)
-            or (
-                t == "tertiary_hospital"
-                and (k in counties or bool(tert.get(fid, set()) & {c for _, c in counties}))
-            )
-            for t, k, fid in zip(hosp["facility_type"], key, hosp["facility_id"], strict=True)
-        ]
-    )
     hosp = hosp[relevant & hosp["lon"].notna().to_numpy()].sort_values("facility_id").reset_index(drop=True)
     for p in sorted(prefs):
         if not ((hosp["facility_type"] == "city_hospital") & (hosp["prefecture_name"] == p)).any():
