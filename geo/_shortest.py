@@ -120,6 +120,9 @@ def _clean_edges(graph: RoadGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     kms = np.asarray(graph.edge_km, dtype=np.float64)
     keep = frm != to
     frm, to, mins, kms = frm[keep], to[keep], mins[keep], kms[keep]
+    key = frm * n + to
+    if len(key) < 2 or bool(np.all(key[1:] > key[:-1])):  # already sorted without parallel edges (from_edges)
+        return frm, to, mins, kms
     order = np.lexsort((kms, mins, to, frm))
     frm, to, mins, kms = frm[order], to[order], mins[order], kms[order]
     first = np.ones(len(frm), dtype=bool)
@@ -133,7 +136,8 @@ def _interior_nodes(n: int, frm: np.ndarray, to: np.ndarray) -> np.ndarray:
     indeg = np.bincount(to, minlength=n)
     # Undirected neighbour count: pairs {u, v} counted once per node.
     lo, hi = np.minimum(frm, to), np.maximum(frm, to)
-    pair = np.unique(lo * n + hi)
+    pair = np.sort(lo * n + hi)
+    pair = pair[np.concatenate([[True], pair[1:] != pair[:-1]])] if len(pair) else pair
     a, b = pair // n, pair % n
     nbrs = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
     two_way = (nbrs == 2) & (outdeg == 2) & (indeg == 2)
@@ -166,20 +170,34 @@ def _list_rank(nxt: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.nda
     """Pointer jumping over linked lists given by ``nxt`` (-1 ends a list).
 
     Returns the sum of ``weights`` (1-D, or 2-D summed per column) from each element to the end of its list,
-    inclusive, and the last element of that list.
+    inclusive, and the last element of that list. Only the still-active elements are touched in each of the
+    ``log2(longest list)`` rounds.
     """
     total = weights.copy()
     last = np.arange(len(nxt), dtype=np.int64)
     nxt = nxt.copy()
-    has = nxt >= 0
-    while has.any():
-        i = np.flatnonzero(has)
-        j = nxt[i]
-        total[i] = total[i] + total[j]
-        last[i] = last[j]
-        nxt[i] = nxt[j]
-        has[i] = nxt[i] >= 0
+    idx = np.flatnonzero(nxt >= 0)
+    last[idx] = nxt[idx]
+    while idx.size:
+        j = nxt[idx]
+        total[idx] += total[j]
+        last[idx] = last[j]
+        nxt[idx] = nxt[j]
+        idx = idx[nxt[idx] >= 0]
     return total, last
+
+
+def _path_sums(nxt: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """As :func:`_list_rank` for 1-D weights, without tracking the last element (the hot path of km sums)."""
+    total = weights.copy()
+    nxt = nxt.copy()
+    idx = np.flatnonzero(nxt >= 0)
+    while idx.size:
+        j = nxt[idx]
+        total[idx] += total[j]
+        nxt[idx] = nxt[j]
+        idx = idx[nxt[idx] >= 0]
+    return total
 
 
 def _contract(graph: RoadGraph) -> Contracted:
@@ -397,26 +415,19 @@ def _augmented(con: Contracted, sources: np.ndarray) -> tuple[sp.csr_matrix, np.
 def _tree_km(csr: sp.csr_matrix, edge_km: np.ndarray, pred: np.ndarray) -> np.ndarray:
     """Length (km) of each node's path in a batch of predecessor trees, by pointer jumping."""
     b, n = pred.shape
-    flat_pred = pred.ravel().astype(np.int64)
-    node = np.tile(np.arange(n, dtype=np.int64), b)
-    has = flat_pred >= 0
-    # km of the tree edge pred -> node: find ``node`` among the out-edges of ``pred`` (rows are short)
+    flat_pred = pred.ravel()
+    idx = np.flatnonzero(flat_pred >= 0)
+    u = flat_pred[idx].astype(np.int64)
+    v = idx % n
+    # km of each tree edge u -> v: the CSR keys (row * n + col) are sorted, so binary search finds the edge
+    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+    keys = rows * n + csr.indices
+    pos = np.searchsorted(keys, u * n + v)
     step = np.zeros(b * n)
-    idx = np.flatnonzero(has)
-    u, v = flat_pred[idx], node[idx]
-    lo, hi = csr.indptr[u], csr.indptr[u + 1]
-    found = np.full(len(idx), -1, dtype=np.int64)
-    width = int((hi - lo).max()) if len(idx) else 0
-    for j in range(width):
-        pos = lo + j
-        ok = (pos < hi) & (found < 0)
-        hit = ok & (csr.indices[np.minimum(pos, len(csr.indices) - 1)] == v)
-        found[hit] = pos[hit]
-    step[idx] = edge_km[found]
-    offset = np.repeat(np.arange(b, dtype=np.int64) * n, n)
-    nxt = np.where(has, flat_pred + offset, -1)
-    total, _ = _list_rank(nxt, step)
-    return total.reshape(b, n)
+    step[idx] = edge_km[pos]
+    nxt = np.full(b * n, -1, dtype=np.int64)
+    nxt[idx] = idx - v + u
+    return _path_sums(nxt, step).reshape(b, n)
 
 
 def _solve_batch(

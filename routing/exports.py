@@ -1,0 +1,331 @@
+"""Shared exports for every analysis: CSV, XLSX, and static maps (PNG / PDF) drawn with matplotlib.
+
+* :func:`csv_bytes` / :func:`write_csv` — UTF-8 with BOM (Excel opens Chinese text correctly), optional
+  ``# comment`` header lines (e.g. "figures are estimated"); read back with ``pandas.read_csv(comment="#")``.
+* :func:`xlsx_bytes` — one sheet per table plus a first sheet 说明/notes with the comment lines.
+* :func:`static_map` — a map without tiles (works offline, prints well): county and prefecture boundaries,
+  polygon and point layers, a legend, a title and key-figure lines, in a CJK font (Noto Sans CJK from the
+  Debian package ``fonts-noto-cjk`` when installed, else any CJK font matplotlib finds, else its default).
+
+Nothing here imports Streamlit; matplotlib is imported lazily.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo._errors import InputValidationError
+
+__all__ = [
+    "LegendEntry",
+    "PointLayer",
+    "PolygonLayer",
+    "cjk_font_family",
+    "csv_bytes",
+    "static_map",
+    "write_csv",
+    "xlsx_bytes",
+]
+
+logger = logging.getLogger(__name__)
+
+_CJK_PREFERENCE = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+)
+
+
+def csv_bytes(table: pd.DataFrame, comments: Sequence[str] = ()) -> bytes:
+    """The table as CSV bytes (UTF-8 with BOM), each comment line first as ``# line``.
+
+    Parameters
+    ----------
+    table
+        The rows to write (index not written).
+    comments
+        Lines written before the header, e.g. the network label and "estimated".
+
+    Returns
+    -------
+    bytes
+        The file content.
+    """
+    buf = io.StringIO()
+    for line in comments:
+        buf.write("# " + str(line).replace("\n", " ") + "\n")
+    table.to_csv(buf, index=False, lineterminator="\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_csv(table: pd.DataFrame, path: str | Path, comments: Sequence[str] = ()) -> Path:
+    """Write :func:`csv_bytes` to ``path`` and return it.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written.
+    """
+    path = Path(path)
+    path.write_bytes(csv_bytes(table, comments))
+    return path
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], notes: Sequence[str] = ()) -> bytes:
+    """An XLSX workbook: a 说明 (notes) sheet with ``notes`` first, then one sheet per table.
+
+    Parameters
+    ----------
+    sheets
+        Sheet name (≤ 31 characters, Excel's limit) → table.
+    notes
+        Lines for the notes sheet (data sources, "estimated" labels, parameters).
+
+    Returns
+    -------
+    bytes
+        The workbook.
+
+    Raises
+    ------
+    InputValidationError
+        If a sheet name is empty, too long or repeated.
+    """
+    names = list(sheets)
+    for name in names:
+        if not name or len(name) > 31 or any(c in name for c in "[]:*?/\\"):
+            msg = f"Sheet name {name!r} is not valid in Excel (1–31 characters, none of []:*?/\\)."
+            raise InputValidationError(msg)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+        if notes:
+            pd.DataFrame({"说明 / notes": list(notes)}).to_excel(writer, sheet_name="说明 notes", index=False)
+            writer.sheets["说明 notes"].set_column(0, 0, 110)
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for k, col in enumerate(table.columns):
+                width = max([len(str(col))] + [len(str(v)) for v in table[col].head(200)])
+                sheet.set_column(k, k, min(40, max(8, width + 2)))
+            sheet.freeze_panes(1, 0)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------- static map
+
+
+@dataclass(frozen=True)
+class PointLayer:
+    """Points to draw: WGS84 ``lon``/``lat`` arrays, one colour per point (or one for all), size in pt²."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    color: Any = "#1f77b4"
+    size: float | np.ndarray = 14.0
+    edgecolor: Any = "white"
+    linewidth: float = 0.4
+    marker: str = "o"
+    zorder: int = 4
+
+
+@dataclass(frozen=True)
+class PolygonLayer:
+    """Polygons (shapely, WGS84) filled with ``facecolor`` at ``alpha``; ``edgecolor`` outline."""
+
+    geometries: Sequence[Any]
+    facecolor: Any = "#9ecae1"
+    edgecolor: Any = "#3182bd"
+    alpha: float = 0.35
+    linewidth: float = 0.6
+    zorder: int = 2
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: a ``label`` with a marker (``kind`` "point", "patch" or "line") of ``color``."""
+
+    label: str
+    color: str
+    kind: str = "point"
+    edgecolor: str = "white"
+
+
+@dataclass(frozen=True)
+class _Frame:
+    bounds: tuple[float, float, float, float]
+    extras: list[str] = field(default_factory=list)
+
+
+def cjk_font_family() -> list[str]:
+    """Font families for matplotlib with a CJK font first (Noto Sans CJK SC when installed)."""
+    from matplotlib import font_manager
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    for name in _CJK_PREFERENCE:
+        if name in available:
+            return [name, "DejaVu Sans"]
+    cjk = sorted(n for n in available if "CJK" in n or "Hei" in n or "Han" in n)
+    if cjk:
+        return [cjk[0], "DejaVu Sans"]
+    logger.warning("No CJK font found for static maps; Chinese text may show as boxes. "
+                   "Install the Debian package fonts-noto-cjk.")
+    return ["DejaVu Sans"]
+
+
+def _draw_geoms(ax: Any, geoms: Sequence[Any], **kw: Any) -> None:
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    patches = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        polys = list(g.geoms) if hasattr(g, "geoms") else [g]
+        for poly in polys:
+            if poly.geom_type != "Polygon":
+                continue
+            rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
+            verts = np.concatenate(rings)
+            codes = np.concatenate(
+                [[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings]
+            )
+            patches.append(PathPatch(MplPath(verts, codes)))
+    if patches:
+        ax.add_collection(PatchCollection(patches, **kw))
+
+
+def static_map(
+    *,
+    title: str,
+    lines: Sequence[str] = (),
+    points: Sequence[PointLayer] = (),
+    polygons: Sequence[PolygonLayer] = (),
+    legend: Sequence[LegendEntry] = (),
+    legend_title: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
+    footer: str = "",
+    fmt: str = "png",
+    dpi: int = 200,
+    boundaries: bool = True,
+) -> bytes:
+    """A static map (no tiles) as PNG or PDF bytes, A4 landscape proportions.
+
+    Parameters
+    ----------
+    title
+        Title line at the top (Chinese welcome).
+    lines
+        Key figures printed under the title (one per line).
+    points, polygons
+        Layers in WGS84, drawn over the county/prefecture boundaries of Fujian.
+    legend, legend_title
+        Legend rows (drawn in the order given).
+    bounds
+        (lon_min, lat_min, lon_max, lat_max) to show; default: the drawn points, else Fujian.
+    footer
+        Small print at the bottom (sources, "estimated", date).
+    fmt
+        "png" or "pdf".
+    dpi
+        Resolution of the PNG.
+    boundaries
+        Draw the embedded county and prefecture boundaries.
+
+    Returns
+    -------
+    bytes
+        The image or PDF document.
+
+    Raises
+    ------
+    InputValidationError
+        If ``fmt`` is not "png" or "pdf".
+    """
+    if fmt not in ("png", "pdf"):
+        msg = f"Static map format must be 'png' or 'pdf', got {fmt!r}."
+        raise InputValidationError(msg)
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    family = cjk_font_family()
+    with plt.rc_context({"font.family": family, "pdf.fonttype": 42, "axes.unicode_minus": False}):
+        fig = plt.figure(figsize=(11.69, 8.27))
+        ax = fig.add_axes((0.03, 0.06, 0.64, 0.78))
+        ax.set_facecolor("#dbe7ee")
+        if boundaries:
+            from geo.places import load_counties, load_prefectures
+
+            pref = load_prefectures()
+            _draw_geoms(ax, list(pref.geometry), facecolor="#fbfaf6", edgecolor="none", zorder=0)
+            _draw_geoms(ax, list(load_counties().geometry), facecolor="none", edgecolor="#9a9a9a",
+                        linewidth=0.35, linestyle=(0, (3, 2)), zorder=1)
+            _draw_geoms(ax, list(pref.geometry), facecolor="none", edgecolor="#4a4a4a", linewidth=0.9,
+                        zorder=3)
+        for layer in polygons:
+            _draw_geoms(ax, list(layer.geometries), facecolor=layer.facecolor, edgecolor=layer.edgecolor,
+                        alpha=layer.alpha, linewidth=layer.linewidth, zorder=layer.zorder)
+        for layer in points:
+            ax.scatter(np.asarray(layer.lon), np.asarray(layer.lat), s=layer.size, c=layer.color,
+                       edgecolors=layer.edgecolor, linewidths=layer.linewidth, marker=layer.marker,
+                       zorder=layer.zorder)
+        if bounds is None:
+            lons = np.concatenate([np.asarray(p.lon, float) for p in points]) if points else np.array([])
+            lats = np.concatenate([np.asarray(p.lat, float) for p in points]) if points else np.array([])
+            ok = np.isfinite(lons) & np.isfinite(lats)
+            if ok.sum() >= 2:
+                pad = 0.15
+                lo_x, lo_y = lons[ok].min() - pad, lats[ok].min() - pad
+                bounds = (lo_x, lo_y, lons[ok].max() + pad, lats[ok].max() + pad)
+            else:
+                bounds = (115.8, 23.5, 120.7, 28.35)
+        lon0, lat0, lon1, lat1 = bounds
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect(1.0 / np.cos(np.radians((lat0 + lat1) / 2)))
+        ax.tick_params(labelsize=7, colors="#666666")
+        fig.text(0.03, 0.955, title, fontsize=16, fontweight="bold", va="top")
+        y = 0.915
+        for line in lines[:4]:
+            fig.text(0.03, y, line, fontsize=9.5, va="top", color="#333333")
+            y -= 0.022
+        handles = []
+        for e in legend:
+            if e.kind == "patch":
+                handles.append(Patch(facecolor=e.color, edgecolor=e.edgecolor, label=e.label))
+            elif e.kind == "line":
+                handles.append(Line2D([0], [0], color=e.color, lw=2, label=e.label))
+            else:
+                handles.append(Line2D([0], [0], marker="o", color="none", markerfacecolor=e.color,
+                                      markeredgecolor=e.edgecolor, markersize=8, label=e.label))
+        if handles:
+            fig.legend(handles=handles, title=legend_title or None, loc="upper left",
+                       bbox_to_anchor=(0.69, 0.84), fontsize=9, title_fontsize=10, frameon=True)
+        if len(lines) > 4:
+            text = "\n".join(lines[4:])
+            fig.text(0.69, 0.30, text, fontsize=8.5, va="top", color="#333333", wrap=True)
+        if footer:
+            fig.text(0.03, 0.02, footer, fontsize=7.5, color="#666666", va="bottom")
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=dpi if fmt == "png" else None)
+        plt.close(fig)
+    return buf.getvalue()
