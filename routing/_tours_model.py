@@ -43,6 +43,7 @@ DAY = 1440.0
 SC = 10  # integer units per minute (0.1 min)
 PRIZE_UNIT_MINUTES = 10_000.0  # a township of priority 1 is worth this many drive minutes: priority first
 PRIZE_FLOOR = 0.05  # even a score-0 township is worth visiting when it costs little driving
+MAX_MODEL_NODES = 6000  # candidate + sleep nodes; beyond this PyVRP needs minutes, not seconds
 _BIG = 10**9  # "no edge" in the integer matrices (PyVRP avoids it)
 
 REASONS = {
@@ -402,6 +403,14 @@ def plan_tours_matrix(
         raise InfeasibleError(msg)
     active = reasons == ""
     act_idx = np.flatnonzero(active)
+    n_nodes = len(act_idx) * (1 + (p.days - 1) * p.teams * (p.overnight == "stay"))
+    if n_nodes > MAX_MODEL_NODES:
+        msg = (
+            f"{len(act_idx)} candidate townships × {p.days} days × {p.teams} teams is too large to plan at "
+            f"once ({n_nodes:,} model nodes > {MAX_MODEL_NODES:,}): narrow the scope (fewer prefectures or "
+            "counties, a higher minimum remoteness) or plan fewer days or teams"
+        )
+        raise InputValidationError(msg)
 
     # --- integer instance: locations 0 = depot, 1..n = candidates, n+1 = "anywhere" (open end)
     # -------------------

@@ -10,6 +10,7 @@ labelled "straight line (estimated)".
 from __future__ import annotations
 
 import html
+import io
 import itertools
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,7 @@ def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
             {
                 L["team"]: d.team,
                 L["day"]: d.day,
-                L["seq"]: "",
+                L["seq"]: None,
                 L["kind"]: L["start"],
                 L["place"]: names[d.start_place],
                 L["arrive"]: "",
@@ -196,7 +197,7 @@ def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
             {
                 L["team"]: d.team,
                 L["day"]: d.day,
-                L["seq"]: "",
+                L["seq"]: None,
                 L["kind"]: kind,
                 L["place"]: names[d.overnight_place],
                 L["arrive"]: hhmm(d.end_minutes),
@@ -210,7 +211,7 @@ def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows)
     if not frame.empty:
-        for col in (L["drive"] + est, L["pop"]):
+        for col in (L["seq"], L["drive"] + est, L["pop"]):
             frame[col] = frame[col].astype("Int64")
     return frame
 
@@ -284,16 +285,28 @@ def summary_lines(tour: Any, lang: str = "zh") -> list[str]:
     return lines
 
 
-def write_xlsx(tour: Any, path: str | Path, lang: str = "zh") -> Path:
+def write_xlsx(tour: Any, path: str | Path | io.BytesIO, lang: str = "zh") -> str | Path | io.BytesIO:
     """Write the itinerary, the per-day summary, the left-out list and the key figures to one workbook."""
     L = _lab(lang)
-    path = Path(path)
+    path = path if isinstance(path, io.BytesIO) else Path(path)
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         itinerary_frame(tour, lang).to_excel(xw, sheet_name=L["title"][:31], index=False)
         day_summary_frame(tour, lang).to_excel(xw, sheet_name=L["day"][:31], index=False)
         left_out_frame(tour, lang).to_excel(xw, sheet_name=L["left"][:31], index=False)
         pd.DataFrame({L["title"]: summary_lines(tour, lang)}).to_excel(xw, sheet_name="summary", index=False)
     return path
+
+
+def xlsx_bytes(tour: Any, lang: str = "zh") -> bytes:
+    """The workbook of :func:`write_xlsx` as bytes (for download buttons)."""
+    buf = io.BytesIO()
+    write_xlsx(tour, buf, lang)
+    return buf.getvalue()
+
+
+def csv_bytes(tour: Any, lang: str = "zh") -> bytes:
+    """The itinerary table as CSV (UTF-8 with BOM, opens in Excel)."""
+    return itinerary_frame(tour, lang).to_csv(index=False).encode("utf-8-sig")
 
 
 _PRINT_CSS = """

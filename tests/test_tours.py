@@ -166,3 +166,160 @@ def test_priority_score_formula() -> None:
 def test_hhmm() -> None:
     assert hhmm(480) == "08:00"
     assert hhmm(1440 + 61) == "01:01"
+
+
+# --- adapter, outputs, CLI and page on the embedded dataset (estimated network)
+# --------------------------------
+
+
+@pytest.fixture(scope="module")
+def nanping_tour():
+    """A 2-day, 1-team tour from 南平市第一医院 over Nanping's townships ≥ 45 min from a county hospital."""
+    from geo.network import EstimatedNetwork
+    from routing.tours import plan_fujian_tours
+
+    p = TourParams(days=2, iterations=400)
+    return plan_fujian_tours(
+        "南平市第一医院",
+        prefectures=["南平"],
+        params=p,
+        network=EstimatedNetwork(),
+        min_remoteness_minutes=45,
+    )
+
+
+def test_fujian_adapter_plans_an_estimated_tour(nanping_tour) -> None:
+    tour = nanping_tour
+    plan = tour.plan
+    assert plan.estimated
+    assert tour.lonlat.shape == (len(plan.scores) + 1, 2)
+    assert (tour.candidates["remoteness_minutes"] >= 45).all()
+    assert (tour.candidates["prefecture_name"] == "南平市").all()
+    assert not (tour.candidates["kind"] == "街道").any()
+    assert 1 <= len(plan.served) <= 6
+    assert len(plan.served) + len(plan.left_out) == len(plan.scores)
+    for d in plan.days:
+        assert d.drive_minutes <= 360 + 1e-6 and d.end_minutes <= 1080 + 1e-6
+
+
+def test_outputs_label_estimates_and_escape(nanping_tour, tmp_path) -> None:
+    from routing import tour_outputs as out
+
+    frame = out.itinerary_frame(nanping_tour, "zh")
+    assert any("估算" in c for c in frame.columns)
+    assert any("estimated" in c for c in out.itinerary_frame(nanping_tour, "en").columns)
+    assert all("估算" in line or "驻地" in line for line in out.summary_lines(nanping_tour)[:2])
+    out.write_xlsx(nanping_tour, tmp_path / "t.xlsx")
+    assert (tmp_path / "t.xlsx").stat().st_size > 0
+    assert out.csv_bytes(nanping_tour).startswith(b"\xef\xbb\xbf")
+    printable = out.itinerary_print_html(nanping_tour)
+    assert "@page" in printable and "size: A4" in printable
+    html_map = out.tour_map_html(nanping_tour)
+    assert "xz-tour-stop" in html_map and "直线示意" in html_map
+    assert "https://unpkg" not in html_map and "cdn.jsdelivr" not in html_map
+
+
+def test_print_html_escapes_names() -> None:
+    from routing import tour_outputs as out
+
+    minutes, km = line_instance(2, 30.0)
+    names = ["<b>depot</b>", "<script>alert(1)</script>", "A&B"]
+    plan = plan_tours_matrix(minutes, km, np.ones(2), TourParams(days=1, iterations=100), names=names)
+    page = out.itinerary_print_html(plan)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+
+
+def test_tour_map_follows_road_geometry_on_osm() -> None:
+    """On a real OSM sample, each leg is drawn along the road path (more than two vertices), not dashed."""
+    from pathlib import Path
+
+    from geo.network import OSMNetwork
+    from routing import tour_outputs as out
+    from routing.tours import FujianTour
+
+    osm = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm-samples" / "West-Oakland.osm.bz2"
+    if not osm.exists():
+        pytest.skip("OSM sample not present")
+    net = OSMNetwork.from_file(osm)
+    g = net.graph
+    idx = [0, g.n_nodes // 2, g.n_nodes - 1]
+    lonlat = np.column_stack([g.node_lon[idx], g.node_lat[idx]])
+    res = net.travel(lonlat, lonlat)
+    plan = plan_tours_matrix(
+        res.minutes,
+        res.km,
+        np.ones(2),
+        TourParams(days=1, clinic_minutes=60, iterations=100),
+        estimated=False,
+    )
+    assert len(plan.served) == 2
+    tour = FujianTour(plan, "depot", "x", None, lonlat, net.label("en"))
+    html_map = out.tour_map(tour, network=net, lang="en").get_root().render()
+    assert "straight line" not in html_map
+    d = plan.days[0]
+    first = net.path(lonlat[0], lonlat[d.stops[0].index + 1]).lonlat
+    assert len(first) > 2  # a road path, not a straight segment
+    mid_lon, mid_lat = first[len(first) // 2]
+    assert f"[{float(mid_lat)}, {float(mid_lon)}]" in html_map
+
+
+def test_cli_plans_and_writes(tmp_path, capsys) -> None:
+    from routing.tours import main
+
+    xlsx, html_file = tmp_path / "t.xlsx", tmp_path / "t.html"
+    code = main(
+        [
+            "--depot",
+            "南平市第一医院",
+            "--days",
+            "1",
+            "--prefecture",
+            "南平",
+            "--min-remoteness",
+            "55",
+            "--iterations",
+            "100",
+            "--xlsx",
+            str(xlsx),
+            "--print-html",
+            str(html_file),
+        ]
+    )
+    assert code == 0
+    assert "估算" in capsys.readouterr().out
+    assert xlsx.exists() and html_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--depot", "不存在的医院XYZ"], "No township, county or facility"),
+        (["--depot", "南平市第一医院", "--days", "0"], "days must be"),
+        (["--depot", "南平市第一医院", "--start", "25:00"], "HH:MM"),
+    ],
+)
+def test_cli_bad_input_gives_a_message_not_a_traceback(argv, match, capsys) -> None:
+    from routing.tours import main
+
+    assert main(argv) == 2
+    assert match in capsys.readouterr().err
+
+
+def test_tours_page_smoke() -> None:
+    """The page renders, plans a 1-day Nanping tour on click, and offers the four downloads."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    page = Path(__file__).resolve().parents[1] / "pages" / "40_tours.py"
+    at = AppTest.from_file(str(page), default_timeout=120)
+    at.query_params["pref"] = "350700"
+    at.query_params["days"] = "1"
+    at.run()
+    assert not at.exception
+    [btn] = [b for b in at.button if b.label in ("规划路线", "Plan tours")]
+    btn.click().run()
+    assert not at.exception
+    assert not at.error
+    assert len(at.metric) == 4
+    assert len(at.get("download_button")) == 4
