@@ -46,11 +46,11 @@ __all__ = [
     "base_map",
     "boundary_geojson",
     "facility_layers",
-    "facility_popup_html",
     "overview_map",
     "selection_outline",
     "standalone_html",
     "view_for_bounds",
+    "view_for_prefectures",
 ]
 
 #: CSS class on every facility marker (SVG path or div); the browser test counts them.
@@ -68,6 +68,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "counties": "县（市、区）界线",
         "prefectures": "地市界线",
         "labels": "地市名称",
+        "name": "名称",
         "type": "类型",
         "county": "所在县区",
         "quality": "位置",
@@ -85,6 +86,7 @@ MAP_LABELS: dict[str, dict[str, str]] = {
         "counties": "County boundaries",
         "prefectures": "Prefecture boundaries",
         "labels": "Prefecture names",
+        "name": "Name",
         "type": "Type",
         "county": "County",
         "quality": "Location",
@@ -342,7 +344,9 @@ _CSS = """
 .leaflet-container { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
   "Helvetica Neue", Arial, sans-serif; }
 .leaflet-container .leaflet-control-layers { font-size: 13px; line-height: 1.45; }
-.xz-legend { position: absolute; left: 10px; bottom: 52px; z-index: 1000; background: rgba(255,255,255,.93);
+.leaflet-control-layers-expanded .leaflet-control-layers-list { height: auto !important; }
+.leaflet-control-layers-scrollbar { overflow-y: visible !important; }
+.xz-legend { position: absolute; left: 10px; top: 84px; z-index: 1000; background: rgba(255,255,255,.93);
   border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,.25); padding: 8px 10px; font-size: 12px;
   line-height: 1.5; color: #222; max-width: 260px; pointer-events: none; }
 .xz-legend-title { font-weight: 600; margin-bottom: 3px; }
@@ -352,9 +356,10 @@ _CSS = """
 .xz-label div { transform: translate(-50%%, -50%%); white-space: nowrap; font-size: 14px; font-weight: 600;
   color: #333; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; pointer-events: none; }
 .xz-label .xz-focus { color: #8a4b00; }
-.xz-popup { font-size: 13px; line-height: 1.55; min-width: 180px; }
-.xz-popup b { font-size: 14px; }
-.xz-popup .xz-muted { color: #777; }
+.xz-popup table { font-size: 13px; line-height: 1.5; border-collapse: collapse; }
+.xz-popup th { color: #666; font-weight: normal; text-align: left; padding-right: 8px; white-space: nowrap;
+  vertical-align: top; }
+.xz-popup tr:first-child td { font-weight: 600; font-size: 14px; }
 .leaflet-div-icon.%(cls)s, div.%(cls)s { background: none; border: none; }
 </style>
 """
@@ -422,7 +427,7 @@ def base_map(
     bm = _basemap(basemap)
     lab = MAP_LABELS[lang]
     m = folium.Map(
-        location=[26.1, 118.2], zoom_start=7, tiles=None, control_scale=True, prefer_canvas=False,
+        location=[26.1, 118.2], zoom_start=7, tiles=None, control_scale=False, prefer_canvas=False,
         zoom_snap=0.25, min_zoom=5, max_zoom=18,
     )
     for layer in _tile_layers(bm, tianditu_key, lang):
@@ -483,8 +488,23 @@ def base_map(
         folium.Element(_CSS % {"sea": "#f2f2ef" if tiles else _SEA, "cls": FACILITY_CLASS})
     )
     m.get_root().html.add_child(folium.Element(_legend_html(lang, type_labels)))
+    _MetricScale().add_to(m)
     m.fit_bounds([[23.5, 115.8], [28.35, 120.7]])
     return _assets.localize(m, asset_base_url)
+
+
+class _MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in kilometres only (folium's ``control_scale`` adds miles too)."""
+
+    _template = folium.template.Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 def _type_labels(lang: str) -> dict[str, str]:
@@ -493,35 +513,16 @@ def _type_labels(lang: str) -> dict[str, str]:
     return {k: str(v[lang]) for k, v in FACILITY_TYPES.items()}
 
 
-def facility_popup_html(row: Any, lang: str, type_labels: dict[str, str]) -> str:
-    """Popup HTML for one facility row (every data value HTML-escaped).
-
-    Parameters
-    ----------
-    row
-        An object with ``name``, ``facility_type``, ``county_name``, ``prefecture_name``, ``location_quality``
-        and optionally ``address`` attributes (e.g. a row of ``load_facilities().itertuples()``).
-    lang
-        "zh" or "en".
-    type_labels
-        Facility type → label.
-    """
-    lab = MAP_LABELS[_check_lang(lang)]
+def _facility_properties(row: Any, lang: str, type_label: str) -> dict[str, str]:
+    """Popup/tooltip fields of one facility row, every data value HTML-escaped."""
     quality = str(getattr(row, "location_quality", "") or "")
     q_label = LOCATION_QUALITY_LABELS.get(quality, {}).get(lang, quality)
     county = " ".join(x for x in (_esc(getattr(row, "prefecture_name", "")), _esc(row.county_name)) if x)
-    parts = [
-        f'<div class="xz-popup"><b>{_esc(row.name)}</b>',
-        f'<br><span class="xz-muted">{_esc(lab["type"])}：</span>'
-        f"{_esc(type_labels.get(row.facility_type, row.facility_type))}",
-        f'<br><span class="xz-muted">{_esc(lab["county"])}：</span>{county}',
-        f'<br><span class="xz-muted">{_esc(lab["quality"])}：</span>{_esc(q_label)}',
-    ]
+    props = {"n": _esc(row.name), "t": _esc(type_label), "c": county, "q": _esc(q_label)}
     address = _esc(getattr(row, "address", ""))
     if address:
-        parts.append(f'<br><span class="xz-muted">{_esc(lab["address"])}：</span>{address}')
-    parts.append("</div>")
-    return "".join(parts)
+        props["a"] = address
+    return props
 
 
 def facility_layers(
@@ -583,7 +584,7 @@ def facility_layers(
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [r.xz_lon, r.xz_lat]},
-                "properties": {"tip": _esc(r.name), "popup": facility_popup_html(r, lang, type_labels)},
+                "properties": _facility_properties(r, lang, label),
             }
             for r in rows.itertuples()
         ]
@@ -599,10 +600,17 @@ def facility_layers(
                 icon=folium.DivIcon(html=_symbol_svg(style), icon_size=(s, s), icon_anchor=(s // 2, s // 2),
                                     class_name=cls),
             )
+        fields = ["n", "t", "c", "q"] + (["a"] if any("a" in f["properties"] for f in feats) else [])
+        lab = MAP_LABELS[lang]
+        aliases = [lab["name"], lab["type"], lab["county"], lab["quality"], lab["address"]][: len(fields)]
+        if "a" in fields:
+            for f in feats:
+                f["properties"].setdefault("a", "")
         folium.GeoJson(
             {"type": "FeatureCollection", "features": feats}, marker=marker,
-            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False, max_width=320),
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, localize=False),
+            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, localize=False, max_width=340,
+                                      class_name="xz-popup"),
+            tooltip=folium.GeoJsonTooltip(fields=["n"], labels=False, localize=False),
         ).add_to(fg)
         groups.append(fg)
     return groups
@@ -654,6 +662,28 @@ def view_for_bounds(
     zoom = max(5.0, min(13.0, math.floor(zoom * 4) / 4))
     lat_c = math.degrees(math.atan(math.sinh((merc_y(lat0) + merc_y(lat1)) / 2)))
     return (round(lat_c, 5), round((lon0 + lon1) / 2, 5)), zoom
+
+
+def view_for_prefectures(
+    prefectures: gpd.GeoDataFrame, codes: Iterable[str], *, width_px: int = 900, height_px: int = 640
+) -> tuple[tuple[float, float], float]:
+    """Centre (lat, lon) and zoom that fit the selected prefectures (all of Fujian when none is selected).
+
+    Parameters
+    ----------
+    prefectures
+        ``geo.places.load_prefectures()``.
+    codes
+        Selected prefecture codes.
+    width_px, height_px
+        Map size in CSS pixels.
+    """
+    codes = {str(c) for c in codes}
+    sel = prefectures[prefectures["code"].astype(str).isin(codes)]
+    if sel.empty:
+        sel = prefectures
+    lon0, lat0, lon1, lat1 = (float(v) for v in sel.total_bounds)
+    return view_for_bounds((lon0, lat0, lon1, lat1), width_px=width_px, height_px=height_px)
 
 
 def overview_map(

@@ -19,7 +19,10 @@ import pandas as pd
 
 from geo._errors import InputValidationError, XunzhenError
 
-__all__ = ["QualityReport", "main", "quality_csv", "quality_report", "select_facilities", "summary_counts"]
+__all__ = [
+    "QualityReport", "headline_counts", "main", "quality_csv", "quality_report", "quality_table",
+    "select_facilities", "summary_counts",
+]
 
 
 def select_facilities(
@@ -90,6 +93,39 @@ def summary_counts(facilities: pd.DataFrame, prefectures: pd.DataFrame, lang: st
     counts.loc[total_label] = counts.sum(axis=0)
     counts.index.name = "地市" if lang == "zh" else "Prefecture"
     return counts.astype(int)
+
+
+def headline_counts(
+    shown: pd.DataFrame, townships: pd.DataFrame, prefecture_codes: Iterable[str]
+) -> dict[str, int]:
+    """Counts for the home page's headline.
+
+    Parameters
+    ----------
+    shown
+        The selected facilities (:func:`select_facilities`).
+    townships
+        ``geo.places.load_townships()``.
+    prefecture_codes
+        The selected prefectures.
+
+    Returns
+    -------
+    dict
+        ``shown``, ``primary_care``, ``hospitals``, ``unmapped`` (no coordinates), ``townships``
+        (township-level units in the selected prefectures).
+    """
+    from geo.facilities import FACILITY_TYPES
+
+    primary = shown["facility_type"].map(lambda k: bool(FACILITY_TYPES[k]["is_primary_care"])).astype(bool)
+    codes = {str(c) for c in prefecture_codes}
+    return {
+        "shown": len(shown),
+        "primary_care": int(primary.sum()),
+        "hospitals": int((~primary).sum()),
+        "unmapped": int((shown["lon"].isna() | shown["lat"].isna()).sum()),
+        "townships": int(townships["prefecture_code"].astype(str).isin(codes).sum()),
+    }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,37 @@
+"""xunzhen (巡诊) — the Streamlit app: ``streamlit run app.py`` (or ``make run``).
+
+This file is only the frame: page settings, the language switch, and the navigation. Every page is a file
+``pages/NN_name.py`` (found automatically, ordered by ``NN``; title and icon from ``pages/_i18n.PAGES``);
+files starting with ``_`` in ``pages/`` are shared helpers, never pages, because the navigation below is
+explicit (``st.navigation``), which turns off Streamlit's automatic ``pages/`` listing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from pages import _i18n
+from pages import _ui as ui
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="巡诊 xunzhen", page_icon="🩺", layout="wide", initial_sidebar_state="expanded")
+ui.static_assets_ready()
+
+lang = ui.language_switch()
+pages = []
+for path in ui.page_files():
+    name = ui.page_name(path)
+    pages.append(
+        st.Page(
+            str(path.relative_to(ui.APP_DIR)),
+            title=_i18n.page_title(name, lang),
+            icon=_i18n.page_icon(name),
+            url_path=None if name == "home" else name,
+            default=name == "home",
+        )
+    )
+st.sidebar.caption(f"**{ui.t('common.app_name')}** · {ui.t('common.app_tagline')}")
+st.navigation(pages, position="sidebar").run()

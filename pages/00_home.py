@@ -1,0 +1,76 @@
+"""Home: the Fujian map of facilities by type, summary counts, data quality, links to the other pages."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import maps, overview
+from geo._errors import XunzhenError
+from pages import _ui as ui
+
+view = ui.sidebar_filters()
+ui.page_header("home", intro_key="home.intro")
+data = ui.embedded_data()
+shown = overview.select_facilities(data.facilities, view.prefectures, view.types)
+if not view.prefectures or not view.types:
+    st.info(ui.t("common.nothing_selected"))
+
+# --- summary counts -------------------------------------------------------------------------------
+head = overview.headline_counts(shown, data.townships, view.prefectures)
+cols = st.columns(5)
+cols[0].metric(ui.t("home.metric_shown"), f"{head['shown']:,}")
+cols[1].metric(ui.t("home.metric_primary"), f"{head['primary_care']:,}")
+cols[2].metric(ui.t("home.metric_hospitals"), f"{head['hospitals']:,}")
+cols[3].metric(ui.t("home.metric_townships"), f"{head['townships']:,}")
+cols[4].metric(ui.t("home.metric_unmapped"), f"{head['unmapped']:,}")
+
+# --- the map --------------------------------------------------------------------------------------
+basemap = view.basemap
+if basemap == "tianditu" and not view.tianditu_key:
+    st.warning(ui.t("common.tianditu_missing"))
+    basemap = "none"
+try:
+    with st.spinner(ui.t("home.drawing_map")):
+        crs = maps.BASEMAPS[basemap].overlay_crs
+        base = maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
+                             asset_base_url=ui.asset_base_url())
+        layers = maps.facility_layers(shown, lang=view.lang, crs=crs, types=view.types)
+        outline = maps.selection_outline(data.prefectures, view.prefectures, crs=crs, lang=view.lang)
+        if outline is not None:
+            layers.insert(0, outline)
+        center, zoom = maps.view_for_prefectures(data.prefectures, view.prefectures)
+        st_folium(
+            base, key="home_map", height=640, use_container_width=True, returned_objects=[],
+            feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
+            center=center, zoom=zoom,
+        )
+except XunzhenError as err:
+    ui.show_error(err)
+
+# --- counts per prefecture, data quality ----------------------------------------------------------
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader(ui.t("home.summary"))
+    st.dataframe(overview.summary_counts(shown, data.prefectures, view.lang), width="stretch")
+with right:
+    st.subheader(ui.t("home.quality"))
+    st.caption(ui.t("home.quality_intro"))
+    report = overview.quality_report(data.townships, data.facilities, view.prefectures)
+    counts = report.counts()
+    q1, q2 = st.columns(2)
+    q1.metric(ui.t("home.q_townships_without_point"), counts["townships_without_point"])
+    q2.metric(ui.t("home.q_facilities_without_location"), counts["facilities_without_location"])
+    q1.metric(ui.t("home.q_facilities_approximate"), counts["facilities_approximate"])
+    q2.metric(ui.t("home.q_facilities_name_unverified"), counts["facilities_name_unverified"])
+    st.download_button(
+        ui.t("home.q_download"), overview.quality_csv(report, view.lang),
+        file_name="xunzhen-data-quality.csv", mime="text/csv", icon="⬇️",
+    )
+with st.expander(f"{ui.t('home.q_townships_without_point')}（{counts['townships_without_point']}）"):
+    st.dataframe(report.townships_without_point, hide_index=True, width="stretch")
+
+st.divider()
+st.subheader(ui.t("home.pages"))
+ui.page_links()

@@ -1,0 +1,321 @@
+"""Shared UI helpers for every page: language, sidebar filters kept in the URL, page header, cached data.
+
+A page is thin::
+
+    import streamlit as st
+    from pages import _ui as ui
+
+    view = ui.sidebar_filters()          # language, prefectures, facility types, basemap (all in the URL)
+    ui.page_header("coverage")           # title + which road network is active (估算 when estimated)
+    data = ui.embedded_data()            # cached frames from geo.places / geo.facilities
+    minutes = ui.url_widget(st.slider, "minutes", 60, label=ui.t("coverage.minutes"), min_value=10, ...)
+    ...call one library function, render the result...
+
+Settings live in ``st.session_state`` under ``xz:<name>`` (so they survive reruns and page switches) and are
+mirrored into the URL query string (``?lang=en&pref=350800,350400&types=…&basemap=osm``), so a copied link
+reopens the same view. Only this module touches ``st.query_params``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import streamlit as st
+
+from pages import _i18n
+
+APP_DIR = Path(__file__).resolve().parent.parent
+_PREFIX = "xz:"
+_URL_KEYS = "xz:_url_keys"
+_SEEDED = "xz:_seeded"
+
+
+# --- language -------------------------------------------------------------------------------------
+def lang() -> str:
+    """The current language ("zh" or "en")."""
+    return str(st.session_state.get(_PREFIX + "lang", _seed("lang", "zh", _i18n.LANGS.__contains__)))
+
+
+def t(key: str, **values: object) -> str:
+    """The UI string ``key`` in the current language (see ``pages/_i18n.py``)."""
+    return _i18n.t(key, lang(), **values)
+
+
+# --- URL-backed settings --------------------------------------------------------------------------
+def _seed(
+    name: str, default: Any, valid: Callable[[Any], bool] | None = None, parse: Callable[[str], Any] = str
+) -> Any:
+    """Canonical value of a setting: from the session, else (first run) from ``?name=``, else default."""
+    key = _PREFIX + name
+    if key in st.session_state:
+        return st.session_state[key]
+    value = default
+    raw = st.query_params.get(name)
+    if raw is not None:
+        try:
+            parsed = parse(raw)
+            if valid is None or valid(parsed):
+                value = parsed
+        except (TypeError, ValueError):
+            pass
+    st.session_state[key] = value
+    st.session_state.setdefault(_URL_KEYS, {})[name] = default
+    return value
+
+
+def _dump(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _parser_for(default: Any) -> Callable[[str], Any]:
+    if isinstance(default, bool):
+        return lambda s: s in ("1", "true", "True")
+    if isinstance(default, (list, tuple)):
+        return lambda s: [p for p in s.split(",") if p]
+    if isinstance(default, int):
+        return int
+    if isinstance(default, float):
+        return float
+    return str
+
+
+def _sync_url() -> None:
+    """Mirror every registered setting into the URL (omitting those at their default)."""
+    for name, default in st.session_state.get(_URL_KEYS, {}).items():
+        value = st.session_state.get(_PREFIX + name, default)
+        text, default_text = _dump(value), _dump(default)
+        if text == default_text:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != text:
+            st.query_params[name] = text
+
+
+def set_setting(name: str, value: Any) -> None:
+    """Change a URL-backed setting programmatically (e.g. from a button callback)."""
+    st.session_state[_PREFIX + name] = value
+    st.session_state[_PREFIX + "w:" + name] = value
+
+
+def url_widget(
+    widget: Callable[..., Any],
+    name: str,
+    default: Any,
+    *,
+    valid: Callable[[Any], bool] | None = None,
+    parse: Callable[[str], Any] | None = None,
+    **widget_kwargs: Any,
+) -> Any:
+    """Render ``widget`` (e.g. ``st.slider``, ``st.sidebar.multiselect``) bound to the URL setting ``name``.
+
+    The value survives reruns and page switches and is written to ``?name=`` (lists comma-joined). A value in
+    the URL that fails ``parse``/``valid`` is ignored (the default is used).
+
+    Parameters
+    ----------
+    widget
+        A Streamlit widget function taking ``key=``.
+    name
+        Setting and query-parameter name (short, ASCII).
+    default
+        Default value; its type chooses the URL parser unless ``parse`` is given.
+    valid
+        Predicate on the parsed value.
+    parse
+        URL text → value.
+    widget_kwargs
+        Passed to the widget (label, options, format_func, …); not ``key``/``value``/``default``.
+
+    Returns
+    -------
+    The widget's current value.
+    """
+    value = _seed(name, default, valid, parse or _parser_for(default))
+    wkey = _PREFIX + "w:" + name
+    if wkey not in st.session_state:
+        st.session_state[wkey] = value
+    result = widget(key=wkey, **widget_kwargs)
+    st.session_state[_PREFIX + name] = result
+    _sync_url()
+    return result
+
+
+# --- cached data ----------------------------------------------------------------------------------
+class EmbeddedData(NamedTuple):
+    """The embedded dataset (shared, read-only: ``.copy()`` before mutating)."""
+
+    prefectures: Any
+    counties: Any
+    townships: Any
+    facilities: Any
+
+
+@st.cache_resource(show_spinner="正在加载内置数据… / Loading the embedded data…")
+def embedded_data() -> EmbeddedData:
+    """Prefectures, counties, townships and facilities from ``geo`` (loaded once per process)."""
+    from geo.facilities import load_facilities
+    from geo.places import load_counties, load_prefectures, load_townships
+
+    return EmbeddedData(load_prefectures(), load_counties(), load_townships(), load_facilities())
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets_ready() -> int:
+    """Copy the Leaflet files from their installed package into ``static/vendor/`` (once per process)."""
+    from geo._assets import sync_static
+
+    return len(sync_static(APP_DIR / "static"))
+
+
+def asset_base_url() -> str:
+    """URL path of the locally served web assets (respects ``server.baseUrlPath``)."""
+    from geo._assets import static_url
+
+    static_assets_ready()
+    return static_url(str(st.get_option("server.baseUrlPath") or ""))
+
+
+# --- sidebar --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class View:
+    """What the sidebar filters select (all codes, language-independent)."""
+
+    lang: str
+    prefectures: tuple[str, ...]
+    types: tuple[str, ...]
+    basemap: str
+    tianditu_key: str
+
+    @property
+    def all_prefectures(self) -> bool:
+        """True when every prefecture is selected."""
+        return len(self.prefectures) == len(embedded_data().prefectures)
+
+
+def language_switch() -> str:
+    """The language radio (rendered by ``app.py`` at the top of the sidebar); returns "zh" or "en"."""
+    return str(url_widget(
+        st.sidebar.radio, "lang", "zh", valid=_i18n.LANGS.__contains__, label="语言 / Language",
+        options=list(_i18n.LANGS), format_func=_i18n.LANGS.__getitem__, horizontal=True,
+        label_visibility="collapsed",
+    ))
+
+
+def sidebar_filters(*, types: bool = True, basemap: bool = True) -> View:
+    """The shared sidebar: prefecture filter (focus marked), facility types, basemap; all kept in the URL.
+
+    Parameters
+    ----------
+    types
+        Show the facility-type filter.
+    basemap
+        Show the basemap choice (and the 天地图 key field when it is chosen).
+
+    Returns
+    -------
+    View
+        The selection; pages pass its codes to library functions.
+    """
+    from geo.facilities import FACILITY_TYPES
+    from geo.maps import BASEMAPS
+
+    data = embedded_data()
+    lg = lang()
+    prefs = data.prefectures.sort_values(["is_focus", "code"], ascending=[False, True])
+    codes = [str(c) for c in prefs["code"]]
+    focus = [str(c) for c in prefs.loc[prefs["is_focus"].astype(bool), "code"]]
+    names = {
+        str(r.code): f"{r.short_name} ★" if r.is_focus else str(r.short_name) for r in prefs.itertuples()
+    }
+
+    sb = st.sidebar
+    sb.markdown(f"**{t('common.filters')}**")
+    c1, c2 = sb.columns(2)
+    c1.button(t("common.all_prefectures"), on_click=set_setting, args=("pref", codes), width="stretch")
+    c2.button(t("common.focus_prefectures"), on_click=set_setting, args=("pref", focus), width="stretch")
+    chosen = url_widget(
+        sb.pills, "pref", codes, valid=lambda v: set(v) <= set(codes), label=t("common.prefectures"),
+        options=codes, format_func=names.__getitem__, selection_mode="multi",
+        help=t("common.prefectures_help"),
+    ) or []
+    chosen_types: list[str] = list(FACILITY_TYPES)
+    if types:
+        chosen_types = url_widget(
+            sb.pills, "types", list(FACILITY_TYPES), valid=lambda v: set(v) <= set(FACILITY_TYPES),
+            label=t("common.facility_types"), options=list(FACILITY_TYPES), selection_mode="multi",
+            format_func=lambda k: str(FACILITY_TYPES[k][lg]),
+        ) or []
+    bm, key = "none", ""
+    if basemap:
+        bm = url_widget(
+            sb.selectbox, "basemap", "none", valid=BASEMAPS.__contains__, label=t("common.basemap"),
+            options=list(BASEMAPS), format_func=lambda k: BASEMAPS[k].label(lg),
+            help=t("common.basemap_help"),
+        )
+        if bm == "tianditu":
+            key = sb.text_input(
+                t("common.tianditu_key"), value=os.environ.get("XUNZHEN_TIANDITU_KEY", ""), type="password",
+                key=_PREFIX + "tianditu_key", help=t("common.tianditu_key_help"),
+            ).strip()
+    order = {c: i for i, c in enumerate(codes)}
+    return View(lg, tuple(sorted(chosen, key=order.__getitem__)), tuple(chosen_types), str(bm), key)
+
+
+# --- header ---------------------------------------------------------------------------------------
+def network_status() -> tuple[bool, str]:
+    """(is_estimated, label) of the active road network, in the current language."""
+    from geo.network import active_network
+
+    net = active_network()
+    return bool(net.is_estimated), str(net.label(lang()))
+
+
+def page_header(page: str, intro_key: str | None = None) -> None:
+    """Page title, the active road network (estimated → 估算 badge), and an optional intro line."""
+    st.title(_i18n.page_title(page, lang()))
+    estimated, label = network_status()
+    if estimated:
+        st.markdown(
+            f":orange-badge[{t('common.network_estimated_badge')}] **{t('common.network_label')}**：{label}",
+            help=t("common.network_estimated_note"),
+        )
+    else:
+        st.markdown(f":green-badge[{t('common.network_osm_badge')}] **{t('common.network_label')}**：{label}")
+    if intro_key:
+        st.caption(t(intro_key))
+
+
+def show_error(err: Exception) -> None:
+    """Show a library error to the user as a message (never a traceback)."""
+    st.error(t("common.error", message=str(err)))
+
+
+# --- pages ----------------------------------------------------------------------------------------
+def page_files() -> list[Path]:
+    """Page scripts ``pages/NN_name.py`` in ``NN`` order (files starting with ``_`` are helpers)."""
+    return sorted(p for p in (APP_DIR / "pages").glob("*.py") if not p.name.startswith("_"))
+
+
+def page_name(path: Path) -> str:
+    """``pages/10_coverage.py`` → ``coverage`` (the key in ``pages/_i18n.PAGES`` and the URL path)."""
+    stem = path.stem
+    head, _, tail = stem.partition("_")
+    return tail if head.isdigit() and tail else stem
+
+
+def page_links(exclude: Sequence[str] = ("home",)) -> None:
+    """Links to every page except ``exclude`` (used on the home page)."""
+    for path in page_files():
+        name = page_name(path)
+        if name in exclude:
+            continue
+        st.page_link(str(path.relative_to(APP_DIR)), label=_i18n.page_title(name, lang()),
+                     icon=_i18n.page_icon(name))
