@@ -273,7 +273,9 @@ def test_download_fujian_builds_the_active_network(tmp_path: Path, cache_dir: Pa
     if not OAKLAND.is_file():
         pytest.skip(f"OSM sample {OAKLAND} is absent")
     pbf = tmp_path / "sample.osm.pbf"
-    with osmium.SimpleWriter(str(pbf)) as writer:
+    header = osmium.io.Header()
+    header.set("osmosis_replication_timestamp", "2026-11-20T21:21:02Z")  # as Geofabrik's extracts carry
+    with osmium.SimpleWriter(str(pbf), header=header) as writer:
         for obj in osmium.FileProcessor(str(OAKLAND)):
             writer.add(obj)
     payload = pbf.read_bytes()
@@ -286,6 +288,7 @@ def test_download_fujian_builds_the_active_network(tmp_path: Path, cache_dir: Pa
     assert (cache_dir / "downloads" / "fujian-latest.osm.pbf").is_file()
     assert isinstance(gn.active_network(), OSMNetwork)
     assert net.graph.n_edges == OSMNetwork.from_file(OAKLAND).graph.n_edges
+    assert net.meta["data_date"] == "2026-11-20" and "2026-11-20" in gn.active_network().label("zh")
     with pytest.raises(NetworkError, match="Unknown download region"):
         gn.build_network_from_download("guangdong", session=session)
 
