@@ -156,6 +156,10 @@ def _describe_network(net: Any) -> None:
     )
     if placed.any() and far == int(placed.sum()):
         _print("  注意：此路网不覆盖福建的机构 / note: this network does not cover Fujian's facilities.")
+    out = gn.network_dir() / "facility_snaps.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    snaps.to_csv(out, index=False, float_format="%.1f", encoding="utf-8-sig")
+    _print(f"  吸附明细 / snap table (facility_id, node, snap_m, far_from_road): {out}")
 
 
 # --------------------------------------------------------------------------------------------------- travel

@@ -103,6 +103,8 @@ def test_network_build_from_osm_and_travel_is_road_routed(
     assert "road-routed" in out and "52" in out and "motorway" in out
     assert "does not cover Fujian" in out
     assert (cache_dir / "network" / "road_network.npz").is_file()
+    snaps = (cache_dir / "network" / "facility_snaps.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert snaps[0] == "facility_id,node,snap_m,far_from_road" and len(snaps) > 1000
     code, out, err = run(capsys, "travel", "--from", "长汀县新桥镇", "--to", "长汀县")
     assert code == EXIT_OK, err
     assert "road-routed" in out and "> 2 km from any road" in out and "estimated" in out
