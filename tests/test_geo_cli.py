@@ -148,3 +148,13 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "outside Fujian" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_place_without_a_point_gets_a_message(capsys: pytest.CaptureFixture) -> None:
+    from geo.places import load_townships
+
+    town = load_townships()
+    row = town[town["lon"].isna()].iloc[0]
+    name = f"{row['county_name']}{row['name']}"
+    code, _, err = run(capsys, "travel", "--from", name, "--to", "长汀县")
+    assert code == EXIT_USER and "has no location" in err and "--from-lonlat" in err
