@@ -46,7 +46,9 @@ def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
     return float(lon), float(lat), label
 
 
-def search(query: str, key: str, *, timeout_s: float = 10.0, session: Any = None) -> tuple[float, float, str]:
+def search(
+    query: str, key: str, *, timeout_s: float = 10.0, session: Any = None
+) -> tuple[float, float, str]:
     """Ask AMap for ``query``; see :func:`parse` for the answer and its errors.
 
     Raises
@@ -58,7 +60,9 @@ def search(query: str, key: str, *, timeout_s: float = 10.0, session: Any = None
 
     http = session or requests
     try:
-        response = http.get(URL, params={"key": key, "address": query, "output": "JSON"}, timeout=timeout_s)
+        response = http.get(
+            URL, params={"key": key, "address": query, "output": "JSON"}, timeout=timeout_s
+        )
         response.raise_for_status()
         payload = response.json()
     except (requests.RequestException, ValueError) as exc:

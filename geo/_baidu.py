@@ -50,7 +50,9 @@ def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
     return float(lon), float(lat), label
 
 
-def search(query: str, ak: str, *, timeout_s: float = 10.0, session: Any = None) -> tuple[float, float, str]:
+def search(
+    query: str, ak: str, *, timeout_s: float = 10.0, session: Any = None
+) -> tuple[float, float, str]:
     """Ask Baidu for ``query``; see :func:`parse` for the answer and its errors.
 
     Raises

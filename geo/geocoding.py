@@ -174,7 +174,9 @@ class Gazetteer:
         ``seat_lon``/``seat_lat`` for counties, ``short_name`` for prefectures).
     """
 
-    def __init__(self, townships: pd.DataFrame, counties: pd.DataFrame, prefectures: pd.DataFrame) -> None:
+    def __init__(
+        self, townships: pd.DataFrame, counties: pd.DataFrame, prefectures: pd.DataFrame
+    ) -> None:
         self.township_frame = townships
         self.county_frame = counties
         self.prefecture_frame = prefectures

@@ -47,10 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="coordinate system of rows with no 坐标系 value (default: from headers, else detected)",
     )
-    v.add_argument("--fix-swapped", action="store_true", help="swap back latitude/longitude that are swapped")
+    v.add_argument(
+        "--fix-swapped", action="store_true", help="swap back latitude/longitude that are swapped"
+    )
     v.add_argument("--sheet", default=None, help="worksheet of an XLSX file (default: the first)")
     v.add_argument("--lang", choices=("en", "zh"), default="en", help="message language")
-    v.add_argument("--out", default=None, help="write the accepted rows (facility table, WGS84) to this CSV")
+    v.add_argument(
+        "--out", default=None, help="write the accepted rows (facility table, WGS84) to this CSV"
+    )
     args = parser.parse_args(argv)
     try:
         from geo.facilities.upload import read_upload, validate_upload

@@ -296,7 +296,9 @@ def _xlsx_rows(data: bytes, source: str, sheet: str | None) -> tuple[list[list[s
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        msg = f"{source}: the XLSX file is damaged or not an Excel workbook ({type(exc).__name__}: {exc})."
+        msg = (
+            f"{source}: the XLSX file is damaged or not an Excel workbook ({type(exc).__name__}: {exc})."
+        )
         raise DataFileError(msg) from exc
     try:
         names = list(book.sheetnames)
@@ -389,9 +391,8 @@ def read_upload(
             msg = f"{path}: is a folder, not a CSV or XLSX file."
             raise DataFileError(msg)
         if path.stat().st_size > MAX_BYTES:
-            msg = (
-                f"{path}: file is larger than {MAX_BYTES // (1024 * 1024)} MB; is it really a facility list?"
-            )
+            size_mb = MAX_BYTES // (1024 * 1024)
+            msg = f"{path}: file is larger than {size_mb} MB; is it really a facility list?"
             raise DataFileError(msg)
         try:
             data = path.read_bytes()
@@ -411,7 +412,9 @@ def read_upload(
         raw_rows, chosen_sheet, notes = _xlsx_rows(data, source, sheet)
         encoding = "xlsx"
     elif _is_old_xls(data):
-        msg = f"{source}: old Excel .xls files are not read; in Excel choose 另存为 → .xlsx (or CSV UTF-8)."
+        msg = (
+            f"{source}: old Excel .xls files are not read; in Excel choose 另存为 → .xlsx (or CSV UTF-8)."
+        )
         raise DataFileError(msg)
     else:
         text, encoding = _decode(data, source)

@@ -99,7 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "type is empty and cannot be told from the name; use one of {detail}",
         "类型为空，且无法从名称判断：请填 {detail}",
     ),
-    "inferred_type": ("type is empty; taken as {detail} from the name", "类型为空：根据名称按{detail}处理"),
+    "inferred_type": (
+        "type is empty; taken as {detail} from the name",
+        "类型为空：根据名称按{detail}处理",
+    ),
     "bad_doctors": (
         "{value!r} is not a whole number of doctors (0 or more)",
         "{value!r} 不是有效的医生人数（0 或正整数）",
@@ -163,7 +166,9 @@ CRS_ALIASES: dict[str, str] = {
         ),
         "gcj02",
     ),
-    **dict.fromkeys(("bd09", "bd09ll", "bd", "百度", "百度坐标", "百度坐标系", "baidu", "bd09坐标"), "bd09"),
+    **dict.fromkeys(
+        ("bd09", "bd09ll", "bd", "百度", "百度坐标", "百度坐标系", "baidu", "bd09坐标"), "bd09"
+    ),
 }
 
 _CRS_LABEL = {"wgs84": "WGS84", "gcj02": "GCJ-02", "bd09": "BD-09"}
@@ -330,7 +335,9 @@ class UploadResult:
 
 # ------------------------------------------------------------------------------------------------ c
 
-_DMS = re.compile(r"^(\d+(?:\.\d+)?)[°度](?:(\d+(?:\.\d+)?)['′分])?(?:(\d+(?:\.\d+)?)(?:\"|″|''|秒))?$")
+_DMS = re.compile(
+    r"^(\d+(?:\.\d+)?)[°度](?:(\d+(?:\.\d+)?)['′分])?(?:(\d+(?:\.\d+)?)(?:\"|″|′′|''|秒))?$"
+)
 
 
 def parse_number(text: str) -> float | None:
@@ -486,9 +493,7 @@ def _effective_mapping(table: UploadTable, mapping: Mapping[str, str | None] | N
             merged.pop(header, None)
             if fieldname:
                 if fieldname not in FIELDS:
-                    msg = (
-                        f"Mapping {header!r} → {fieldname!r}: unknown field; expected one of {list(FIELDS)}."
-                    )
+                    msg = f"Mapping {header!r} → {fieldname!r}: unknown field; expected one of {FIELDS}."
                     raise InputValidationError(msg)
                 for other in [h for h, f in merged.items() if f == fieldname]:
                     merged.pop(other)  # the user's choice replaces the automatic one
@@ -520,7 +525,12 @@ def validate_upload(
         unmapped = [h for h in table.headers if h not in header_of]
         problems.append(
             _problem(
-                None, None, str(unmapped), "missing_column", "error", detail=f"{FIELD_LABELS['name'][0]}/name"
+                None,
+                None,
+                str(unmapped),
+                "missing_column",
+                "error",
+                detail=f"{FIELD_LABELS['name'][0]}/name",
             )
         )
         return _finish(table, [], problems, header_of, None)
@@ -531,7 +541,9 @@ def validate_upload(
         for n, cells in zip(table.row_numbers, table.rows, strict=True)
     ]
     for r in rows:
-        _check_row(r, column_of, places, crs or table.crs_hint, "option" if crs else "header", fix_swapped)
+        _check_row(
+            r, column_of, places, crs or table.crs_hint, "option" if crs else "header", fix_swapped
+        )
     _resolve_crs(rows, column_of, places)
     for r in rows:
         if not r.errors:
@@ -558,7 +570,12 @@ def _check_row(
         if key is None:
             r.errors.append(
                 _problem(
-                    r.number, col["facility_type"], type_text, "unknown_type", "error", detail=_type_choices()
+                    r.number,
+                    col["facility_type"],
+                    type_text,
+                    "unknown_type",
+                    "error",
+                    detail=_type_choices(),
                 )
             )
         else:
@@ -595,7 +612,9 @@ def _check_row(
     if doc_text:
         value = parse_number(re.sub(r"[人名位]$", "", doc_text.strip()))
         if value is None or value < 0 or not float(value).is_integer():
-            r.errors.append(_problem(r.number, col["doctors_per_month"], doc_text, "bad_doctors", "error"))
+            r.errors.append(
+                _problem(r.number, col["doctors_per_month"], doc_text, "bad_doctors", "error")
+            )
         else:
             r.doctors = float(value)
     # coordinate system
@@ -648,7 +667,9 @@ def _check_row(
     if not inside(lon, lat) and inside(lat, lon):
         detail = f"{FIELD_LABELS['lon'][0]} {lon_text}, {FIELD_LABELS['lat'][0]} {lat_text}"
         if fix_swapped:
-            r.others.append(_problem(r.number, col["lon"], lon_text, "swapped_fixed", "fixed", detail=detail))
+            r.others.append(
+                _problem(r.number, col["lon"], lon_text, "swapped_fixed", "fixed", detail=detail)
+            )
             lon, lat = lat, lon
         else:
             r.errors.append(_problem(r.number, col["lon"], lon_text, "swapped", "error", detail=detail))
@@ -803,9 +824,16 @@ def _finish_location(r: _Row, col: dict[str, str], places: _Places) -> None:
         else:
             r.township_code = places.nearest_township(r.lon, r.lat, county)
         stated = r.cells.get("county_name", "")
-        if stated and county and not isinstance(place, Exception) and place.county_code not in ("", county):
+        if (
+            stated
+            and county
+            and not isinstance(place, Exception)
+            and place.county_code not in ("", county)
+        ):
             name = places.county_names[places.county_codes.index(county)]
-            r.others.append(_problem(r.number, col["county_name"], stated, "county_mismatch", "note", detail=name))
+            r.others.append(
+                _problem(r.number, col["county_name"], stated, "county_mismatch", "note", detail=name)
+            )
         return
     place = _row_place(r, places)
     where = col.get("address", col["name"])
@@ -821,7 +849,9 @@ def _finish_location(r: _Row, col: dict[str, str], places: _Places) -> None:
             )
         )
     elif isinstance(place, Exception):
-        r.errors.append(_problem(r.number, where, _row_query(r), "not_geocoded", "error", detail=str(place)))
+        r.errors.append(
+            _problem(r.number, where, _row_query(r), "not_geocoded", "error", detail=str(place))
+        )
     else:
         r.lon, r.lat, r.county_code, r.township_code = (
             place.lon,
@@ -845,7 +875,12 @@ def _check_duplicates(rows: list[_Row], col: dict[str, str]) -> None:
             if fid in seen_id:
                 r.errors.append(
                     _problem(
-                        r.number, col["facility_id"], fid, "duplicate_id", "error", other=seen_id[fid].number
+                        r.number,
+                        col["facility_id"],
+                        fid,
+                        "duplicate_id",
+                        "error",
+                        other=seen_id[fid].number,
                     )
                 )
                 continue

@@ -21,7 +21,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -245,28 +245,32 @@ def apply_surveyed_locations(
     ids = out["facility_id"].astype(str)
     by_id = {fid: i for i, fid in zip(out.index, ids, strict=True)}
     by_name = {
-        (_norm_name(n), str(c)): i for i, n, c in zip(out.index, out["name"], out["county_code"], strict=True)
+        (_norm_name(n), str(c)): i
+        for i, n, c in zip(out.index, out["name"], out["county_code"], strict=True)
     }
     primary = {k for k, v in FACILITY_TYPES.items() if v["is_primary_care"]}
     by_township: dict[tuple[str, str], list] = {}
     for i, t, ft in zip(out.index, out["township_code"], out["facility_type"], strict=True):
         if ft in primary and t:
             by_township.setdefault((str(t), ft), []).append(i)
-    report, added = [], []
-    for _, row in uploaded.iterrows():
-        target, how = None, ""
+    # strong matches first (id, then name within the county), then one-per-township for the rest
+    matches: dict[int, tuple[Any, str]] = {}
+    rows = list(uploaded.iterrows())
+    for k, (_, row) in enumerate(rows):
         if str(row["facility_id"]) in by_id:
-            target, how = by_id[str(row["facility_id"])], "id"
+            matches[k] = (by_id[str(row["facility_id"])], "id")
         elif (_norm_name(row["name"]), str(row["county_code"])) in by_name:
-            target, how = by_name[(_norm_name(row["name"]), str(row["county_code"]))], "name and county"
-        elif (
-            row["facility_type"] in primary
-            and len(by_township.get((str(row["township_code"]), row["facility_type"]), [])) == 1
-        ):
-            target, how = (
-                by_township[(str(row["township_code"]), row["facility_type"])][0],
-                "township and type",
-            )
+            matches[k] = (by_name[(_norm_name(row["name"]), str(row["county_code"]))], "name and county")
+    used = {target for target, _ in matches.values()}
+    for k, (_, row) in enumerate(rows):
+        candidates = by_township.get((str(row["township_code"]), row["facility_type"]), [])
+        free = len(candidates) == 1 and candidates[0] not in used
+        if k not in matches and row["facility_type"] in primary and free:
+            matches[k] = (candidates[0], "township and type")
+            used.add(candidates[0])
+    report, added = [], []
+    for k, (_, row) in enumerate(rows):
+        target, how = matches.get(k, (None, ""))
         if target is None:
             action = "added" if add_unmatched else "not matched"
             if add_unmatched:

@@ -44,7 +44,13 @@ def base_rows(system: str = "wgs84") -> list[list[str]]:
     """Three valid rows (rows 2–4 of a file) and one without coordinates (row 5, geocoded offline)."""
     return [
         ["双洋镇卫生院", "乡镇卫生院", "福建省龙岩市漳平市双洋镇", *_point("双洋镇", system), "2"],
-        ["菁城街道社区卫生服务中心", "社区卫生服务中心", "漳平市菁城街道", *_point("菁城街道", system), "1"],
+        [
+            "菁城街道社区卫生服务中心",
+            "社区卫生服务中心",
+            "漳平市菁城街道",
+            *_point("菁城街道", system),
+            "1",
+        ],
         ["拱桥镇卫生院", "卫生院", "漳平市拱桥镇", *_point("拱桥镇", system), ""],
         ["官田乡卫生院", "乡镇卫生院", "漳平市官田乡", "", "", "1"],
     ]
@@ -104,14 +110,20 @@ def main() -> None:
     rows[2][1] = ""
     rows[2][0] = "漳平市医院"  # no type, and the name does not tell it
     write_csv("missing_type.csv", HEADER, rows)
-    # coordinate systems: one GCJ-02 file with a declared column, one undeclared GCJ-02 file, one with a bad value
+    # coordinate systems: one GCJ-02 file with a declared column, one undeclared GCJ-02
+    # file, one with a bad value
     rows = base_rows("gcj02")
-    write_csv("gcj02_declared.csv", [*HEADER, "坐标系"], [[*r, "高德"] for r in rows[:3]] + [[*rows[3], ""]])
+    write_csv(
+        "gcj02_declared.csv", [*HEADER, "坐标系"], [[*r, "高德"] for r in rows[:3]] + [[*rows[3], ""]]
+    )
     write_csv("gcj02_undeclared.csv", HEADER, rows)
     write_csv("bd09_undeclared.csv", HEADER, base_rows("bd09"))
     rows = base_rows()
-    write_csv("unknown_crs.csv", [*HEADER, "坐标系"], [[*r, "WGS84"] for r in rows[:2]] + [[*rows[2], "北京54"],
-                                                                                       [*rows[3], ""]])
+    write_csv(
+        "unknown_crs.csv",
+        [*HEADER, "坐标系"],
+        [[*r, "WGS84"] for r in rows[:2]] + [[*rows[2], "北京54"], [*rows[3], ""]],
+    )
     # an XLSX with a title row above the header and one unparseable latitude
     rows = base_rows()
     rows[2][4] = "北纬二十五度"
