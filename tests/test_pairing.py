@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo._errors import InfeasibleError, InputValidationError
@@ -226,3 +227,142 @@ def test_tertiary_infeasible_messages():
     m[:, 1] = INF
     with pytest.raises(InfeasibleError, match=r"no tertiary hospital reaches: 长汀县"):
         pair_tertiary_from_matrix(m, county_names=["a", "长汀县", "c", "d"])
+
+
+# --- adapters on the embedded facility table (estimated network; matrix cache in a temp dir) ----------------
+
+
+@pytest.fixture
+def estimated(tmp_path, monkeypatch):
+    """The estimated network, with any on-disk cache redirected to a temporary directory."""
+    from geo.network import EstimatedNetwork
+
+    monkeypatch.setenv("XUNZHEN_CACHE_DIR", str(tmp_path))
+    return EstimatedNetwork()
+
+
+def test_zhangping_worked_example(estimated):
+    """漳卫〔2022〕60号: 16 centers, 16 doctors (6 from Longyan city hospitals), ≥ 1 day a month each."""
+    from routing.pairing import load_example_scenario, plan_pairing, read_capacities
+
+    caps = read_capacities(load_example_scenario()["capacities_zhangping"], source="example")
+    plan = plan_pairing(county="漳平市", capacities=caps, network=estimated)
+    assert len(plan.centers) == 16 and plan.pairs["center_id"].nunique() == 16
+    assert plan.pairs["days"].sum() == 16
+    assert plan.result.city_days == {"龙岩市": 6}  # the plan's 6 city-hospital doctors, every day used
+    assert plan.estimated and plan.pairs["estimated"].all()
+    assert plan.result.optimal and plan.result.bound_minutes == pytest.approx(plan.result.total_minutes)
+    assert (plan.pairs["county"] == "漳平市").all()
+
+
+def test_adapter_same_inputs_same_plan(estimated):
+    from routing.pairing import plan_pairing
+
+    a = plan_pairing(prefecture="龙岩", network=estimated)
+    b = plan_pairing(prefecture="龙岩市", network=estimated)
+    pd.testing.assert_frame_equal(a.pairs, b.pairs)
+    assert a.result.city_days["龙岩市"] >= 0.3 * len(a.centers)
+
+
+def test_adapter_short_capacity_message(estimated):
+    from routing.pairing import capacity_table, plan_pairing
+
+    table = capacity_table(prefecture="龙岩")
+    caps = {
+        fid: (10 if t == "county_hospital" else 20)
+        for fid, t in zip(table["facility_id"], table["facility_type"], strict=True)
+    }
+    n_county = int((table["facility_type"] == "county_hospital").sum())
+    offer = 10 * n_county + 20 * int((table["facility_type"] == "city_hospital").sum())
+    with pytest.raises(
+        InfeasibleError, match=rf"龙岩市: 131 centers need 131 doctor-days, hospitals offer {offer}"
+    ):
+        plan_pairing(prefecture="龙岩", capacities=caps, network=estimated)
+
+
+def test_adapter_unreachable_center_is_named(estimated):
+    from geo.facilities import load_facilities
+    from routing.pairing import PairingParams, plan_pairing
+
+    fac = load_facilities().copy()
+    row = fac.index[(fac["county_name"] == "漳平市") & (fac["name"] == "新桥镇卫生院")][0]
+    fac.loc[row, ["lon", "lat"]] = [119.9, 23.9]  # moved far away: beyond the allowed minutes
+    with pytest.raises(
+        InfeasibleError, match=r"no hospital reaches within the allowed minutes.*漳平市新桥镇卫生院"
+    ):
+        plan_pairing(fac, county="漳平市", network=estimated, params=PairingParams(max_minutes=150))
+
+
+def test_unknown_scope_and_bad_capacity_file(tmp_path, estimated):
+    from geo._errors import UnknownPlaceError
+    from routing.pairing import plan_pairing, read_capacities
+
+    with pytest.raises(UnknownPlaceError, match="county '漳平县' not found"):
+        plan_pairing(county="漳平县", network=estimated)
+    bad = tmp_path / "caps.csv"
+    bad.write_text("facility_id,capacity_days\nCH-350881,10\nCITY-350800-01,三\n", encoding="utf-8")
+    with pytest.raises(InputValidationError, match=r"caps.csv row 3, column capacity_days: '三'"):
+        read_capacities(str(bad))
+
+
+def test_tertiary_example_is_balanced(estimated):
+    from routing.pairing import load_example_scenario, plan_tertiary_pairing
+
+    ex = load_example_scenario()
+    assert len(ex["tertiary"]) == 8 and len(ex["weak_counties"]) == 25
+    assert ex["weak_counties"]["basis"].str.contains("示例").all()
+    tp = plan_tertiary_pairing(
+        ex["tertiary"]["facility_id"].tolist(),
+        (ex["weak_counties"]["prefecture_name"] + ex["weak_counties"]["county_name"]).tolist(),
+        network=estimated,
+    )
+    counts = tp.pairs.groupby("hospital_id").size()
+    assert counts.between(3, 4).all() and counts.sum() == 25 and len(counts) == 8
+
+
+def test_cli_zhangping_writes_forms(tmp_path, estimated, capsys):
+    from openpyxl import load_workbook
+
+    from routing._pairing_cli import main
+
+    out = tmp_path / "zp.xlsx"
+    code = main(
+        [
+            "--county",
+            "漳平市",
+            "--month",
+            "2026-10",
+            "--example-capacities",
+            "--max-days-per-doctor",
+            "1",
+            "--xlsx",
+            str(out),
+            "--csv-dir",
+            str(tmp_path / "csv"),
+        ]
+    )
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "估算" in text and "estimated" in text
+    assert "16 名医师 doctors" in text
+    wb = load_workbook(out)
+    assert {"结对", "排班", "日历", "附件1", "附件2", "说明"} <= set(wb.sheetnames)
+    assert (tmp_path / "csv" / "annex2.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert main(["--county", "不存在县"]) == 2
+    assert "错误 error" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_page_smoke():
+    """The page runs, and a click on the run button shows the four metrics (AppTest, no browser)."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "pages" / "20_pairing.py"), default_timeout=180)
+    at.run()
+    assert not at.exception
+    next(b for b in at.button if b.label == "生成结对与排班").click()
+    at.run()
+    assert not at.exception
+    assert [m.label for m in at.metric][:2] == ["受援中心", "每月人日"]
