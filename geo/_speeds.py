@@ -114,7 +114,7 @@ class EstimatedParams:
     Defaults and why:
 
     * ``circuity = 1.35``: the mean detour index (road km / straight km) measured over 25 Chinese cities is
-      1.324 (Annals of GIS 27(4), 2021, doi:10.1080/19475683.2021.1966503); circuity rises with relief
+      1.324 (Annals of GIS, 2021, doi:10.1080/19475683.2021.1966503); circuity rises with relief
       (ISPRS IJGI 10(10):705, 2021) and most of Fujian is hilly, while long expressway trips are straighter.
     * bands 0–5 km at 25 km/h (town streets, village roads), 5–20 km at 40 km/h (township and county roads;
       JTG B01-2014 design speed of 三级/四级 roads 20–40 km/h), 20–60 km at 60 km/h (provincial and national
