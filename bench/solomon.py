@@ -228,13 +228,13 @@ def main(argv: list[str] | None = None) -> int:
         inst = read_solomon(path)
         bks = best_known(path)
         cost, ok, secs = run_ours(inst, args.seconds, args.seed)
-        gap = 100 * (cost - bks) / bks if bks else math.nan
+        gap = round(100 * (cost - bks) / bks, 6) + 0.0 if bks else math.nan
         gaps.append(gap)
         line = f"{inst.name:<8} {bks or math.nan:8.1f} {cost:9.1f} {gap:6.2f} {secs:5.1f}"
         line += "" if ok else " INFEASIBLE"
         if not args.no_ortools:
             ocost, ook, osecs = run_ortools(inst, args.seconds)
-            ogap = 100 * (ocost - bks) / bks if bks else math.nan
+            ogap = round(100 * (ocost - bks) / bks, 6) + 0.0 if bks else math.nan
             ogaps.append(ogap)
             line += f"   {ocost:9.1f} {ogap:6.2f} {osecs:5.1f}" + ("" if ook else " INFEASIBLE")
         print(line, flush=True)

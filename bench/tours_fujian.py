@@ -4,13 +4,14 @@ Usage::
 
     python -m bench.tours_fujian [--depot 南平市第一医院] [--days 5] [--min-remote 45]
 
-Instance: a 5-day tour from a Nanping hospital over Nanping's remote townships (镇/乡 at least ``--min-
-remote`` minutes from the nearest county-level-or-above hospital on the active network). Both plans obey
-the same rules — 08:00–18:00 with driving, 3-hour clinics, at most 6 h driving a day, sleep at the last
-place of the day, back at the depot at the end — and both are scored by the same schedule evaluator. The
-baseline drives to the nearest unvisited township that still fits today's window and driving budget (and,
-near the end, still lets the team get home), otherwise it sleeps where it is. Printed: townships served,
-priority collected, estimated population served, drive hours, and our ratios to the baseline.
+Instance: a 5-day tour from a Nanping hospital over Nanping's remote townships (镇/乡 at least
+``--min-remote`` minutes from the nearest county-level-or-above hospital on the active network).
+Both plans obey the same rules — 08:00–18:00 with driving, 3-hour clinics, at most 6 h driving a
+day, sleep at the last place of the day, back at the depot at the end — and both are scored by the
+same schedule evaluator. The baseline drives to the nearest unvisited township that still fits
+today's window and driving budget (and, near the end, still lets the team get home), otherwise it
+sleeps where it is. Printed: townships served, priority collected, estimated population served,
+drive hours, and our ratios to the baseline.
 """
 
 from __future__ import annotations

@@ -24,11 +24,18 @@ import logging
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 
-from geo._errors import InputValidationError, XunzhenError
+from geo._errors import (
+    AmbiguousPlaceError,
+    DataFileError,
+    InputValidationError,
+    UnknownPlaceError,
+    XunzhenError,
+)
 from routing._tours_model import (
     REASONS,
     DayPlan,
@@ -55,6 +62,7 @@ __all__ = [
     "plan_fujian_tours",
     "plan_tours_matrix",
     "priority_scores",
+    "read_visits_csv",
     "tour_candidates",
 ]
 
@@ -287,6 +295,69 @@ def plan_fujian_tours(
     return FujianTour(plan, place.display_name, place.code, cand, lonlat, net.label("zh"), tuple(unplaced))
 
 
+def _township_code(text: str, where: str) -> str:
+    """A township code from a 12-digit code or a (qualified) township name."""
+    from geo.places import resolve_place
+
+    text = str(text).strip()
+    if text.isdigit() and len(text) == 12:
+        return text
+    match = resolve_place(text)
+    if match.kind != "township":
+        msg = f"{where}: {text!r} is a {match.kind}, not a township (乡镇/街道)"
+        raise InputValidationError(msg)
+    return match.code
+
+
+def read_visits_csv(path: str | Path) -> dict[str, float]:
+    """Months since the last mobile-hospital visit per township, from a CSV (UTF-8 or GBK).
+
+    Columns: ``township`` (or ``乡镇``; a 12-digit code or a name such as 光泽县司前乡) and ``months`` (or
+    ``月数``, a number ≥ 0).
+
+    Raises
+    ------
+    DataFileError
+        Unreadable file or missing columns (message names the file).
+    InputValidationError
+        A bad row (message names the file, row and column).
+    """
+    import pandas as pd
+
+    path = Path(path)
+    frame = None
+    for enc in ("utf-8-sig", "gbk"):
+        try:
+            frame = pd.read_csv(path, dtype=str, encoding=enc)
+            break
+        except UnicodeDecodeError:
+            continue
+        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            raise DataFileError(f"{str(path)!r}: cannot read the visits CSV ({err})") from err
+    if frame is None:
+        raise DataFileError(f"{str(path)!r}: not UTF-8 or GBK text")
+    frame = frame.rename(columns={"乡镇": "township", "月数": "months"})
+    missing = [c for c in ("township", "months") if c not in frame.columns]
+    if missing:
+        msg = f"{str(path)!r}: missing column(s) {missing}; expected township (乡镇) and months (月数)"
+        raise DataFileError(msg)
+    out: dict[str, float] = {}
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        where = f"{path.name} row {i}"
+        try:
+            months = float(row.months)
+        except (TypeError, ValueError):
+            months = float("nan")
+        if not np.isfinite(months) or months < 0:
+            msg = f"{where}, column months: {row.months!r} is not a number of months ≥ 0"
+            raise InputValidationError(msg)
+        try:
+            out[_township_code(row.township, f"{where}, column township")] = months
+        except (UnknownPlaceError, AmbiguousPlaceError) as err:
+            raise InputValidationError(f"{where}, column township: {err}") from err
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: plan a tour and print the itinerary; optionally write XLSX/CSV/HTML map/printable itinerary."""
     ap = argparse.ArgumentParser(
@@ -318,6 +389,10 @@ def main(argv: list[str] | None = None) -> int:
         help="only townships at least this many minutes from a county-level hospital",
     )
     ap.add_argument("--include-streets", action="store_true", help="include 街道 (urban sub-districts)")
+    ap.add_argument("--visits", help="CSV of months since the last visit: columns township, months")
+    ap.add_argument(
+        "--required", action="append", default=[], help="township that must be visited (repeatable)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--iterations", type=int, default=3000, help="solver iterations (deterministic budget)")
     ap.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -340,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             iterations=args.iterations,
         )
+        visits = read_visits_csv(args.visits) if args.visits else None
+        required = [_township_code(r, "--required") for r in args.required]
         tour = plan_fujian_tours(
             args.depot,
             prefectures=args.prefecture,
@@ -347,11 +424,14 @@ def main(argv: list[str] | None = None) -> int:
             params=params,
             include_streets=args.include_streets,
             min_remoteness_minutes=args.min_remoteness,
+            months_since_visit=visits,
+            required=required,
         )
         from routing import tour_outputs as out
 
         print("\n".join(out.summary_lines(tour, args.lang)))
-        print(out.itinerary_frame(tour, args.lang).to_string(index=False, na_rep=""))
+        frame = out.itinerary_frame(tour, args.lang).astype(object)
+        print(frame.where(frame.notna(), "").to_string(index=False))
         if args.xlsx:
             out.write_xlsx(tour, args.xlsx, args.lang)
         if args.csv:

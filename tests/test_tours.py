@@ -323,3 +323,22 @@ def test_tours_page_smoke() -> None:
     assert not at.error
     assert len(at.metric) == 4
     assert len(at.get("download_button")) == 4
+
+
+def test_visits_csv_reads_names_and_reports_bad_rows(tmp_path) -> None:
+    from geo._errors import DataFileError
+    from routing.tours import read_visits_csv
+
+    good = tmp_path / "v.csv"
+    good.write_text("乡镇,月数\n光泽县司前乡,24\n350723100000,3\n", encoding="utf-8")
+    visits = read_visits_csv(good)
+    assert visits["350723100000"] == 3.0
+    assert 24.0 in visits.values()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("township,months\n光泽县司前乡,-1\n", encoding="utf-8")
+    with pytest.raises(InputValidationError, match="bad.csv row 2, column months"):
+        read_visits_csv(bad)
+    cols = tmp_path / "cols.csv"
+    cols.write_text("name,m\nx,1\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="missing column"):
+        read_visits_csv(cols)
