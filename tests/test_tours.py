@@ -336,7 +336,7 @@ def test_visits_csv_reads_names_and_reports_bad_rows(tmp_path) -> None:
     assert 24.0 in visits.values()
     bad = tmp_path / "bad.csv"
     bad.write_text("township,months\n光泽县司前乡,-1\n", encoding="utf-8")
-    with pytest.raises(InputValidationError, match="bad.csv row 2, column months"):
+    with pytest.raises(InputValidationError, match=r"bad\.csv row 2, column months"):
         read_visits_csv(bad)
     cols = tmp_path / "cols.csv"
     cols.write_text("name,m\nx,1\n", encoding="utf-8")
