@@ -27,6 +27,7 @@ from routing.forms import ANNEX2_SHEET
 __all__ = [
     "PROVINCE_TARGETS",
     "ProgressReport",
+    "planned_from_annex2",
     "planned_table",
     "progress_report",
     "read_annex2",
@@ -371,3 +372,56 @@ def progress_report(
     ]
     gaps = gaps.sort_values(["month", "prefecture", "county", "center_id"]).reset_index(drop=True)
     return ProgressReport(by_month=g, targets=tdf, gaps=gaps)
+
+
+def planned_from_annex2(report: pd.DataFrame) -> pd.DataFrame:
+    """Planned doctor-days as printed in a 附件2 (its 计划支援人日 column; blank counts as 0)."""
+    out = report[["month", "center_id", "center", "county", "prefecture", "planned_days"]].copy()
+    out["planned_days"] = out["planned_days"].fillna(0).astype(int)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m routing.progress --annex2 FILE [FILE …] [--csv-dir DIR]``: planned vs done from 附件2."""
+    import argparse
+    import sys
+
+    from geo._errors import XunzhenError
+
+    parser = argparse.ArgumentParser(prog="python -m routing.progress", description=main.__doc__)
+    parser.add_argument("--annex2", nargs="+", required=True, help="filled-in 附件2 workbooks (XLSX)")
+    parser.add_argument("--csv-dir", help="write by_month.csv, targets.csv, gaps.csv here")
+    args = parser.parse_args(argv)
+    try:
+        frames = [read_annex2(path) for path in args.annex2]
+        done = pd.concat(frames, ignore_index=True)
+        dup = done[done.duplicated(["month", "center_id"], keep=False)]
+        if len(dup):
+            first = dup.iloc[0]
+            msg = f"{first['center_id']} in {first['month']} appears in more than one workbook"
+            raise DataFileError(msg)
+        report = progress_report(planned_from_annex2(done), done)
+    except XunzhenError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return 2
+    pd.set_option("display.width", 160)
+    print("按地市、月份 planned vs done doctor-days (1 人日 = 1 人次, assumption):")
+    print(report.by_month.to_string(index=False))
+    print("目标 targets (闽卫医政函〔2022〕595号; per prefecture pro-rated by centres — assumption):")
+    print(report.targets.to_string(index=False))
+    print(f"当月无医师工作日的中心 centres with no doctor-day: {len(report.gaps)}")
+    print(report.gaps.to_string(index=False))
+    if args.csv_dir:
+        out = Path(args.csv_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in (
+            ("by_month", report.by_month),
+            ("targets", report.targets),
+            ("gaps", report.gaps),
+        ):
+            frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

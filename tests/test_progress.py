@@ -115,3 +115,19 @@ def test_valid_reference_workbook_reads():
     done = read_annex2(valid_annex2())
     assert done["center_id"].tolist() == ["C1", "C2"]
     assert not done["reported"].any()
+
+
+def test_progress_cli_reads_planned_from_the_form(tmp_path, capsys):
+    from routing.progress import main
+
+    roster = make_roster(_pairs(), "2026-12")
+    path = tmp_path / "filled.xlsx"
+    path.write_bytes(_fill(write_plan_xlsx(None, pairs=_pairs(), roster=roster), {"C1": 1, "C2": 1, "C3": 1}))
+    assert main(["--annex2", str(path), "--csv-dir", str(tmp_path / "out")]) == 0
+    text = capsys.readouterr().out
+    assert "centres with no doctor-day: 0" in text
+    by_month = pd.read_csv(tmp_path / "out" / "by_month.csv")
+    assert by_month.set_index("prefecture").at["三明市", "planned_days"] == 2
+    assert by_month.set_index("prefecture").at["三明市", "done_days"] == 1
+    assert main(["--annex2", str(FORMS / "bad_days.xlsx")]) == 2
+    assert "column J (实际支援人日)" in capsys.readouterr().err
