@@ -182,8 +182,10 @@ def cjk_font_family() -> list[str]:
     cjk = sorted(n for n in available if "CJK" in n or "Hei" in n or "Han" in n)
     if cjk:
         return [cjk[0], "DejaVu Sans"]
-    logger.warning("No CJK font found for static maps; Chinese text may show as boxes. "
-                   "Install the Debian package fonts-noto-cjk.")
+    logger.warning(
+        "No CJK font found for static maps; Chinese text may show as boxes. "
+        "Install the Debian package fonts-noto-cjk."
+    )
     return ["DejaVu Sans"]
 
 
@@ -277,17 +279,39 @@ def static_map(
 
             pref = load_prefectures()
             _draw_geoms(ax, list(pref.geometry), facecolor="#fbfaf6", edgecolor="none", zorder=0)
-            _draw_geoms(ax, list(load_counties().geometry), facecolor="none", edgecolor="#9a9a9a",
-                        linewidth=0.35, linestyle=(0, (3, 2)), zorder=1)
-            _draw_geoms(ax, list(pref.geometry), facecolor="none", edgecolor="#4a4a4a", linewidth=0.9,
-                        zorder=3)
+            _draw_geoms(
+                ax,
+                list(load_counties().geometry),
+                facecolor="none",
+                edgecolor="#9a9a9a",
+                linewidth=0.35,
+                linestyle=(0, (3, 2)),
+                zorder=1,
+            )
+            _draw_geoms(
+                ax, list(pref.geometry), facecolor="none", edgecolor="#4a4a4a", linewidth=0.9, zorder=3
+            )
         for layer in polygons:
-            _draw_geoms(ax, list(layer.geometries), facecolor=layer.facecolor, edgecolor=layer.edgecolor,
-                        alpha=layer.alpha, linewidth=layer.linewidth, zorder=layer.zorder)
+            _draw_geoms(
+                ax,
+                list(layer.geometries),
+                facecolor=layer.facecolor,
+                edgecolor=layer.edgecolor,
+                alpha=layer.alpha,
+                linewidth=layer.linewidth,
+                zorder=layer.zorder,
+            )
         for layer in points:
-            ax.scatter(np.asarray(layer.lon), np.asarray(layer.lat), s=layer.size, c=layer.color,
-                       edgecolors=layer.edgecolor, linewidths=layer.linewidth, marker=layer.marker,
-                       zorder=layer.zorder)
+            ax.scatter(
+                np.asarray(layer.lon),
+                np.asarray(layer.lat),
+                s=layer.size,
+                c=layer.color,
+                edgecolors=layer.edgecolor,
+                linewidths=layer.linewidth,
+                marker=layer.marker,
+                zorder=layer.zorder,
+            )
         if bounds is None:
             lons = np.concatenate([np.asarray(p.lon, float) for p in points]) if points else np.array([])
             lats = np.concatenate([np.asarray(p.lat, float) for p in points]) if points else np.array([])
@@ -315,11 +339,28 @@ def static_map(
             elif e.kind == "line":
                 handles.append(Line2D([0], [0], color=e.color, lw=2, label=e.label))
             else:
-                handles.append(Line2D([0], [0], marker="o", color="none", markerfacecolor=e.color,
-                                      markeredgecolor=e.edgecolor, markersize=8, label=e.label))
+                handles.append(
+                    Line2D(
+                        [0],
+                        [0],
+                        marker="o",
+                        color="none",
+                        markerfacecolor=e.color,
+                        markeredgecolor=e.edgecolor,
+                        markersize=8,
+                        label=e.label,
+                    )
+                )
         if handles:
-            fig.legend(handles=handles, title=legend_title or None, loc="upper left",
-                       bbox_to_anchor=(0.69, 0.84), fontsize=9, title_fontsize=10, frameon=True)
+            fig.legend(
+                handles=handles,
+                title=legend_title or None,
+                loc="upper left",
+                bbox_to_anchor=(0.69, 0.84),
+                fontsize=9,
+                title_fontsize=10,
+                frameon=True,
+            )
         if len(lines) > 4:
             text = "\n".join(lines[4:])
             fig.text(0.69, 0.30, text, fontsize=8.5, va="top", color="#333333", wrap=True)

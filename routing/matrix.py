@@ -202,9 +202,7 @@ def _load(path: Path) -> MatrixResult | None:
         return None
 
 
-def travel_matrix(
-    network: Network, origins: Any, destinations: Any, *, cache: bool = True
-) -> MatrixResult:
+def travel_matrix(network: Network, origins: Any, destinations: Any, *, cache: bool = True) -> MatrixResult:
     """Travel time (minutes) and distance (km) from every origin to every destination, with reasons.
 
     Parameters

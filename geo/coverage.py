@@ -1,0 +1,986 @@
+"""Coverage: who is within T minutes of care, who is left out and why, and what a change of sources would do.
+
+Two entry points, as spopt's models have:
+
+* :func:`coverage_core` works on plain arrays — a minutes matrix (townships × sources), populations and a
+  threshold — and is what the tests exercise on hand-made networks;
+* :func:`prepare` + :func:`evaluate` take the embedded townships and facilities (or GeoDataFrames in
+  EPSG:4326), compute the travel matrix once on a :class:`geo.network.Network` (cached by
+  :mod:`routing.matrix`) and then evaluate any threshold in milliseconds, as the page's slider needs.
+
+Definitions
+-----------
+* Time of a township = travel time (minutes) from its seat point to the nearest care source.
+* Sources by default: county-level-and-above hospitals (县级综合医院, 市属医院, 三级医院).
+  Mobile-hospital stops (流动医院停靠点) at township seats can be added; hospitals can be removed (what-if).
+* A township is *covered* when its time is ≤ T. Otherwise it is *left out*, with a reason: ``too_far`` (has a
+  time, above T), ``no_road`` (on an OSM network, its point is > 2 km from any road), ``not_connected``
+  (no road path to any source), ``no_point`` (no coordinates in the dataset).
+* Left-out townships are ranked by population × excess minutes (``too_far`` ones); those with no time at all
+  follow, by population, because their excess is unknown rather than infinite.
+* Population is the township estimate of :mod:`geo.places` (``population_est``, split from the county census),
+  so every covered population is an estimate too (估算).
+* On the estimated network every time is an estimate as well (``estimated=True`` on every result).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo._errors import InputValidationError, OutsideFujianError, XunzhenError
+from geo.coords import in_fujian
+
+__all__ = [
+    "DEFAULT_SOURCE_TYPES",
+    "LEFT_OUT_REASONS",
+    "MAX_THRESHOLD_MINUTES",
+    "CoreCoverage",
+    "CoverageInputs",
+    "CoverageResult",
+    "WhatIfResult",
+    "check_threshold",
+    "coverage_core",
+    "evaluate",
+    "prepare",
+    "service_areas",
+    "what_if",
+]
+
+#: Facility types that are care sources by default (county level and above).
+DEFAULT_SOURCE_TYPES: tuple[str, ...] = ("county_hospital", "city_hospital", "tertiary_hospital")
+#: Largest threshold accepted (minutes): ten hours is beyond any planning question.
+MAX_THRESHOLD_MINUTES = 600.0
+
+LEFT_OUT_REASONS: dict[str, dict[str, str]] = {
+    "": {"zh": "已覆盖", "en": "covered"},
+    "too_far": {"zh": "超出时限", "en": "too far"},
+    "no_road": {"zh": "2 公里内无道路", "en": "no road within 2 km"},
+    "not_connected": {"zh": "道路不连通", "en": "not connected by road"},
+    "no_point": {"zh": "无坐标点", "en": "no point"},
+}
+_REASON_KEYS = ("", "too_far", "no_road", "not_connected", "no_point")
+
+
+def check_threshold(value: Any) -> float:
+    """The threshold T as float minutes, checked: a number, 0 < T ≤ 600.
+
+    Raises
+    ------
+    InputValidationError
+        If ``value`` is not a number or is out of range.
+    """
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        msg = f"Threshold must be a number of minutes (e.g. 60), got {value!r}."
+        raise InputValidationError(msg) from None
+    if not math.isfinite(t) or t <= 0 or t > MAX_THRESHOLD_MINUTES:
+        msg = f"Threshold must be more than 0 and at most {MAX_THRESHOLD_MINUTES:g} minutes, got {value!r}."
+        raise InputValidationError(msg)
+    return t
+
+
+# ---------------------------------------------------------------------------------------------------- core
+
+
+@dataclass(frozen=True, eq=False)
+class CoreCoverage:
+    """Per-township coverage on arrays (n townships).
+
+    Attributes
+    ----------
+    nearest
+        Column index of the nearest source, -1 when none is reachable.
+    minutes
+        Minutes to the nearest source (``inf`` when none is reachable).
+    covered
+        ``minutes <= threshold``.
+    reason
+        Keys of :data:`LEFT_OUT_REASONS` ("" when covered).
+    excess_minutes
+        ``minutes - threshold`` for ``too_far`` townships, NaN otherwise.
+    covered_population, total_population
+        Sums of the populations (persons; NaN counted as 0).
+    """
+
+    threshold_minutes: float
+    nearest: np.ndarray
+    minutes: np.ndarray
+    covered: np.ndarray
+    reason: np.ndarray
+    excess_minutes: np.ndarray
+    covered_population: float
+    total_population: float
+
+
+def coverage_core(
+    minutes: np.ndarray,
+    population: np.ndarray,
+    threshold_minutes: float,
+    *,
+    has_point: np.ndarray | None = None,
+    far_from_road: np.ndarray | None = None,
+    active_sources: np.ndarray | None = None,
+) -> CoreCoverage:
+    """Nearest source, coverage and left-out reasons from a minutes matrix.
+
+    Parameters
+    ----------
+    minutes
+        Travel time (minutes), shape (n townships, m sources), ``inf`` where unreachable.
+    population
+        Persons per township, shape (n,).
+    threshold_minutes
+        T, in (0, 600].
+    has_point
+        False for townships without coordinates (reason ``no_point``); default all True.
+    far_from_road
+        True for townships more than 2 km from any road (reason ``no_road``); default all False.
+    active_sources
+        Boolean mask (m,) of the sources to use (what-if removals); default all.
+
+    Returns
+    -------
+    CoreCoverage
+
+    Raises
+    ------
+    InputValidationError
+        Bad threshold, no (active) source, or shapes that do not match.
+    """
+    t = check_threshold(threshold_minutes)
+    mat = np.asarray(minutes, dtype=float)
+    if mat.ndim != 2:
+        msg = f"minutes must be a 2-D matrix (townships × sources), got shape {mat.shape}."
+        raise InputValidationError(msg)
+    n, m = mat.shape
+    pop = np.nan_to_num(np.asarray(population, dtype=float), nan=0.0)
+    if pop.shape != (n,):
+        msg = f"population has shape {pop.shape}, expected ({n},) to match the minutes matrix."
+        raise InputValidationError(msg)
+    if active_sources is not None:
+        active = np.asarray(active_sources, dtype=bool)
+        if active.shape != (m,):
+            msg = f"active_sources has shape {active.shape}, expected ({m},)."
+            raise InputValidationError(msg)
+    else:
+        active = np.ones(m, dtype=bool)
+    if m == 0 or not active.any():
+        msg = "No care sources: select at least one hospital or mobile-hospital stop."
+        raise InputValidationError(msg)
+    point = np.ones(n, dtype=bool) if has_point is None else np.asarray(has_point, dtype=bool)
+    far = np.zeros(n, dtype=bool) if far_from_road is None else np.asarray(far_from_road, dtype=bool)
+    use = np.where(active[None, :], mat, np.inf)
+    nearest = np.argmin(use, axis=1) if n else np.zeros(0, dtype=np.int64)
+    best = use[np.arange(n), nearest] if n else np.zeros(0)
+    reachable = np.isfinite(best)
+    nearest = np.where(reachable, nearest, -1)
+    covered = best <= t
+    reason = np.full(n, "", dtype=object)
+    reason[~covered & reachable] = "too_far"
+    reason[~reachable] = "not_connected"
+    reason[~reachable & far] = "no_road"
+    reason[~point] = "no_point"
+    excess = np.where(reason == "too_far", best - t, np.nan)
+    return CoreCoverage(
+        threshold_minutes=t,
+        nearest=nearest,
+        minutes=best,
+        covered=covered,
+        reason=reason,
+        excess_minutes=excess,
+        covered_population=float(pop[covered].sum()),
+        total_population=float(pop.sum()),
+    )
+
+
+# ------------------------------------------------------------------------------------------------- adapter
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageInputs:
+    """Townships in scope, care sources and the travel matrix between them (computed once, cached).
+
+    Attributes
+    ----------
+    townships
+        One row per township in scope (columns of :func:`geo.places.load_townships`, no geometry).
+    sources
+        ``source_id``, ``name``, ``source_kind`` ("hospital" | "mobile_stop"), ``facility_type``,
+        ``county_name``, ``prefecture_name``, ``lon``, ``lat``, ``location_quality``.
+    minutes, km
+        Township × source matrices (``inf`` where unreachable).
+    far_from_road
+        Townships more than 2 km from a road (OSM network only).
+    estimated, network_kind, network_label
+        Where the times come from.
+    """
+
+    townships: pd.DataFrame
+    sources: pd.DataFrame
+    minutes: np.ndarray
+    km: np.ndarray
+    far_from_road: np.ndarray
+    estimated: bool
+    network_kind: str
+    network_label: str
+    scope: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageResult:
+    """Coverage at one threshold: tables ready to show or export.
+
+    Attributes
+    ----------
+    townships
+        One row per township in scope: place columns, ``nearest_source_id``, ``nearest_source``, ``minutes``,
+        ``km`` (NaN where none), ``covered``, ``reason``, ``reason_zh``, ``reason_en``, ``excess_minutes``,
+        ``priority`` (population × excess minutes), ``estimated``.
+    left_out
+        The left-out townships, ranked (``rank`` 1 = most left out).
+    by_county, by_prefecture
+        Townships, covered townships, estimated population, covered population and share.
+    summary
+        Key figures (threshold, shares, network, estimated flag).
+    """
+
+    threshold_minutes: float
+    townships: pd.DataFrame
+    left_out: pd.DataFrame
+    by_county: pd.DataFrame
+    by_prefecture: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+    active_sources: np.ndarray | None = None
+
+
+def _load_sources(source_types: Sequence[str]) -> pd.DataFrame:
+    from geo.facilities import FACILITY_TYPES, load_facilities
+
+    for t in source_types:
+        if t not in FACILITY_TYPES:
+            msg = f"Unknown source facility type {t!r}; choose from: {', '.join(FACILITY_TYPES)}."
+            raise InputValidationError(msg)
+    fac = load_facilities()
+    fac = fac[fac["facility_type"].isin(list(source_types))]
+    return fac.sort_values("facility_id").reset_index(drop=True)
+
+
+def _source_frame(facilities: pd.DataFrame) -> pd.DataFrame:
+    """Validate source facilities (id, name, point in Fujian) and reduce them to the source columns."""
+    need = ["facility_id", "name", "lon", "lat"]
+    missing = [c for c in need if c not in facilities.columns]
+    if missing:
+        msg = f"Sources table lacks column(s) {', '.join(missing)}."
+        raise InputValidationError(msg)
+    src = facilities.reset_index(drop=True)
+    lon = pd.to_numeric(src["lon"], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(src["lat"], errors="coerce").to_numpy(float)
+    no_point = ~(np.isfinite(lon) & np.isfinite(lat))
+    if no_point.any():
+        row = int(np.flatnonzero(no_point)[0])
+        msg = (
+            f"Source row {row} ({src['name'].iloc[row]!r}) has no coordinates; give it a lon/lat or drop it."
+        )
+        raise InputValidationError(msg)
+    outside = ~np.asarray(in_fujian(lon, lat), dtype=bool)
+    if outside.any():
+        row = int(np.flatnonzero(outside)[0])
+        msg = (
+            f"Source row {row} ({src['name'].iloc[row]!r}) at lon {lon[row]:.5f}, lat {lat[row]:.5f} lies "
+            "outside Fujian; check its coordinates (WGS84 lon, lat — not swapped, not GCJ-02)."
+        )
+        raise OutsideFujianError(msg)
+    get = lambda c, d="": src[c].astype(str) if c in src.columns else d  # noqa: E731
+    return pd.DataFrame(
+        {
+            "source_id": src["facility_id"].astype(str),
+            "name": src["name"].astype(str),
+            "source_kind": "hospital",
+            "facility_type": get("facility_type"),
+            "county_name": get("county_name"),
+            "prefecture_name": get("prefecture_name"),
+            "lon": lon,
+            "lat": lat,
+            "location_quality": get("location_quality"),
+        }
+    )
+
+
+def _stop_frame(township_codes: Sequence[str]) -> pd.DataFrame:
+    """Mobile-hospital stops at the seats of the given townships (codes)."""
+    from geo.places import load_townships
+
+    if not township_codes:
+        return _source_frame(pd.DataFrame(columns=["facility_id", "name", "lon", "lat"]))
+    town = load_townships().set_index("code")
+    rows = []
+    for code in township_codes:
+        code = str(code)
+        if code not in town.index:
+            msg = f"Mobile stop: no township with code {code!r}."
+            raise InputValidationError(msg)
+        t = town.loc[code]
+        if not (np.isfinite(t["lon"]) and np.isfinite(t["lat"])):
+            place = f"{t['county_name']}{t['name']} ({code})"
+            msg = f"Mobile stop at {place}: this township has no point in the dataset."
+            raise InputValidationError(msg)
+        rows.append(
+            {
+                "facility_id": f"STOP-{code}",
+                "name": f"流动医院停靠点·{t['county_name']}{t['name']}",
+                "facility_type": "mobile_stop",
+                "county_name": t["county_name"],
+                "prefecture_name": t["prefecture_name"],
+                "lon": t["lon"],
+                "lat": t["lat"],
+                "location_quality": "approximate: township seat",
+            }
+        )
+    frame = _source_frame(pd.DataFrame(rows))
+    frame["source_kind"] = "mobile_stop"
+    return frame
+
+
+def _scope_townships(townships: pd.DataFrame | None, prefecture: str | None) -> tuple[pd.DataFrame, str]:
+    from geo.places import load_prefectures, load_townships
+
+    if townships is None:
+        townships = load_townships()
+    elif hasattr(townships, "crs") and townships.crs is not None and townships.crs.to_epsg() != 4326:
+        msg = f"Townships must be in EPSG:4326 (WGS84 lon/lat), got {townships.crs.to_string()!r}."
+        raise InputValidationError(msg)
+    frame = pd.DataFrame(townships.drop(columns="geometry", errors="ignore")).copy()
+    scope = "福建省"
+    if prefecture:
+        pref = load_prefectures()
+        hit = pref[
+            (pref["name"] == prefecture) | (pref["short_name"] == prefecture) | (pref["code"] == prefecture)
+        ]
+        if hit.empty:
+            msg = f"Unknown prefecture {prefecture!r}; choose one of: {'、'.join(pref['short_name'])}."
+            raise InputValidationError(msg)
+        frame = frame[frame["prefecture_code"] == hit["code"].iloc[0]]
+        scope = str(hit["name"].iloc[0])
+    return frame.sort_values("code").reset_index(drop=True), scope
+
+
+def prepare(
+    network: Any,
+    *,
+    prefecture: str | None = None,
+    source_types: Sequence[str] = DEFAULT_SOURCE_TYPES,
+    sources: pd.DataFrame | None = None,
+    mobile_stops: Sequence[str] = (),
+    townships: pd.DataFrame | None = None,
+    cache: bool = True,
+) -> CoverageInputs:
+    """Townships in scope, care sources and the township × source travel matrix.
+
+    Parameters
+    ----------
+    network
+        A :class:`geo.network.Network` (``active_network()`` in the app).
+    prefecture
+        Limit the townships to one prefecture (name 龙岩市, short name 龙岩 or code); sources stay
+        province-wide, so a township may be served across the border.
+    source_types
+        Facility types used as sources when ``sources`` is not given.
+    sources
+        Explicit source facilities (``facility_id``, ``name``, ``lon``, ``lat`` …), e.g. an upload.
+    mobile_stops
+        Township codes where a mobile hospital stops (added as sources).
+    townships
+        Township table (default: the embedded one); a GeoDataFrame must be EPSG:4326.
+    cache
+        Use the disk cache of :func:`routing.matrix.travel_matrix`.
+
+    Returns
+    -------
+    CoverageInputs
+
+    Raises
+    ------
+    InputValidationError
+        Unknown prefecture or type, a source without coordinates, no sources at all.
+    OutsideFujianError
+        A source lies outside Fujian.
+    """
+    from routing.matrix import REASONS, travel_matrix
+
+    town, scope = _scope_townships(townships, prefecture)
+    src = _source_frame(sources) if sources is not None else _source_frame(_load_sources(source_types))
+    stops = _stop_frame(list(mobile_stops))
+    src = pd.concat([src, stops], ignore_index=True) if len(stops) else src
+    if src.empty:
+        msg = "No care sources: select at least one hospital type or mobile-hospital stop."
+        raise InputValidationError(msg)
+    if src["source_id"].duplicated().any():
+        dup = src.loc[src["source_id"].duplicated(), "source_id"].iloc[0]
+        msg = f"Source id {dup!r} appears twice; each source needs its own id."
+        raise InputValidationError(msg)
+    pts_t = town[["lon", "lat"]].to_numpy(float)
+    pts_s = src[["lon", "lat"]].to_numpy(float)
+    res = travel_matrix(network, pts_t, pts_s, cache=cache)
+    reason = res.reason if res.reason is not None else np.zeros(res.minutes.shape, np.int8)
+    far = (
+        (reason == REASONS.index("no_road_origin")).any(axis=1) if reason.size else np.zeros(len(town), bool)
+    )
+    return CoverageInputs(
+        townships=town,
+        sources=src,
+        minutes=np.asarray(res.minutes),
+        km=np.asarray(res.km),
+        far_from_road=far,
+        estimated=bool(res.estimated),
+        network_kind=res.network_kind,
+        network_label=res.network_label,
+        scope=scope,
+    )
+
+
+def add_stops(
+    inputs: CoverageInputs, network: Any, township_codes: Sequence[str], cache: bool = True
+) -> CoverageInputs:
+    """The same inputs with mobile-hospital stops added at the given townships (only new columns computed).
+
+    Raises
+    ------
+    InputValidationError
+        Unknown township code or a township without a point.
+    """
+    from routing.matrix import travel_matrix
+
+    new = [
+        c
+        for c in dict.fromkeys(str(c) for c in township_codes)
+        if f"STOP-{c}" not in set(inputs.sources["source_id"])
+    ]
+    if not new:
+        return inputs
+    stops = _stop_frame(new)
+    res = travel_matrix(
+        network,
+        inputs.townships[["lon", "lat"]].to_numpy(float),
+        stops[["lon", "lat"]].to_numpy(float),
+        cache=cache,
+    )
+    return CoverageInputs(
+        townships=inputs.townships,
+        sources=pd.concat([inputs.sources, stops], ignore_index=True),
+        minutes=np.hstack([inputs.minutes, res.minutes]),
+        km=np.hstack([inputs.km, res.km]),
+        far_from_road=inputs.far_from_road,
+        estimated=inputs.estimated,
+        network_kind=inputs.network_kind,
+        network_label=inputs.network_label,
+        scope=inputs.scope,
+    )
+
+
+def _active_mask(inputs: CoverageInputs, remove_source_ids: Sequence[str]) -> np.ndarray:
+    ids = inputs.sources["source_id"].to_numpy()
+    remove = {str(r) for r in remove_source_ids}
+    unknown = remove - set(ids)
+    if unknown:
+        msg = f"Cannot remove unknown source(s): {', '.join(sorted(unknown))}."
+        raise InputValidationError(msg)
+    return ~np.isin(ids, list(remove))
+
+
+def evaluate(
+    inputs: CoverageInputs, threshold_minutes: float, *, remove_source_ids: Sequence[str] = ()
+) -> CoverageResult:
+    """Coverage of every township in scope at threshold T (fast: no routing, the matrix is in ``inputs``).
+
+    Parameters
+    ----------
+    inputs
+        From :func:`prepare` (or :func:`add_stops`).
+    threshold_minutes
+        T, in (0, 600] minutes.
+    remove_source_ids
+        Sources to leave out (what-if).
+
+    Returns
+    -------
+    CoverageResult
+
+    Raises
+    ------
+    InputValidationError
+        Bad threshold, unknown source id, or no source left.
+    """
+    active = _active_mask(inputs, remove_source_ids)
+    town = inputs.townships
+    has_point = np.isfinite(town["lon"].to_numpy(float)) & np.isfinite(town["lat"].to_numpy(float))
+    pop = town["population_est"].to_numpy(float)
+    core = coverage_core(
+        inputs.minutes,
+        pop,
+        threshold_minutes,
+        has_point=has_point,
+        far_from_road=inputs.far_from_road,
+        active_sources=active,
+    )
+    t = core.threshold_minutes
+    n = len(town)
+    near = core.nearest
+    ok = near >= 0
+    src_ids = inputs.sources["source_id"].to_numpy(dtype=object)
+    src_names = inputs.sources["name"].to_numpy(dtype=object)
+    km = np.full(n, np.nan)
+    km[ok] = inputs.km[np.flatnonzero(ok), near[ok]]
+    minutes = np.where(np.isfinite(core.minutes), core.minutes, np.nan)
+    reason = core.reason.astype(str)
+    table = pd.DataFrame(
+        {
+            "code": town["code"].to_numpy(),
+            "name": town["name"].to_numpy(),
+            "kind": town["kind"].to_numpy() if "kind" in town else "",
+            "county_code": town["county_code"].to_numpy(),
+            "county_name": town["county_name"].to_numpy(),
+            "prefecture_code": town["prefecture_code"].to_numpy(),
+            "prefecture_name": town["prefecture_name"].to_numpy(),
+            "lon": town["lon"].to_numpy(float),
+            "lat": town["lat"].to_numpy(float),
+            "population_est": pop,
+            "nearest_source_id": np.where(ok, src_ids[np.maximum(near, 0)], ""),
+            "nearest_source": np.where(ok, src_names[np.maximum(near, 0)], ""),
+            "minutes": minutes,
+            "km": km,
+            "covered": core.covered,
+            "reason": reason,
+            "reason_zh": [LEFT_OUT_REASONS[r]["zh"] for r in reason],
+            "reason_en": [LEFT_OUT_REASONS[r]["en"] for r in reason],
+            "excess_minutes": core.excess_minutes,
+            "priority": np.nan_to_num(pop) * core.excess_minutes,
+            "estimated": inputs.estimated,
+        }
+    )
+    left = table[~table["covered"]].copy()
+    left["_group"] = np.where(left["reason"] == "too_far", 0, 1)
+    left = left.sort_values(
+        ["_group", "priority", "population_est", "code"], ascending=[True, False, False, True]
+    )
+    left = left.drop(columns="_group").reset_index(drop=True)
+    left.insert(0, "rank", np.arange(1, len(left) + 1))
+
+    def groups(keys: list[str]) -> pd.DataFrame:
+        g = table.assign(covered_population_est=np.where(table["covered"], table["population_est"], 0.0))
+        out = g.groupby(keys, sort=True).agg(
+            townships=("code", "size"),
+            covered_townships=("covered", "sum"),
+            population_est=("population_est", "sum"),
+            covered_population_est=("covered_population_est", "sum"),
+        )
+        out["covered_share"] = np.where(
+            out["population_est"] > 0, out["covered_population_est"] / out["population_est"], np.nan
+        )
+        out["estimated"] = inputs.estimated
+        return out.reset_index()
+
+    by_county = groups(["prefecture_name", "county_code", "county_name"])
+    by_pref = groups(["prefecture_code", "prefecture_name"])
+    share = core.covered_population / core.total_population if core.total_population else float("nan")
+    summary = {
+        "scope": inputs.scope,
+        "threshold_minutes": t,
+        "townships": n,
+        "covered_townships": int(core.covered.sum()),
+        "left_out_townships": int((~core.covered).sum()),
+        "population_est": core.total_population,
+        "covered_population_est": core.covered_population,
+        "covered_share": share,
+        "sources": int(active.sum()),
+        "mobile_stops": int(((inputs.sources["source_kind"] == "mobile_stop").to_numpy() & active).sum()),
+        "estimated": inputs.estimated,
+        "network_kind": inputs.network_kind,
+        "network_label": inputs.network_label,
+    }
+    return CoverageResult(t, table, left, by_county, by_pref, summary, active)
+
+
+@dataclass(frozen=True, eq=False)
+class WhatIfResult:
+    """Before/after coverage of a change of sources.
+
+    Attributes
+    ----------
+    before, after
+        Coverage results.
+    delta_covered_population
+        After − before (persons, estimated).
+    changed
+        Townships whose covered status or nearest source changed: code, name, county, population,
+        minutes before/after, covered before/after, ``change`` ("gained" | "lost" | "faster" | "slower").
+    """
+
+    before: CoverageResult
+    after: CoverageResult
+    delta_covered_population: float
+    changed: pd.DataFrame
+
+
+def what_if(
+    inputs: CoverageInputs,
+    network: Any,
+    threshold_minutes: float,
+    *,
+    add_stops_at: Sequence[str] = (),
+    remove_source_ids: Sequence[str] = (),
+    base_removed: Sequence[str] = (),
+    cache: bool = True,
+) -> WhatIfResult:
+    """Δ coverage when mobile stops are added at townships and/or sources are removed.
+
+    Parameters
+    ----------
+    inputs
+        The baseline from :func:`prepare`.
+    network
+        Network for the new stops' travel times.
+    threshold_minutes
+        T (minutes).
+    add_stops_at
+        Township codes where a mobile hospital would stop.
+    remove_source_ids
+        Sources to remove in the scenario.
+    base_removed
+        Sources already removed in the baseline.
+    cache
+        Use the matrix cache.
+
+    Returns
+    -------
+    WhatIfResult
+
+    Raises
+    ------
+    InputValidationError
+        Bad threshold, unknown township or source, no source left.
+    """
+    before = evaluate(inputs, threshold_minutes, remove_source_ids=base_removed)
+    scenario = add_stops(inputs, network, add_stops_at, cache=cache) if add_stops_at else inputs
+    after = evaluate(scenario, threshold_minutes, remove_source_ids=[*base_removed, *remove_source_ids])
+    b, a = before.townships, after.townships
+    mb = b["minutes"].to_numpy(float)
+    ma = a["minutes"].to_numpy(float)
+    status = np.where(
+        a["covered"] & ~b["covered"],
+        "gained",
+        np.where(
+            ~a["covered"] & b["covered"],
+            "lost",
+            np.where(
+                np.nan_to_num(ma, nan=np.inf) < np.nan_to_num(mb, nan=np.inf) - 1e-9,
+                "faster",
+                np.where(np.nan_to_num(ma, nan=np.inf) > np.nan_to_num(mb, nan=np.inf) + 1e-9, "slower", ""),
+            ),
+        ),
+    )
+    changed = pd.DataFrame(
+        {
+            "code": b["code"],
+            "name": b["name"],
+            "county_name": b["county_name"],
+            "prefecture_name": b["prefecture_name"],
+            "population_est": b["population_est"],
+            "minutes_before": mb,
+            "minutes_after": ma,
+            "nearest_before": b["nearest_source"],
+            "nearest_after": a["nearest_source"],
+            "covered_before": b["covered"],
+            "covered_after": a["covered"],
+            "change": status,
+            "estimated": inputs.estimated,
+        }
+    )
+    changed = changed[changed["change"] != ""]
+    order = changed["change"].map({"gained": 0, "lost": 1, "faster": 2, "slower": 3})
+    changed = changed.assign(_o=order).sort_values(["_o", "population_est"], ascending=[True, False])
+    changed = changed.drop(columns="_o").reset_index(drop=True)
+    delta = after.summary["covered_population_est"] - before.summary["covered_population_est"]
+    return WhatIfResult(before, after, float(delta), changed)
+
+
+# ------------------------------------------------------------------------------------------- service areas
+
+
+def service_areas(
+    network: Any, sources: pd.DataFrame, threshold_minutes: float, *, bearings: int = 72
+) -> Any:
+    """Service area (isochrone polygon) of each source at T minutes, WGS84.
+
+    On an OSM network: the road nodes reachable within T (minus the access leg from the source to its road
+    node), as a concave hull in EPSG:32650 buffered by 300 m. On the estimated network: along ``bearings``
+    directions, the farthest point whose estimated time is ≤ T, joined into a polygon (nearly a circle) and
+    labelled estimated.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    sources
+        Source table with ``source_id``, ``name``, ``lon``, ``lat``.
+    threshold_minutes
+        T (minutes).
+    bearings
+        Number of directions for the estimated polygons.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``source_id``, ``name``, ``minutes``, ``estimated``, ``method``, geometry (EPSG:4326).
+
+    Raises
+    ------
+    InputValidationError
+        Bad threshold.
+    """
+    import geopandas as gpd
+    import shapely
+    from pyproj import Transformer
+
+    t = check_threshold(threshold_minutes)
+    to_utm = Transformer.from_crs(4326, 32650, always_xy=True)
+    to_wgs = Transformer.from_crs(32650, 4326, always_xy=True)
+    geoms = []
+    method = (
+        "concave hull of reachable road nodes" if network.kind == "osm" else "estimated radius per bearing"
+    )
+    lon = sources["lon"].to_numpy(float)
+    lat = sources["lat"].to_numpy(float)
+    if network.kind == "osm":
+        from geo._shortest import reachable_within
+        from geo._speeds import ACCESS_SPEED_KMH
+
+        snap = network.snap(np.column_stack([lon, lat]))
+        for k in range(len(sources)):
+            budget = t - snap.snap_m[k] / 1000.0 / ACCESS_SPEED_KMH * 60.0
+            if snap.far_from_road[k] or budget <= 0:
+                geoms.append(None)
+                continue
+            nodes, _ = reachable_within(network.graph, int(snap.node[k]), budget)
+            x, y = to_utm.transform(network.graph.node_lon[nodes], network.graph.node_lat[nodes])
+            pts = shapely.multipoints(np.column_stack([x, y]))
+            hull = shapely.concave_hull(pts, ratio=0.3) if len(nodes) >= 3 else pts
+            poly = shapely.buffer(hull, 300.0)
+            geoms.append(
+                shapely.transform(poly, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1])))
+            )
+    else:
+        angles = np.linspace(0, 2 * np.pi, bearings, endpoint=False)
+        radii_km = np.linspace(0.25, 400.0, 1600)
+        for k in range(len(sources)):
+            x0, y0 = to_utm.transform(lon[k], lat[k])
+            xs = x0 + np.outer(np.sin(angles), radii_km * 1000.0)
+            ys = y0 + np.outer(np.cos(angles), radii_km * 1000.0)
+            plon, plat = to_wgs.transform(xs.ravel(), ys.ravel())
+            res = network.travel(np.array([[lon[k], lat[k]]]), np.column_stack([plon, plat]))
+            ok = (res.minutes[0] <= t).reshape(len(angles), len(radii_km))
+            # farthest radius along each bearing with time ≤ T (times grow with distance)
+            idx = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+            r = np.where(idx >= 0, radii_km[np.maximum(idx, 0)], 0.05) * 1000.0
+            ring_x = x0 + np.sin(angles) * r
+            ring_y = y0 + np.cos(angles) * r
+            rlon, rlat = to_wgs.transform(ring_x, ring_y)
+            geoms.append(shapely.Polygon(np.column_stack([rlon, rlat])))
+    return gpd.GeoDataFrame(
+        {
+            "source_id": sources["source_id"].to_numpy(),
+            "name": sources["name"].to_numpy(),
+            "minutes": t,
+            "estimated": bool(network.is_estimated),
+            "method": method,
+        },
+        geometry=geoms,
+        crs=4326,
+    )
+
+
+# --------------------------------------------------------------------------------------------- command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m geo.coverage",
+        description="Which townships are within T minutes of a county-level-or-above hospital, who is left "
+        "out and why. On the estimated network every figure is an estimate (估算).",
+    )
+    p.add_argument("--minutes", required=True, help="threshold T in minutes (0 < T ≤ 600), e.g. 60")
+    p.add_argument("--prefecture", help="only the townships of this prefecture (e.g. 龙岩)")
+    p.add_argument(
+        "--source-types",
+        default=",".join(DEFAULT_SOURCE_TYPES),
+        help="facility types used as care sources, comma-separated (default: %(default)s)",
+    )
+    p.add_argument(
+        "--add-stop",
+        action="append",
+        default=[],
+        metavar="TOWNSHIP",
+        help="add a mobile-hospital stop at this township (name such as 长汀县新桥镇); repeatable",
+    )
+    p.add_argument(
+        "--remove",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="remove this source (facility id such as CH-350821, or its exact name); repeatable",
+    )
+    p.add_argument("--csv", help="write one row per township in scope to this CSV file")
+    p.add_argument(
+        "--xlsx", help="write townships, counties, prefectures and left-out sheets to this XLSX file"
+    )
+    p.add_argument("--html", help="write a self-contained HTML map (opens offline)")
+    p.add_argument("--png", help="write a static map (PNG)")
+    p.add_argument("--pdf", help="write a static map (PDF)")
+    p.add_argument("--top", type=int, default=10, help="how many left-out townships to print (default 10)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of map labels")
+    return p
+
+
+def _resolve_township(name: str) -> str:
+    from geo.places import resolve_place
+
+    match = resolve_place(name)
+    if match.kind != "township":
+        msg = (
+            f"{name!r} is a {match.kind}, not a township; a mobile stop needs a township (e.g. 长汀县新桥镇)."
+        )
+        raise InputValidationError(msg)
+    return match.code
+
+
+def _resolve_sources(names: Sequence[str], sources: pd.DataFrame) -> list[str]:
+    out = []
+    for name in names:
+        hit = sources[(sources["source_id"] == name) | (sources["name"] == name)]
+        if hit.empty:
+            msg = f"--remove {name!r}: no such source (use a facility id such as CH-350821 or an exact name)."
+            raise InputValidationError(msg)
+        out.extend(hit["source_id"].tolist())
+    return out
+
+
+def export_notes(result: CoverageResult) -> list[str]:
+    """Header lines for exports: network, estimated labels, threshold, population caveat."""
+    s = result.summary
+    lines = [
+        f"覆盖分析 coverage — {s['scope']}, T = {s['threshold_minutes']:g} min",
+        f"路网 network: {s['network_label']}",
+    ]
+    if s["estimated"]:
+        lines.append(
+            "所有时间均为估算值（直线距离×绕行系数，非道路实测）/ every time is ESTIMATED, not road-routed"
+        )
+    lines.append("人口为估算值（县人口按村点数分配到乡镇）/ township population is estimated")
+    lines.append("医院位置为近似（县城/街道驻地）/ hospital locations are approximate (seat points)")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; returns the exit status (2 with a one-line message on bad input)."""
+    args = _parser().parse_args(argv)
+    try:
+        from geo.network import active_network
+        from routing.exports import write_csv
+
+        t = check_threshold(args.minutes)
+        if args.top < 0:
+            msg = f"--top must be 0 or more, got {args.top}."
+            raise InputValidationError(msg)
+        types = [s.strip() for s in args.source_types.split(",") if s.strip()]
+        if not types and not args.add_stop:
+            msg = "No care sources: give --source-types or at least one --add-stop."
+            raise InputValidationError(msg)
+        network = active_network()
+        stops = [_resolve_township(n) for n in args.add_stop]
+        if types:
+            inputs = prepare(network, prefecture=args.prefecture, source_types=types, mobile_stops=stops)
+        else:
+            inputs = prepare(
+                network,
+                prefecture=args.prefecture,
+                sources=pd.DataFrame(columns=["facility_id", "name", "lon", "lat"]),
+                mobile_stops=stops,
+            )
+        removed = _resolve_sources(args.remove, inputs.sources)
+        result = evaluate(inputs, t, remove_source_ids=removed)
+    except (XunzhenError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    s = result.summary
+    est = "（估算）" if s["estimated"] else ""
+    print(f"路网 network: {s['network_label']}")
+    print(f"范围 scope: {s['scope']}; T = {t:g} min; 医疗来源 sources: {s['sources']}")
+    print(
+        f"覆盖乡镇 covered townships: {s['covered_townships']}/{s['townships']}; "
+        f"覆盖人口{est} covered population (estimated): {s['covered_population_est']:,.0f} / "
+        f"{s['population_est']:,.0f} = {s['covered_share']:.1%}"
+    )
+    for r in result.by_prefecture.itertuples():
+        print(f"  {r.prefecture_name}: {r.covered_share:.1%} ({r.covered_townships}/{r.townships} townships)")
+    if args.top and len(result.left_out):
+        print(f"最需关注的未覆盖乡镇 most left-out townships (population × excess minutes){est}:")
+        for r in result.left_out.head(args.top).itertuples():
+            mins = "—" if pd.isna(r.minutes) else f"{r.minutes:.0f} min"
+            print(
+                f"  {r.rank:>3}. {r.prefecture_name}{r.county_name}{r.name}: {mins}, "
+                f"pop≈{r.population_est:,.0f}, {r.reason_zh} / {r.reason_en}"
+            )
+    try:
+        notes = export_notes(result)
+        if args.csv:
+            write_csv(result.townships, args.csv, comments=notes)
+            print(f"wrote {args.csv}")
+        if args.xlsx:
+            from routing.exports import xlsx_bytes
+
+            with open(args.xlsx, "wb") as fh:
+                fh.write(xlsx_bytes(coverage_sheets(result), notes))
+            print(f"wrote {args.xlsx}")
+        if args.html or args.png or args.pdf:
+            from geo import coverage_map
+
+            if args.html:
+                html = coverage_map.coverage_html(result, inputs.sources, lang=args.lang)
+                with open(args.html, "w", encoding="utf-8") as fh:
+                    fh.write(html)
+                print(f"wrote {args.html}")
+            for path, fmt in ((args.png, "png"), (args.pdf, "pdf")):
+                if path:
+                    with open(path, "wb") as fh:
+                        fh.write(
+                            coverage_map.coverage_static(result, inputs.sources, fmt=fmt, lang=args.lang)
+                        )
+                    print(f"wrote {path}")
+    except OSError as err:
+        print(f"error: cannot write output: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def coverage_sheets(result: CoverageResult) -> dict[str, pd.DataFrame]:
+    """Sheets for the XLSX export: townships, left out, counties, prefectures (Chinese sheet names)."""
+    return {
+        "乡镇 townships": result.townships,
+        "未覆盖 left out": result.left_out,
+        "县区 counties": result.by_county,
+        "地市 prefectures": result.by_prefecture,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
