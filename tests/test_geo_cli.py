@@ -13,7 +13,7 @@ from geo import network as gn
 from geo.cli import EXIT_OK, EXIT_USER, main
 
 REPO = Path(__file__).resolve().parents[1]
-OAKLAND = REPO.parent / "shared" / "data" / "osm-samples" / "West-Oakland.osm.bz2"
+OAKLAND = REPO / "tests" / "data" / "osm" / "West-Oakland.osm.bz2"
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from geo._errors import InputValidationError, NetworkError
 from geo._speeds import ACCESS_SPEED_KMH
 from geo.network import EstimatedNetwork, EstimatedParams, OSMNetwork
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm-samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "osm"
 OAKLAND = SAMPLES / "West-Oakland.osm.bz2"
 
 FUZHOU = (119.296, 26.074)
@@ -35,7 +35,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def oakland() -> OSMNetwork:
     """The West Oakland sample as an OSM network."""
     if not OAKLAND.is_file():
-        pytest.skip(f"OSM sample {OAKLAND} is absent (expected ../shared/data/osm-samples beside the repo)")
+        pytest.skip(f"OSM sample {OAKLAND} is absent (expected tests/data/osm)")
     return OSMNetwork.from_file(OAKLAND)
 
 

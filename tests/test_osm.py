@@ -16,7 +16,7 @@ from geo._osm import drivable_class, oneway_direction, read_osm_file
 from geo._shortest import many_to_many
 from geo._speeds import SPEED_KMH, edge_speed_kmh, parse_maxspeed_kmh
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm-samples"
+SAMPLES = Path(__file__).resolve().parent / "data" / "osm"
 SAMPLE_FILES = ["West-Oakland.osm.bz2", "planet_10.068_48.135_10.071_48.137.osm"]
 
 
@@ -24,7 +24,7 @@ def sample(name: str) -> Path:
     """Path of a shared OSM sample; skips the test when the shared folder is not beside the repo."""
     path = SAMPLES / name
     if not path.is_file():
-        pytest.skip(f"OSM sample {path} is absent (expected ../shared/data/osm-samples beside the repo)")
+        pytest.skip(f"OSM sample {path} is absent (expected tests/data/osm)")
     return path
 
 
