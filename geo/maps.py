@@ -600,6 +600,9 @@ def facility_layers(
                 icon=folium.DivIcon(html=_symbol_svg(style), icon_size=(s, s), icon_anchor=(s // 2, s // 2),
                                     class_name=cls),
             )
+        if not feats:  # an empty layer still shows "label (0)" in the layer control
+            groups.append(fg)
+            continue
         fields = ["n", "t", "c", "q"] + (["a"] if any("a" in f["properties"] for f in feats) else [])
         lab = MAP_LABELS[lang]
         aliases = [lab["name"], lab["type"], lab["county"], lab["quality"], lab["address"]][: len(fields)]

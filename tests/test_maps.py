@@ -123,6 +123,12 @@ def test_one_layer_per_type_and_one_marker_per_placed_facility(embedded):
     assert names[0].startswith("乡镇卫生院") and names[-1].startswith("三级医院")  # hospitals drawn on top
 
 
+def test_an_empty_type_gives_an_empty_layer(embedded):
+    facilities = embedded[3]
+    groups = maps.facility_layers(facilities.head(0), types=["tertiary_hospital"])
+    assert [g.layer_name for g in groups] == ["三级医院（0）"] and not groups[0]._children
+
+
 def test_popups_and_labels_escape_data_text(embedded):
     _, _, _, facilities = embedded
     row = facilities[facilities["lon"].notna()].head(1).copy()
