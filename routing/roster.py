@@ -47,9 +47,13 @@ class RosterParams:
     ----------
     max_days_per_doctor
         Most days one doctor works at centers in a month (default 4: about one day a week).
+    rotate_doctors
+        Shift which doctor takes which visit from one month to the next, so a doctor serves different centers
+        in different months (支援人员可于不同月份支援不同单位, 漳卫〔2022〕60号).
     """
 
     max_days_per_doctor: int = 4
+    rotate_doctors: bool = True
 
     def __post_init__(self) -> None:
         if not (isinstance(self.max_days_per_doctor, int) and 1 <= self.max_days_per_doctor <= 23):
@@ -145,6 +149,7 @@ def schedule_visits(
         Bad month or uncovered year; more visits than the hospital's doctors may work.
     """
     params = params or RosterParams()
+    year, mon = parse_month(month)
     work = working_days(month)
     n_work = len(work)
     if params.max_days_per_doctor > n_work:
@@ -173,9 +178,10 @@ def schedule_visits(
                    "add doctors or raise max_days_per_doctor")
             raise InputValidationError(msg)
         u = (rank * _GOLDEN) % 1.0
+        shift = (year * 12 + mon) % m if params.rotate_doctors else 0
         for k, (_, c) in enumerate(visits):
             day = min(math.floor((k + u) * n_work / n), n_work - 1)
-            rows.append((work[day], int(h), k % m + 1, c))
+            rows.append((work[day], int(h), (k + shift) % m + 1, c))
     out = pd.DataFrame(rows, columns=["date", "hospital", "doctor", "center"])
     return out.sort_values(["date", "hospital", "doctor"], kind="stable").reset_index(drop=True)
 

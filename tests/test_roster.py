@@ -91,3 +91,19 @@ def test_calendar_marks_rest_days():
     assert cal.shape == (16, 31)
     assert "1 周四 休" in cal.columns and "10 周六" in cal.columns
     assert (cal["1 周四 休"] == "").all()
+
+
+def test_doctors_rotate_between_months():
+    """A doctor serves different centers in different months (漳卫〔2022〕60号), caps still hold."""
+    params = RosterParams(max_days_per_doctor=2)
+    nov = make_roster(_pairs(), "2026-11", params=params)
+    dec = make_roster(_pairs(), "2026-12", params=params)
+    key = ["hospital_id", "doctor"]
+    nov_sets = nov.groupby(key)["center_id"].apply(frozenset)
+    dec_sets = dec.groupby(key)["center_id"].apply(frozenset)
+    assert (nov_sets != dec_sets.reindex(nov_sets.index)).any()
+    assert dec.groupby(key).size().max() <= 2 and not dec.duplicated(["date", *key]).any()
+    fixed = RosterParams(max_days_per_doctor=2, rotate_doctors=False)
+    a = make_roster(_pairs(), "2026-11", params=fixed).groupby(key)["center_id"].apply(frozenset)
+    b = make_roster(_pairs(), "2026-12", params=fixed).groupby(key)["center_id"].apply(frozenset)
+    assert (a == b.reindex(a.index)).all()
