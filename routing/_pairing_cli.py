@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--prefecture", help="设区市, e.g. 龙岩 or 龙岩市 (omit both for the whole province)")
     p.add_argument("--county", help="县（市、区）, e.g. 漳平市")
-    p.add_argument("--month", help="roster month YYYY-MM, e.g. 2026-12")
+    p.add_argument("--month", help="roster month(s): 2026-12, 2026-10,2026-11 or 2026-10..2026-12")
     p.add_argument("--xlsx", help="write the workbook (结对, 排班, 日历, 附件1, 附件2, 说明) here")
     p.add_argument("--csv-dir", help="write pairs.csv, roster.csv, annex1.csv, annex2.csv here")
     p.add_argument("--capacities", help="CSV with facility_id, capacity_days (doctor-days per month)")
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from routing.forms import annex1_table, annex2_table, to_csv_bytes, write_plan_xlsx
     from routing.pairing import PairingParams, plan_pairing, plan_tertiary_pairing, read_capacities
-    from routing.roster import RosterParams, calendar_table, make_roster
+    from routing.roster import RosterParams, calendar_table, make_rosters, month_list
 
     if args.tertiary_example:
         ex = load_example_scenario()
@@ -174,22 +174,26 @@ def _run(args: argparse.Namespace) -> int:
             return 2
         return 0
     pairs = plan.pairs
-    roster = make_roster(pairs, args.month, params=RosterParams(max_days_per_doctor=args.max_days_per_doctor))
+    months = month_list(args.month)
+    rparams = RosterParams(max_days_per_doctor=args.max_days_per_doctor)
+    roster = make_rosters(pairs, months, params=rparams)
     roster = roster.merge(
         pairs[["hospital_id", "hospital_type"]].drop_duplicates(), on="hospital_id", how="left"
     )
-    n_doctors = roster[["hospital_id", "doctor"]].drop_duplicates().shape[0]
-    print(
-        f"{args.month}: {len(roster)} 次下沉 visits on {roster['date'].nunique()} working days by "
-        f"{n_doctors} 名医师 doctors (≤ {args.max_days_per_doctor} days each)"
-    )
+    for month in months:
+        r = roster[[f"{d:%Y-%m}" == month for d in roster["date"]]]
+        n_doctors = r[["hospital_id", "doctor"]].drop_duplicates().shape[0]
+        print(
+            f"{month}: {len(r)} 次下沉 visits on {r['date'].nunique()} working days by "
+            f"{n_doctors} 名医师 doctors (≤ {args.max_days_per_doctor} days each)"
+        )
     notes = [
         f"范围 scope: {plan.scope.label}; 路网 network: {plan.network_label}",
         *plan.notes,
         f"求解 solver: {plan.result.solver}",
     ]
     if args.xlsx:
-        cal = calendar_table(roster, args.month)
+        cal = {m: calendar_table(roster[[f"{d:%Y-%m}" == m for d in roster["date"]]], m) for m in months}
         write_plan_xlsx(
             args.xlsx,
             pairs=pairs,

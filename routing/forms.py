@@ -14,7 +14,7 @@ template your health bureau issues. Travel minutes from the estimated network ar
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -258,11 +258,13 @@ def write_plan_xlsx(
     pairs: pd.DataFrame,
     roster: pd.DataFrame,
     centers: pd.DataFrame | None = None,
-    calendar: pd.DataFrame | None = None,
+    calendar: pd.DataFrame | Mapping[str, pd.DataFrame] | None = None,
     estimated: bool = True,
     notes: Sequence[str] = (),
 ) -> bytes:
     """The planner's workbook: 结对 (pairs), 排班 (roster), 日历 (calendar), 附件1, 附件2 and 说明.
+
+    ``calendar`` is one frame (sheet 日历) or a mapping month → frame (sheets 日历2026-10, …).
 
     Minutes columns say 估算 when ``estimated``. Returns the XLSX bytes (and saves them to ``path``).
     """
@@ -299,8 +301,12 @@ def write_plan_xlsx(
     )
     ro = ro.drop(columns=[c for c in ("hospital_id", "estimated") if c in ro.columns])
     sheets = [("结对", p, "结对安排 hospital → centre pairing"), ("排班", ro, "月度排班 monthly roster")]
-    if calendar is not None:
-        sheets.append(("日历", calendar.reset_index(), "月历 calendar (休 = 节假日/周末)"))
+    calendars = {"": calendar} if isinstance(calendar, pd.DataFrame) else dict(calendar or {})
+    for month, cal in calendars.items():
+        name = f"日历{month}" if month else "日历"
+        sheets.append(
+            (name, cal.reset_index(), f"月历 calendar {month} (休 = 节假日/周末)".replace("  ", " "))
+        )
     sheets.append(("附件1", annex1_table(roster, estimated=estimated), ANNEX1_TITLE))
     sheets.append((ANNEX2_SHEET, annex2_table(roster, centers), ANNEX2_TITLE))
     extra = (

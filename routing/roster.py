@@ -30,6 +30,8 @@ __all__ = [
     "RosterParams",
     "calendar_table",
     "make_roster",
+    "make_rosters",
+    "month_list",
     "parse_month",
     "schedule_visits",
     "working_days",
@@ -76,6 +78,34 @@ def parse_month(month: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def month_list(spec: str) -> list[str]:
+    """Months from ``"2026-10"``, ``"2026-10,2026-12"`` or a range ``"2026-10..2026-12"`` (at most 24).
+
+    Raises
+    ------
+    InputValidationError
+        A bad month, a reversed range, or more than 24 months.
+    """
+    out: list[str] = []
+    for part in str(spec).split(","):
+        if ".." in part:
+            a, b = part.split("..", 1)
+            (y0, m0), (y1, m1) = parse_month(a), parse_month(b)
+            first, last = y0 * 12 + m0 - 1, y1 * 12 + m1 - 1
+            if last < first:
+                msg = f"month range {part.strip()!r} runs backwards"
+                raise InputValidationError(msg)
+            out += [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in range(first, last + 1)]
+        else:
+            y, m = parse_month(part)
+            out.append(f"{y:04d}-{m:02d}")
+    out = list(dict.fromkeys(out))
+    if len(out) > 24:
+        msg = f"{len(out)} months requested; at most 24 at a time"
+        raise InputValidationError(msg)
+    return out
+
+
 def working_days(month: str) -> list[dt.date]:
     """Working days of a month in mainland China (weekends, public holidays and make-up workdays applied).
 
@@ -104,10 +134,12 @@ def working_days(month: str) -> list[dt.date]:
         days = chinese_calendar.get_workdays(first, last, include_weekends=True)
     except NotImplementedError as exc:
         version = getattr(chinese_calendar, "__version__", "?")
-        msg = (f"month {month!r}: the installed holiday calendar (chinese_calendar {version}) has no "
-               "official "
-               f"holiday schedule for {year} ({exc}); update the package (pip install -U chinese_calendar) "
-               "once the State Council has published it — working days are not guessed")
+        msg = (
+            f"month {month!r}: the installed holiday calendar (chinese_calendar {version}) has no "
+            "official "
+            f"holiday schedule for {year} ({exc}); update the package (pip install -U chinese_calendar) "
+            "once the State Council has published it — working days are not guessed"
+        )
         raise InputValidationError(msg) from None
     return sorted(days)
 
@@ -153,8 +185,9 @@ def schedule_visits(
     work = working_days(month)
     n_work = len(work)
     if params.max_days_per_doctor > n_work:
-        msg = (f"max_days_per_doctor = {params.max_days_per_doctor} exceeds the {n_work} working days "
-               f"of {month}")
+        msg = (
+            f"max_days_per_doctor = {params.max_days_per_doctor} exceeds the {n_work} working days of {month}"
+        )
         raise InputValidationError(msg)
     h_arr = np.asarray(hospital, dtype=np.int64)
     c_arr = np.asarray(center, dtype=np.int64)
@@ -174,8 +207,10 @@ def schedule_visits(
         m = math.ceil(n / cap) if not doctors or h not in doctors else int(doctors[h])
         name = (hospital_names or {}).get(h, f"hospital {h}")
         if m < 1 or n > m * cap:
-            msg = (f"{name}: {n} doctor-days in {month} but {m} doctor(s) × at most {cap} days = {m * cap}; "
-                   "add doctors or raise max_days_per_doctor")
+            msg = (
+                f"{name}: {n} doctor-days in {month} but {m} doctor(s) × at most {cap} days = {m * cap}; "
+                "add doctors or raise max_days_per_doctor"
+            )
             raise InputValidationError(msg)
         u = (rank * _GOLDEN) % 1.0
         shift = (year * 12 + mon) % m if params.rotate_doctors else 0
@@ -241,11 +276,13 @@ def make_roster(
     )
     first_rows = pairs.drop_duplicates("center_id")
     c_lookup = first_rows.set_index(first_rows["center_id"].astype(str))
-    out = pd.DataFrame({
-        "date": visits["date"],
-        "weekday": [_WEEKDAY_ZH[d.weekday()] for d in visits["date"]],
-        "hospital_id": [h_ids[i] for i in visits["hospital"]],
-    })
+    out = pd.DataFrame(
+        {
+            "date": visits["date"],
+            "weekday": [_WEEKDAY_ZH[d.weekday()] for d in visits["date"]],
+            "hospital_id": [h_ids[i] for i in visits["hospital"]],
+        }
+    )
     out["hospital"] = [h_names[h] for h in out["hospital_id"]]
     out["doctor"] = [f"医师{k}" for k in visits["doctor"]]
     centers = list(c_index)
@@ -255,9 +292,25 @@ def make_roster(
     pair_key = pair_key.drop_duplicates(["_h", "_c"]).set_index(["_h", "_c"])
     for col in ("county", "prefecture", "minutes", "estimated"):
         if col in pairs.columns:
-            out[col] = [pair_key.at[(h, c), col] for h, c in zip(out["hospital_id"], out["center_id"],
-            strict=True)]
+            out[col] = [
+                pair_key.at[(h, c), col] for h, c in zip(out["hospital_id"], out["center_id"], strict=True)
+            ]
     return out
+
+
+def make_rosters(
+    pairs: pd.DataFrame,
+    months: Sequence[str],
+    *,
+    doctors: Mapping[str, int] | None = None,
+    params: RosterParams | None = None,
+) -> pd.DataFrame:
+    """:func:`make_roster` for several months, concatenated in month order (the same pairing each month)."""
+    if not months:
+        msg = "no month given: expected at least one YYYY-MM"
+        raise InputValidationError(msg)
+    frames = [make_roster(pairs, m, doctors=doctors, params=params) for m in months]
+    return pd.concat(frames, ignore_index=True)
 
 
 def calendar_table(roster: pd.DataFrame, month: str) -> pd.DataFrame:
