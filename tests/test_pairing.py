@@ -346,7 +346,7 @@ def test_cli_zhangping_writes_forms(tmp_path, estimated, capsys):
     assert "估算" in text and "estimated" in text
     assert "16 名医师 doctors" in text
     wb = load_workbook(out)
-    assert {"结对", "排班", "日历", "附件1", "附件2", "说明"} <= set(wb.sheetnames)
+    assert {"结对", "排班", "日历2026-10", "附件1", "附件2", "说明"} <= set(wb.sheetnames)
     assert (tmp_path / "csv" / "annex2.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert main(["--county", "不存在县"]) == 2
     assert "错误 error" in capsys.readouterr().err
