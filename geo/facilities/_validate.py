@@ -328,6 +328,39 @@ class UploadResult:
             f"{len(self.rejected)} rejected."
         )
 
+    def problems_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Problems as a table: row, column, value, severity, message (headers and messages in ``lang``)."""
+        zh = lang == "zh"
+        severity = {
+            "error": "未采用" if zh else "rejected",
+            "fixed": "已修正" if zh else "corrected",
+            "note": "提示" if zh else "note",
+        }
+        columns = (
+            ["行", "列", "值", "处理", "说明"] if zh else ["row", "column", "value", "outcome", "message"]
+        )
+        rows = [
+            [p.row, p.column or "", p.value, severity[p.severity], p.message_zh if zh else p.message]
+            for p in self.problems
+        ]
+        return pd.DataFrame(rows, columns=columns).astype({columns[0]: "Int64"})
+
+    def rejected_csv(self, lang: str = "zh") -> bytes:
+        """The rejected rows as written plus ``row`` and the reasons (in ``lang``), CSV in UTF-8 with BOM.
+
+        Fix the cells and upload this file again: the two extra columns are ignored on reading.
+        """
+        out = self.rejected.copy()
+        if lang == "zh":
+            reasons: dict[int | None, list[str]] = {}
+            for p in self.problems:
+                if p.severity == "error":
+                    reasons.setdefault(p.row, []).append(p.message_zh)
+            file_level = reasons.get(None, [])
+            out["problems"] = ["；".join(file_level + reasons.get(int(r), [])) for r in out["row"]]
+            out = out.rename(columns={"row": "原行号", "problems": "问题"})
+        return out.to_csv(index=False).encode("utf-8-sig")
+
     def report_lines(self, lang: str = "en") -> list[str]:
         """Every problem as one line, then the summary."""
         return [p.text(lang) for p in self.problems] + [self.summary(lang)]
