@@ -317,13 +317,18 @@ def _source_frame(facilities: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _stop_frame(township_codes: Sequence[str]) -> pd.DataFrame:
-    """Mobile-hospital stops at the seats of the given townships (codes)."""
+def _stop_frame(township_codes: Sequence[str], townships: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mobile-hospital stops at the seats of the given townships (codes looked up in ``townships``, then in
+    the embedded table)."""
     from geo.places import load_townships
 
     if not township_codes:
         return _source_frame(pd.DataFrame(columns=["facility_id", "name", "lon", "lat"]))
-    town = load_townships().set_index("code")
+    tables = [] if townships is None else [pd.DataFrame(townships)]
+    tables.append(pd.DataFrame(load_townships()))
+    cols = ["code", "name", "county_name", "prefecture_name", "lon", "lat"]
+    town = pd.concat([tab[cols] for tab in tables])
+    town = town.drop_duplicates("code").set_index("code")
     rows = []
     for code in township_codes:
         code = str(code)
@@ -420,7 +425,7 @@ def prepare(
 
     town, scope = _scope_townships(townships, prefecture)
     src = _source_frame(sources) if sources is not None else _source_frame(_load_sources(source_types))
-    stops = _stop_frame(list(mobile_stops))
+    stops = _stop_frame(list(mobile_stops), town)
     src = pd.concat([src, stops], ignore_index=True) if len(stops) else src
     if src.empty:
         msg = "No care sources: select at least one hospital type or mobile-hospital stop."
@@ -468,7 +473,7 @@ def add_stops(
     ]
     if not new:
         return inputs
-    stops = _stop_frame(new)
+    stops = _stop_frame(new, inputs.townships)
     res = travel_matrix(
         network,
         inputs.townships[["lon", "lat"]].to_numpy(float),
@@ -968,6 +973,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"wrote {path}")
     except OSError as err:
         print(f"error: cannot write output: {err}", file=sys.stderr)
+        return 2
+    except XunzhenError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
     return 0
 

@@ -272,8 +272,8 @@ def static_map(
     family = cjk_font_family()
     with plt.rc_context({"font.family": family, "pdf.fonttype": 42, "axes.unicode_minus": False}):
         fig = plt.figure(figsize=(11.69, 8.27))
-        ax = fig.add_axes((0.03, 0.06, 0.64, 0.78))
-        ax.set_facecolor("#dbe7ee")
+        ax = fig.add_axes((0.03, 0.07, 0.64, 0.77))
+        ax.set_facecolor("#ececec")  # outside Fujian: neutral grey (land or sea)
         if boundaries:
             from geo.places import load_counties, load_prefectures
 
@@ -365,7 +365,7 @@ def static_map(
             text = "\n".join(lines[4:])
             fig.text(0.69, 0.30, text, fontsize=8.5, va="top", color="#333333", wrap=True)
         if footer:
-            fig.text(0.03, 0.02, footer, fontsize=7.5, color="#666666", va="bottom")
+            fig.text(0.03, 0.012, footer, fontsize=7.5, color="#666666", va="bottom")
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, dpi=dpi if fmt == "png" else None)
         plt.close(fig)
