@@ -366,3 +366,23 @@ def test_page_smoke():
     at.run()
     assert not at.exception
     assert [m.label for m in at.metric][:2] == ["受援中心", "每月人日"]
+
+
+def test_extra_allowed_lets_a_tertiary_hospital_serve_a_paired_county():
+    """Hospital t sits in another prefecture; only the tertiary pairing (extra_allowed) lets it serve B."""
+    minutes = np.array([[10, 15, 200.0], [300, 300, 120.0]])
+    kw = dict(
+        hospital_county=["A", "T"],
+        hospital_prefecture=["P", "Q"],
+        hospital_is_city=[0, 0],
+        center_county=["A", "A", "B"],
+        center_prefecture=["P"] * 3,
+        hospital_names=["a", "t"],
+        center_names=["A0", "A1", "B2"],
+        params=PairingParams(city_share_min=None),
+    )
+    with pytest.raises(InfeasibleError, match="B2"):
+        pair_from_matrix(minutes, [5, 5], **kw)
+    extra = np.array([[False, False, False], [False, False, True]])
+    r = pair_from_matrix(minutes, [5, 5], extra_allowed=extra, **kw)
+    assert {(int(h), int(c)) for h, c in zip(r.hospital, r.center, strict=True)} == {(0, 0), (0, 1), (1, 2)}
