@@ -5,23 +5,16 @@ Usage::
     python -m bench.solomon ../shared/data/bench/solomon/*.txt [--seconds 10] [--seed 0]
 
 For each instance it runs :func:`routing._tours_solver.solve_vrptw` — the very function the tour planner
-calls — and
-OR-Tools' routing solver (``GUIDED_LOCAL_SEARCH``, same wall-time limit), one after the other in this
-process, and prints
-one line: name, our cost, gap % to the best-known cost (from the ``.sol`` beside the instance), OR-Tools'
-cost and gap,
-seconds of each; then the means.
+calls — and OR-Tools' routing solver (``GUIDED_LOCAL_SEARCH``, same wall-time limit), one after the other in
+this process, and prints one line: name, our cost, gap % to the best-known cost (from the ``.sol`` beside
+the instance), OR-Tools' cost and gap, seconds of each; then the means.
 
 Convention (DIMACS, the one the best-known costs in the ``.sol`` files follow — recomputing them confirms
-it: C101's
-827.3 is the optimum with distances truncated to one decimal, 828.94 with exact ones): Euclidean distances
-truncated
-to one decimal; travel time = distance; cost = total distance; fleet size free up to the instance's vehicle
-count.
-Both solvers get the same integer matrices (distance × 10, truncated, as PyVRP's ``round_func="dimacs"``);
-the costs
-printed are recomputed from the routes and each route is re-checked (time windows, capacity, every client
-once).
+it: C101's 827.3 is the optimum with distances truncated to one decimal, 828.94 with exact ones): Euclidean
+distances truncated to one decimal; travel time = distance; cost = total distance; fleet size free up to the
+instance's vehicle count. Both solvers get the same integer matrices (distance × 10, truncated, as PyVRP's
+``round_func="dimacs"``); the costs printed are recomputed from the routes and each route is re-checked
+(time windows, capacity, every client once).
 """
 
 from __future__ import annotations

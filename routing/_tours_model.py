@@ -1,29 +1,19 @@
 """Multi-day mobile-hospital tours on plain matrices: parameters, the result, and the core planner.
 
 Model (documented choice). Each team is **one PyVRP vehicle for the whole tour**; time runs over the real
-clock
-(day k spans ``k·1440 + [day_start, day_end]`` minutes). A night is a *sleep node*: an optional client at a
-place
-(the depot, or any candidate township in "stay" mode) whose time window is exactly ``day_end`` of night k
-and whose
-service time is the night (``1440 − window``), so leaving it puts the team on the road at ``day_start`` of
-day k+1 at
-that same place. For each night and team there is one required, mutually exclusive group of sleep nodes
-("sleep at
-exactly one place"); T groups per night and T vehicles force every team to sleep once per night (a vehicle
-cannot take
-two sleep nodes of the same night: leaving the first is already past the second's window). So the day route
-of day
-k+1 really starts where the team slept, driving counts inside the working window, a clinic cannot run past
-``day_end``, and the whole multi-day plan is optimised at once (no greedy day-by-day). Townships are
-optional clients
-with a prize (priority); the objective is drive minutes plus uncollected prize, with prizes scaled so that
-priority
-comes first and driving second. The maximum driving time per day is not expressible in PyVRP: legs longer
-than it are
+clock (day k spans ``k·1440 + [day_start, day_end]`` minutes). A night is a *sleep node*: an optional client
+at a place (the depot, or any candidate township in "stay" mode) whose time window is exactly ``day_end`` of
+night k and whose service time is the night (``1440 − window``), so leaving it puts the team on the road at
+``day_start`` of day k+1 at that same place. For each night and team there is one required, mutually
+exclusive group of sleep nodes ("sleep at exactly one place"); T groups per night and T vehicles force every
+team to sleep once per night (a vehicle cannot take two sleep nodes of the same night: leaving the first is
+already past the second's window). So the day route of day k+1 really starts where the team slept, driving
+counts inside the working window, a clinic cannot run past ``day_end``, and the whole multi-day plan is
+optimised at once (no greedy day-by-day). Townships are optional clients with a prize (priority); the
+objective is drive minutes plus uncollected prize, with prizes scaled so that priority comes first and
+driving second. The maximum driving time per day is not expressible in PyVRP: legs longer than it are
 removed from the matrix, and days still over it after solving are repaired by dropping the stop that saves
-the most
-driving per unit of priority (dropping a stop never lengthens a day on a metric matrix).
+the most driving per unit of priority (dropping a stop never lengthens a day on a metric matrix).
 
 Solved with a fixed number of iterations and a seed, so the same inputs give the same plan.
 """
@@ -73,15 +63,13 @@ class TourParams:
 
     Attributes
     ----------
-    days : 1–14 touring days. teams : 1–10 teams, all from the same depot.
-    day_start_minutes, day_end_minutes : working window, driving included (default 08:00–18:00).
-    max_drive_minutes_per_day : driving budget per team-day (default 360 = 6 h); None = the window only.
-    clinic_minutes : default clinic duration per stop (default 180 = 3 h).
-    overnight : "stay" — sleep at the last place of the day (any candidate township); "depot" — return
-    nightly.
-    return_to_depot : whether the last day ends back at the depot.
-    cover_minutes : covering tour: townships within this many minutes of a stop count as covered (None = off).
-    seed, iterations : solver seed and iteration budget (deterministic).
+    days : 1–14 touring days. teams : 1–10 teams, all from the same depot. day_start_minutes,
+    day_end_minutes : working window, driving included (default 08:00–18:00). max_drive_minutes_per_day :
+    driving budget per team-day (default 360 = 6 h); None = the window only. clinic_minutes : default clinic
+    duration per stop (default 180 = 3 h). overnight : "stay" — sleep at the last place of the day (any
+    candidate township); "depot" — return nightly. return_to_depot : whether the last day ends back at the
+    depot. cover_minutes : covering tour: townships within this many minutes of a stop count as covered
+    (None = off). seed, iterations : solver seed and iteration budget (deterministic).
     """
 
     days: int = 5
@@ -159,8 +147,7 @@ class DayPlan:
     """One team's day: where it starts, its stops in order, where it sleeps (or ends), driving totals.
 
     ``start_place``/``overnight_place`` are location indices (0 = depot, i+1 = candidate i); the end leg is
-    the drive
-    from the last stop to the overnight place (0 when the team sleeps at its last stop).
+    the drive from the last stop to the overnight place (0 when the team sleeps at its last stop).
     """
 
     team: int
@@ -190,8 +177,7 @@ class TourPlan:
     """A multi-day plan for all teams, with what was left out and the totals.
 
     Every time and km comes from the network the matrices came from: when ``estimated`` is True they are
-    estimates
-    (straight line × circuity at assumed speeds) and must be shown as 估算/estimated.
+    estimates (straight line × circuity at assumed speeds) and must be shown as 估算/estimated.
     """
 
     days: tuple[DayPlan, ...]
@@ -413,7 +399,6 @@ def plan_tours_matrix(
         raise InputValidationError(msg)
 
     # --- integer instance: locations 0 = depot, 1..n = candidates, n+1 = "anywhere" (open end)
-    # -------------------
     budget = p.drive_budget_minutes
     m = np.where(np.isfinite(minutes) & (minutes <= budget), minutes, np.inf)
     n_loc = n + 2
@@ -483,7 +468,6 @@ def plan_tours_matrix(
         raise InfeasibleError(msg)
 
     # --- decode: split each route into days at its sleep nodes
-    # ------------------------------------------------------
     n_act = len(act_idx)
     team_days: list[list[tuple[list[int], int]]] = []
     for _vt, visits in sol.routes:
@@ -502,7 +486,6 @@ def plan_tours_matrix(
     team_days.sort(key=lambda td: [i for d in td for i in d[0]] or [n + 1])
 
     # --- honest schedule in float minutes, with repair of the daily driving limit
-    # -----------------------------------
     out_days: list[DayPlan] = []
     dropped: list[int] = []
     warnings: list[str] = []

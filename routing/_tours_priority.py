@@ -3,15 +3,13 @@
 score = (w_r · min(remoteness / remoteness_cap, 1) + w_p · population / max population
          + w_l · left_out + w_m · min(months_since_visit / months_cap, 1)) / (sum of the weights used)
 
-- remoteness: minutes from the township seat to the nearest county-level-or-above hospital (on the active
-network);
+- remoteness: minutes from the township seat to the nearest county-level-or-above hospital (active
+  network);
 - population: estimated township population (persons), scaled by the largest among the candidates;
 - left_out: 1 when coverage at ``threshold_minutes`` leaves the township out (remoteness > T), else 0;
 - months_since_visit: months since the last mobile-hospital visit; when the planner gives none for any
-township, the
-  term is dropped (its weight not counted) rather than guessed. A township missing from a partial table
-  counts as
-  ``months_cap`` (no recorded visit).
+  township, the term is dropped (its weight not counted) rather than guessed. A township missing from a
+  partial table counts as ``months_cap`` (no recorded visit).
 """
 
 from __future__ import annotations

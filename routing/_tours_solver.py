@@ -2,16 +2,13 @@
 by PyVRP.
 
 The instance is given on plain arrays (no geography): locations ``0 .. L-1`` with integer distance and
-duration
-matrices, depots and clients placed at locations, optional client groups ("visit exactly one of these") and
-vehicle
-types. :func:`solve_vrptw` turns it into a :class:`pyvrp.ProblemData`, runs PyVRP's iterated local search
-with a
-fixed seed and returns each route as the ordered list of client indices it visits.
+duration matrices, depots and clients placed at locations, optional client groups ("visit exactly one of
+these") and vehicle types. :func:`solve_vrptw` turns it into a :class:`pyvrp.ProblemData`, runs PyVRP's
+iterated local search with a fixed seed and returns each route as the ordered list of client indices it
+visits.
 
 Integers only (PyVRP's data contract): callers scale minutes or kilometres to integer units themselves (the
-tours
-use 0.1 minute; the Solomon bench 0.001 distance unit).
+tours use 0.1 minute; the Solomon bench 0.001 distance unit).
 """
 
 from __future__ import annotations
@@ -33,8 +30,7 @@ class VehicleSpec:
     depots).
 
     ``tw_early``/``tw_late`` bound the route's start and end (duration units); ``capacity`` is ignored when
-    the
-    instance has no demands.
+    the instance has no demands.
     """
 
     count: int
@@ -109,10 +105,9 @@ class VrptwSolution:
     """Routes found by :func:`solve_vrptw`.
 
     ``routes`` holds, per route used, ``(vehicle_type, [client indices in visiting order])``; ``cost`` is
-    PyVRP's
-    objective (distance plus uncollected prizes, integer units); ``distance`` the total routed distance;
-    ``feasible`` whether PyVRP reports no time warp, no excess load and every required client/group present;
-    ``iterations`` and ``seconds`` describe the run.
+    PyVRP's objective (distance plus uncollected prizes, integer units); ``distance`` the total routed
+    distance; ``feasible`` whether PyVRP reports no time warp, no excess load and every required
+    client/group present; ``iterations`` and ``seconds`` describe the run.
     """
 
     routes: tuple[tuple[int, tuple[int, ...]], ...]

@@ -147,8 +147,8 @@ def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns team, day, stop number, type, place, arrive, clinic from, leave (HH:MM), drive minutes and
-        km of
-        the leg into the row (labelled estimated on the estimated network), priority and estimated population.
+        km of the leg into the row (labelled estimated on the estimated network), priority and estimated
+        population.
     """
     plan = _plan(tour)
     L = _lab(lang)
@@ -311,8 +311,8 @@ def csv_bytes(tour: Any, lang: str = "zh") -> bytes:
 
 _PRINT_CSS = """
 @page { size: A4; margin: 14mm 12mm; }
-body { font-family: "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif; font-size: 10.5pt;
-color:#222; }
+body { font-family: "Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
+  font-size: 10.5pt; color:#222; }
 h1 { font-size: 15pt; margin: 0 0 4pt; } h2 { font-size: 12.5pt; margin: 10pt 0 4pt; }
 .meta { color:#555; margin-bottom: 6pt; }
 table { border-collapse: collapse; width: 100%; margin-bottom: 6pt; page-break-inside: avoid; }
@@ -394,8 +394,8 @@ def tour_map(
     basemap: str = "none",
 ) -> Any:
     """Folium map of the tour: each day's route (road geometry on OSM, dashed straight segments on the
-    estimated
-    network), coloured by day; stops numbered per team; overnight places; left-out townships in grey.
+    estimated network), coloured by day; stops numbered per team; overnight places; left-out townships in
+    grey.
 
     Parameters
     ----------

@@ -5,11 +5,9 @@ Two entry points, as elsewhere in xunzhen:
 * :func:`plan_tours_matrix` — the core on plain matrices (drive minutes and km, depot first), priorities and a
   :class:`TourParams` budget; a prize-collecting VRP with time windows solved by PyVRP (model in
   ``routing/_tours_model.py``).
-* :func:`plan_fujian_tours` — the adapter: a depot by name, the prefecture(s)/counties in scope, the active
-road
-  network; it scores each township (:func:`priority_scores`: remoteness, estimated population, left out by
-  coverage,
-  months since the last visit), builds the matrix and calls the core.
+* :func:`plan_fujian_tours` — the adapter: a depot by name, the prefecture(s)/counties in scope, the
+  active road network; it scores each township (:func:`priority_scores`: remoteness, estimated population,
+  left out by coverage, months since the last visit), builds the matrix and calls the core.
 
 Command line::
 
@@ -97,10 +95,8 @@ class FujianTour:
 
     ``candidates`` is the scored township table (one row per candidate, in the plan's candidate order, with
     ``remoteness_minutes``, ``left_out_at_threshold``, ``score``); ``lonlat`` (n+1, 2) WGS84 with the depot
-    first;
-    ``unplaced`` lists townships in scope without a point (left out: no location); ``network_label`` says
-    which
-    network gave the figures.
+    first; ``unplaced`` lists townships in scope without a point (left out: no location); ``network_label``
+    says which network gave the figures.
     """
 
     plan: TourPlan
@@ -157,8 +153,8 @@ def tour_candidates(
     -------
     (GeoDataFrame, list of str, bool)
         Placed candidates with ``remoteness_minutes``, ``left_out_at_threshold``, ``months_since_visit``,
-        ``score``;
-        the qualified names of townships in scope with no point; whether the figures are estimated.
+        ``score``; the qualified names of townships in scope with no point; whether the figures are
+        estimated.
 
     Raises
     ------

@@ -169,7 +169,6 @@ def test_hhmm() -> None:
 
 
 # --- adapter, outputs, CLI and page on the embedded dataset (estimated network)
-# --------------------------------
 
 
 @pytest.fixture(scope="module")
