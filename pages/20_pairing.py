@@ -176,9 +176,6 @@ else:
     try:
         plan = _plan(pref, county, tuple(sorted(caps.items())), params)
         roster = make_roster(plan.pairs, month, params=RosterParams(max_days_per_doctor=int(per_doc)))
-        roster = roster.merge(
-            plan.pairs[["hospital_id", "hospital_type"]].drop_duplicates(), on="hospital_id"
-        )
         calendar = calendar_table(roster, month)
     except XunzhenError as err:
         ui.show_error(err)

@@ -177,9 +177,6 @@ def _run(args: argparse.Namespace) -> int:
     months = month_list(args.month)
     rparams = RosterParams(max_days_per_doctor=args.max_days_per_doctor)
     roster = make_rosters(pairs, months, params=rparams)
-    roster = roster.merge(
-        pairs[["hospital_id", "hospital_type"]].drop_duplicates(), on="hospital_id", how="left"
-    )
     for month in months:
         r = roster[[f"{d:%Y-%m}" == month for d in roster["date"]]]
         n_doctors = r[["hospital_id", "doctor"]].drop_duplicates().shape[0]

@@ -234,7 +234,8 @@ def make_roster(
     ----------
     pairs
         Pairing table with columns ``hospital_id``, ``hospital``, ``center_id``, ``center``, ``days``
-        (doctor-days per month) and optionally ``county``, ``prefecture``, ``minutes``, ``estimated``
+        (doctor-days per month) and optionally ``hospital_type``, ``county``, ``prefecture``, ``minutes``,
+        ``estimated``
         (as :func:`routing.pairing.plan_pairing` returns in ``plan.pairs``).
     month
         ``"YYYY-MM"``.
@@ -290,7 +291,7 @@ def make_roster(
     out["center"] = [str(c_lookup.at[c, "center"]) for c in out["center_id"]]
     pair_key = pairs.assign(_h=pairs["hospital_id"].astype(str), _c=pairs["center_id"].astype(str))
     pair_key = pair_key.drop_duplicates(["_h", "_c"]).set_index(["_h", "_c"])
-    for col in ("county", "prefecture", "minutes", "estimated"):
+    for col in ("hospital_type", "county", "prefecture", "minutes", "estimated"):
         if col in pairs.columns:
             out[col] = [
                 pair_key.at[(h, c), col] for h, c in zip(out["hospital_id"], out["center_id"], strict=True)
