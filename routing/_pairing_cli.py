@@ -143,9 +143,9 @@ def _run(args: argparse.Namespace) -> int:
         print("示例（非官方名单）EXAMPLE lists, not the official ones — 三级医院对口帮扶薄弱县医院")
         print(f"路网 network: {tp.network_label}")
         print(
-            tp.pairs.rename(columns={"minutes": "minutes_est" if tp.estimated else "minutes"}).to_string(
-                index=False
-            )
+            tp.pairs.rename(
+                columns={"minutes": "minutes_est", "km": "km_est"} if tp.estimated else {}
+            ).to_string(index=False)
         )
         print(
             f"总车程 total: {_fmt_minutes(tp.result.total_minutes, tp.estimated)}; counties per hospital "

@@ -386,3 +386,14 @@ def test_extra_allowed_lets_a_tertiary_hospital_serve_a_paired_county():
     extra = np.array([[False, False, False], [False, False, True]])
     r = pair_from_matrix(minutes, [5, 5], extra_allowed=extra, **kw)
     assert {(int(h), int(c)) for h, c in zip(r.hospital, r.center, strict=True)} == {(0, 0), (0, 1), (1, 2)}
+
+
+def test_library_imports_without_streamlit():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, routing.pairing, routing.roster, routing.forms, routing.progress, routing.pairing_map; "
+        "sys.exit(1 if 'streamlit' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
