@@ -1,0 +1,324 @@
+"""覆盖分析 / Coverage: who is within T minutes of a county-level-or-above hospital, who is left out, what-if.
+
+Thin: the computation is ``geo.coverage`` (prepare once per scope and source set, evaluate per T), the map is
+``geo.coverage_map``, the exports ``routing.exports``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import coverage as cov
+from geo import coverage_map as cmap
+from geo._errors import XunzhenError
+from geo.facilities import FACILITY_TYPES
+from geo.network import active_network
+from pages import _ui as ui
+from routing.exports import csv_bytes, xlsx_bytes
+
+# Page strings (zh first). TODO(app): move into pages/_i18n.py under ``coverage.*`` (the app helper's file).
+_S: dict[str, dict[str, str]] = {
+    "intro": {
+        "zh": "每个乡镇到最近的县级及以上医院（或流动医院停靠点）要多少分钟？T 分钟内可达即为覆盖；"
+        "未覆盖乡镇按“人口×超时分钟”排序，并注明原因（超出时限 / 2 公里内无道路 / 无坐标点）。",
+        "en": "How many minutes from each township to the nearest county-level-or-above hospital (or mobile "
+        "stop)? Within T minutes = covered; left-out townships are ranked by population × excess minutes, "
+        "with the reason (too far / no road within 2 km / no point).",
+    },
+    "scope": {"zh": "范围", "en": "Scope"},
+    "province": {"zh": "全省", "en": "Whole province"},
+    "minutes": {"zh": "时间阈值 T（分钟）", "en": "Threshold T (minutes)"},
+    "sources": {"zh": "医疗来源（医院类型）", "en": "Care sources (hospital types)"},
+    "whatif": {
+        "zh": "假设分析：增加流动医院停靠点 / 去掉医院",
+        "en": "What-if: add mobile stops / remove hospitals",
+    },
+    "add_stops": {
+        "zh": "在这些乡镇增设流动医院停靠点",
+        "en": "Add a mobile-hospital stop at these townships",
+    },
+    "remove": {"zh": "去掉这些医院", "en": "Remove these hospitals"},
+    "areas": {"zh": "显示服务范围（较慢）", "en": "Show service areas (slower)"},
+    "share": {"zh": "覆盖人口占比", "en": "Population covered"},
+    "covered_pop": {"zh": "覆盖人口", "en": "Covered population"},
+    "townships": {"zh": "覆盖乡镇", "en": "Townships covered"},
+    "left_out": {"zh": "未覆盖乡镇", "en": "Townships left out"},
+    "delta": {"zh": "假设变化：覆盖人口增减", "en": "What-if: change in covered population"},
+    "est": {"zh": "（估算）", "en": " (estimated)"},
+    "pop_note": {
+        "zh": "乡镇人口为估算值（县人口按村点数分配）；医院位置为近似（县城/街道驻地）。",
+        "en": "Township population is estimated (county census split by village points); hospital locations "
+        "are approximate (seat points).",
+    },
+    "est_note": {
+        "zh": "当前为估算路网：所有时间均为估算值（直线距离×绕行系数），非道路实测。",
+        "en": "Estimated network: every time is an estimate (great-circle × circuity), not road-routed.",
+    },
+    "tab_left": {"zh": "未覆盖乡镇（排序）", "en": "Left out (ranked)"},
+    "tab_county": {"zh": "按县区", "en": "By county"},
+    "tab_pref": {"zh": "按地市", "en": "By prefecture"},
+    "tab_change": {"zh": "假设分析：变化的乡镇", "en": "What-if: townships that change"},
+    "tab_all": {"zh": "全部乡镇", "en": "All townships"},
+    "no_change": {"zh": "没有乡镇发生变化。", "en": "No township changes."},
+    "downloads": {"zh": "下载", "en": "Downloads"},
+    "dl_csv": {"zh": "乡镇表 CSV", "en": "Townships CSV"},
+    "dl_xlsx": {"zh": "工作簿 XLSX", "en": "Workbook XLSX"},
+    "dl_html": {"zh": "离线地图 HTML", "en": "Offline map HTML"},
+    "dl_png": {"zh": "静态地图 PNG", "en": "Static map PNG"},
+    "dl_pdf": {"zh": "静态地图 PDF", "en": "Static map PDF"},
+}
+
+_COLS = {
+    "zh": {
+        "rank": "排序",
+        "prefecture_name": "地市",
+        "county_name": "县区",
+        "name": "乡镇",
+        "code": "代码",
+        "minutes": "分钟",
+        "km": "公里",
+        "population_est": "人口（估算）",
+        "reason_zh": "原因",
+        "nearest_source": "最近医疗点",
+        "priority": "人口×超时",
+        "covered": "已覆盖",
+        "townships": "乡镇数",
+        "covered_townships": "覆盖乡镇",
+        "covered_population_est": "覆盖人口（估算）",
+        "covered_share": "覆盖占比",
+        "minutes_before": "原分钟",
+        "minutes_after": "新分钟",
+        "nearest_after": "新最近医疗点",
+        "change": "变化",
+    },
+    "en": {"reason_en": "reason", "population_est": "population (est.)"},
+}
+
+
+def s(key: str) -> str:
+    """Page string in the current language."""
+    return _S[key]["en" if ui.lang() == "en" else "zh"]
+
+
+def _show(frame: pd.DataFrame, columns: list[str], estimated: bool) -> pd.DataFrame:
+    """Columns to show, renamed for the language; minutes/km headers say 估算 on the estimated network."""
+    lg = "en" if ui.lang() == "en" else "zh"
+    cols = [c if not (lg == "en" and c == "reason_zh") else "reason_en" for c in columns]
+    out = frame[[c for c in cols if c in frame.columns]].copy()
+    names = {**_COLS.get(lg, {})}
+    if estimated:
+        for c in ("minutes", "km", "minutes_before", "minutes_after"):
+            names[c] = names.get(c, c) + s("est")
+    return out.rename(columns=names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _inputs(fingerprint: str, prefecture: str | None, types: tuple[str, ...]) -> cov.CoverageInputs:
+    """Townships × sources matrix for one scope and source set (network identified by its fingerprint)."""
+    del fingerprint  # part of the cache key only
+    return cov.prepare(active_network(), prefecture=prefecture, source_types=types)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _areas(fingerprint: str, prefecture: str | None, types: tuple[str, ...], minutes: float) -> object:
+    inputs = _inputs(fingerprint, prefecture, types)
+    return cov.service_areas(active_network(), inputs.sources, minutes)
+
+
+view = ui.sidebar_filters(types=False)
+ui.page_header("coverage")
+st.caption(s("intro"))
+data = ui.embedded_data()
+network = active_network()
+
+prefs = data.prefectures.sort_values(["is_focus", "code"], ascending=[False, True])
+scope_options = ["", *prefs["name"].tolist()]
+c1, c2, c3 = st.columns([1.2, 2, 2.4])
+scope = ui.url_widget(
+    c1.selectbox,
+    "cov_scope",
+    "龙岩市",
+    valid=scope_options.__contains__,
+    label=s("scope"),
+    options=scope_options,
+    format_func=lambda v: v or s("province"),
+)
+minutes = ui.url_widget(
+    c2.slider,
+    "cov_t",
+    60,
+    valid=lambda v: 15 <= int(v) <= 120,
+    parse=int,
+    label=s("minutes"),
+    min_value=15,
+    max_value=120,
+    step=5,
+)
+type_keys = list(cov.DEFAULT_SOURCE_TYPES)
+types = (
+    ui.url_widget(
+        c3.pills,
+        "cov_types",
+        type_keys,
+        valid=lambda v: set(v) <= set(type_keys),
+        label=s("sources"),
+        options=type_keys,
+        selection_mode="multi",
+        format_func=lambda k: str(FACILITY_TYPES[k][view.lang]),
+    )
+    or []
+)
+
+try:
+    with st.spinner("…"):
+        inputs = _inputs(network.fingerprint(), scope or None, tuple(types))
+except XunzhenError as err:
+    ui.show_error(err)
+    st.stop()
+
+town = inputs.townships
+with st.expander(s("whatif")):
+    w1, w2 = st.columns(2)
+    placed = town[town["lon"].notna()]
+    stop_label = dict(zip(placed["code"], placed["county_name"] + placed["name"], strict=True))
+    add = w1.multiselect(
+        s("add_stops"), list(stop_label), format_func=stop_label.__getitem__, key="xz:cov_add"
+    )
+    hosp = inputs.sources
+    hosp_label = dict(zip(hosp["source_id"], hosp["prefecture_name"] + " " + hosp["name"], strict=True))
+    remove = w2.multiselect(
+        s("remove"), list(hosp_label), format_func=hosp_label.__getitem__, key="xz:cov_rm"
+    )
+show_areas = st.checkbox(s("areas"), key="xz:cov_areas", value=False)
+
+try:
+    if add or remove:
+        wi = cov.what_if(inputs, network, minutes, add_stops_at=add, remove_source_ids=remove)
+        result, changed = wi.after, wi.changed
+        sources = cov.add_stops(inputs, network, add).sources if add else inputs.sources
+    else:
+        wi, changed = None, None
+        result, sources = cov.evaluate(inputs, minutes), inputs.sources
+except XunzhenError as err:
+    ui.show_error(err)
+    st.stop()
+
+est = s("est") if result.summary["estimated"] else ""
+summ = result.summary
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(s("share") + est, f"{summ['covered_share']:.1%}")
+m2.metric(s("covered_pop") + est, f"{summ['covered_population_est']:,.0f}")
+m3.metric(s("townships"), f"{summ['covered_townships']}/{summ['townships']}")
+if wi is not None:
+    m4.metric(s("delta") + est, f"{wi.delta_covered_population:+,.0f}")
+else:
+    m4.metric(s("left_out"), f"{summ['left_out_townships']}")
+if result.summary["estimated"]:
+    st.warning(s("est_note"))
+st.caption(s("pop_note"))
+
+areas = None
+if show_areas:
+    try:
+        with st.spinner("…"):
+            areas = _areas(network.fingerprint(), scope or None, tuple(types), float(minutes))
+    except XunzhenError as err:
+        ui.show_error(err)
+basemap = view.basemap if not (view.basemap == "tianditu" and not view.tianditu_key) else "none"
+try:
+    fmap = cmap.coverage_map(
+        result,
+        sources,
+        lang=view.lang,
+        areas=areas,
+        asset_base_url=ui.asset_base_url(),
+        basemap=basemap,
+        tianditu_key=view.tianditu_key or None,
+    )
+    st_folium(fmap, key="cov_map", height=620, use_container_width=True, returned_objects=[])
+except XunzhenError as err:
+    ui.show_error(err)
+
+tabs = st.tabs([s("tab_left"), s("tab_county"), s("tab_pref"), s("tab_change"), s("tab_all")])
+left_cols = [
+    "rank",
+    "county_name",
+    "name",
+    "minutes",
+    "population_est",
+    "reason_zh",
+    "nearest_source",
+    "priority",
+]
+tabs[0].dataframe(_show(result.left_out, left_cols, inputs.estimated), hide_index=True, width="stretch")
+grp_cols = ["townships", "covered_townships", "population_est", "covered_population_est", "covered_share"]
+tabs[1].dataframe(
+    _show(result.by_county, ["prefecture_name", "county_name", *grp_cols], inputs.estimated),
+    hide_index=True,
+    width="stretch",
+)
+tabs[2].dataframe(
+    _show(result.by_prefecture, ["prefecture_name", *grp_cols], inputs.estimated),
+    hide_index=True,
+    width="stretch",
+)
+if changed is None or changed.empty:
+    tabs[3].info(s("no_change"))
+else:
+    ch_cols = [
+        "county_name",
+        "name",
+        "population_est",
+        "minutes_before",
+        "minutes_after",
+        "nearest_after",
+        "change",
+    ]
+    tabs[3].dataframe(_show(changed, ch_cols, inputs.estimated), hide_index=True, width="stretch")
+all_cols = ["county_name", "name", "code", "minutes", "km", "covered", "reason_zh", "nearest_source"]
+tabs[4].dataframe(_show(result.townships, all_cols, inputs.estimated), hide_index=True, width="stretch")
+
+st.subheader(s("downloads"))
+notes = cov.export_notes(result)
+stem = f"xunzhen-coverage-{summ['scope']}-{int(minutes)}min"
+sheets = cov.coverage_sheets(result)
+if changed is not None:
+    sheets["假设变化 what-if"] = changed
+d1, d2, d3, d4, d5 = st.columns(5)
+d1.download_button(
+    s("dl_csv"),
+    csv_bytes(result.townships, notes),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
+d2.download_button(
+    s("dl_xlsx"),
+    lambda: xlsx_bytes(sheets, notes),
+    file_name=f"{stem}.xlsx",
+    on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+d3.download_button(
+    s("dl_html"),
+    lambda: cmap.coverage_html(result, sources, lang=view.lang, areas=areas).encode("utf-8"),
+    file_name=f"{stem}.html",
+    mime="text/html",
+    on_click="ignore",
+)
+d4.download_button(
+    s("dl_png"),
+    lambda: cmap.coverage_static(result, sources, fmt="png", lang=view.lang, areas=areas),
+    file_name=f"{stem}.png",
+    mime="image/png",
+    on_click="ignore",
+)
+d5.download_button(
+    s("dl_pdf"),
+    lambda: cmap.coverage_static(result, sources, fmt="pdf", lang=view.lang, areas=areas),
+    file_name=f"{stem}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+)
