@@ -26,14 +26,9 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import InputValidationError, UnknownPlaceError
-from routing._pairing_core import (
-    PairingParams,
-    PairingResult,
-    TertiaryPairingResult,
-    greedy_nearest,
-    pair_from_matrix,
-    pair_tertiary_from_matrix,
-)
+from routing._pairing_core import PairingParams, PairingResult, pair_from_matrix
+from routing._pairing_greedy import greedy_nearest
+from routing._tertiary import TertiaryPairingResult, pair_tertiary_from_matrix
 
 __all__ = [
     "CENTER_TYPES",
