@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 from geo._errors import XunzhenError
 from pages import _ui as ui
 from routing import tour_outputs as out
-from routing.tours import TourParams, plan_fujian_tours
+from routing.tours import TourParams, plan_fujian_tours, read_visits_csv
 
 # Page strings (zh first). TODO(app): move into pages/_i18n.py under ``tours.*`` — that file is the app
 # helper's.
@@ -48,6 +48,13 @@ _S: dict[str, dict[str, str]] = {
     },
     "cover_on": {"zh": "覆盖式巡诊", "en": "Covering tour"},
     "plan": {"zh": "规划路线", "en": "Plan tours"},
+    "required": {"zh": "必须安排的乡镇", "en": "Townships that must be visited"},
+    "visits": {"zh": "上次巡诊记录（CSV：乡镇, 月数）", "en": "Last visits (CSV: township, months)"},
+    "visits_help": {
+        "zh": "每行一个乡镇（代码或名称，如 光泽县司前乡）及距上次移动医院巡诊的月数；用于优先级。",
+        "en": "One township per row (code or name, e.g. 光泽县司前乡) and months since the last "
+        "mobile-hospital visit; used in the priority.",
+    },
     "planning": {"zh": "正在求解（固定随机种子，结果可复现）…", "en": "Solving (fixed seed, reproducible)…"},
     "served": {"zh": "安排乡镇", "en": "Townships served"},
     "pop": {"zh": "服务人口（估算）", "en": "Population served (estimated)"},
@@ -75,13 +82,23 @@ def s(key: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _plan(depot: str, prefectures: tuple[str, ...], params: TourParams, min_remote: float, streets: bool):
+def _plan(
+    depot: str,
+    prefectures: tuple[str, ...],
+    params: TourParams,
+    min_remote: float,
+    streets: bool,
+    visits: tuple[tuple[str, float], ...] | None,
+    required: tuple[str, ...],
+):
     return plan_fujian_tours(
         depot,
         prefectures=list(prefectures),
         params=params,
         min_remoteness_minutes=min_remote,
         include_streets=streets,
+        months_since_visit=dict(visits) if visits is not None else None,
+        required=list(required),
     )
 
 
@@ -130,6 +147,11 @@ depot_id = ui.url_widget(
 )
 days = ui.url_widget(c2.number_input, "days", 5, label=s("days"), min_value=1, max_value=14, step=1)
 teams = ui.url_widget(c3.number_input, "teams", 1, label=s("teams"), min_value=1, max_value=5, step=1)
+if view.all_prefectures:  # the whole province is too large for one tour: default to the depot's prefecture
+    scope_names = prefs.loc[
+        prefs["code"] == hospitals.set_index("facility_id").at[depot_id, "prefecture_code"], "name"
+    ].tolist()
+st.caption(f"{s('scope')}: {'、'.join(scope_names)}")
 c4, c5, c6, c7 = st.columns(4)
 start = c4.time_input(s("start"), dt.time(8, 0), step=1800, key="xz:tour_start")
 end = c5.time_input(s("end"), dt.time(18, 0), step=1800, key="xz:tour_end")
@@ -149,6 +171,15 @@ with st.expander(f"{s('overnight')} · {s('remote')} · {s('cover_on')}"):
     min_remote = d2.slider(s("remote"), 0, 90, 0, 5, key="xz:tour_remote")
     cover_on = d2.checkbox(s("cover_on"), False, key="xz:tour_cover_on")
     cover = d2.slider(s("cover"), 10, 60, 30, 5, key="xz:tour_cover", disabled=not cover_on)
+    town = data.townships
+    town = town[town["prefecture_name"].isin(scope_names) & town["lon"].notna()]
+    if not streets:
+        town = town[town["kind"] != "街道"]
+    town_label = dict(zip(town["code"], town["county_name"] + town["name"], strict=True))
+    required = d1.multiselect(
+        s("required"), list(town_label), key="xz:tour_required", format_func=town_label.__getitem__
+    )
+    upload = d2.file_uploader(s("visits"), type=["csv"], key="xz:tour_visits", help=s("visits_help"))
 
 try:
     params = TourParams(
@@ -166,12 +197,22 @@ except XunzhenError as err:
     ui.show_error(err)
     st.stop()
 
-if view.all_prefectures:  # the whole province is too large for one tour: default to the depot's prefecture
-    scope_names = prefs.loc[
-        prefs["code"] == hospitals.set_index("facility_id").at[depot_id, "prefecture_code"], "name"
-    ].tolist()
-st.caption(f"{s('scope')}: {'、'.join(scope_names)}")
-key = (depot_id, tuple(scope_names), params, float(min_remote), bool(streets))
+visits = None
+if upload is not None:
+    try:
+        visits = tuple(sorted(read_visits_csv(upload.getvalue(), name=upload.name).items()))
+    except XunzhenError as err:
+        ui.show_error(err)
+        st.stop()
+key = (
+    depot_id,
+    tuple(scope_names),
+    params,
+    float(min_remote),
+    bool(streets),
+    visits,
+    tuple(sorted(required)),
+)
 if st.button(s("plan"), type="primary"):
     st.session_state["xz:tour_key"] = key
 if st.session_state.get("xz:tour_key") != key:
@@ -179,7 +220,7 @@ if st.session_state.get("xz:tour_key") != key:
     st.stop()
 try:
     with st.spinner(s("planning")):
-        tour = _plan(depot_query[depot_id], tuple(scope_names), params, float(min_remote), bool(streets))
+        tour = _plan(depot_query[depot_id], *key[1:])
 except XunzhenError as err:
     ui.show_error(err)
     st.stop()

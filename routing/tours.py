@@ -305,11 +305,18 @@ def _township_code(text: str, where: str) -> str:
     return match.code
 
 
-def read_visits_csv(path: str | Path) -> dict[str, float]:
+def read_visits_csv(source: str | Path | bytes, name: str | None = None) -> dict[str, float]:
     """Months since the last mobile-hospital visit per township, from a CSV (UTF-8 or GBK).
 
     Columns: ``township`` (or ``乡镇``; a 12-digit code or a name such as 光泽县司前乡) and ``months`` (or
     ``月数``, a number ≥ 0).
+
+    Parameters
+    ----------
+    source
+        A file path, or the file's bytes (an upload).
+    name
+        File name used in messages (default: the path's name, or "upload").
 
     Raises
     ------
@@ -318,28 +325,37 @@ def read_visits_csv(path: str | Path) -> dict[str, float]:
     InputValidationError
         A bad row (message names the file, row and column).
     """
+    import io
+
     import pandas as pd
 
-    path = Path(path)
+    if isinstance(source, bytes):
+        raw, label = source, name or "upload"
+    else:
+        label = name or Path(source).name
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as err:
+            raise DataFileError(f"{str(source)!r}: cannot read the visits CSV ({err})") from err
     frame = None
     for enc in ("utf-8-sig", "gbk"):
         try:
-            frame = pd.read_csv(path, dtype=str, encoding=enc)
+            frame = pd.read_csv(io.BytesIO(raw), dtype=str, encoding=enc)
             break
         except UnicodeDecodeError:
             continue
-        except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            raise DataFileError(f"{str(path)!r}: cannot read the visits CSV ({err})") from err
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+            raise DataFileError(f"{label!r}: cannot read the visits CSV ({err})") from err
     if frame is None:
-        raise DataFileError(f"{str(path)!r}: not UTF-8 or GBK text")
+        raise DataFileError(f"{label!r}: not UTF-8 or GBK text")
     frame = frame.rename(columns={"乡镇": "township", "月数": "months"})
     missing = [c for c in ("township", "months") if c not in frame.columns]
     if missing:
-        msg = f"{str(path)!r}: missing column(s) {missing}; expected township (乡镇) and months (月数)"
+        msg = f"{label!r}: missing column(s) {missing}; expected township (乡镇) and months (月数)"
         raise DataFileError(msg)
     out: dict[str, float] = {}
     for i, row in enumerate(frame.itertuples(index=False), start=2):
-        where = f"{path.name} row {i}"
+        where = f"{label} row {i}"
         try:
             months = float(row.months)
         except (TypeError, ValueError):
