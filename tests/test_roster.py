@@ -107,3 +107,14 @@ def test_doctors_rotate_between_months():
     a = make_roster(_pairs(), "2026-11", params=fixed).groupby(key)["center_id"].apply(frozenset)
     b = make_roster(_pairs(), "2026-12", params=fixed).groupby(key)["center_id"].apply(frozenset)
     assert (a == b.reindex(a.index)).all()
+
+
+def test_month_list_ranges_and_errors():
+    from routing.roster import month_list
+
+    assert month_list("2026-11..2027-02") == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert month_list("2026-1,2026-03,2026-01") == ["2026-01", "2026-03"]
+    with pytest.raises(InputValidationError, match="runs backwards"):
+        month_list("2026-12..2026-10")
+    with pytest.raises(InputValidationError, match="at most 24"):
+        month_list("2026-01..2028-12")
