@@ -223,12 +223,26 @@ def _features(geoms: Sequence[Any], props: Sequence[dict[str, Any]]) -> dict[str
     return {"type": "FeatureCollection", "features": feats}
 
 
+def _drop_islets(geoms: np.ndarray, min_part_deg2: float) -> np.ndarray:
+    out = []
+    for g in geoms:
+        parts = shapely.get_parts(g)
+        if len(parts) <= 1:
+            out.append(g)
+            continue
+        areas = shapely.area(parts)
+        keep = parts[(areas >= min_part_deg2) | (areas == areas.max())]
+        out.append(shapely.multipolygons(keep) if len(keep) > 1 else keep[0])
+    return np.asarray(out, dtype=object)
+
+
 def boundary_geojson(
     prefectures: gpd.GeoDataFrame,
     counties: gpd.GeoDataFrame,
     *,
     crs: str = "wgs84",
     tolerance_deg: float = 0.003,
+    min_part_deg2: float = 2e-5,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Display-weight GeoJSON of county and prefecture boundaries.
 
@@ -243,6 +257,9 @@ def boundary_geojson(
         "wgs84", or "gcj02" to draw on GCJ-02 tiles.
     tolerance_deg
         Simplification tolerance in degrees (0.003° ≈ 300 m: invisible at province and county scale).
+    min_part_deg2
+        Islets smaller than this (square degrees; 2e-5 ≈ 0.2 km²) are left out of the drawing (about 280 of
+        the 478 polygon parts, mostly rocks off the coast); a county keeps at least its largest part.
 
     Returns
     -------
@@ -254,7 +271,8 @@ def boundary_geojson(
     InputValidationError
         If ``crs`` is not supported.
     """
-    geoms = shapely.coverage_simplify(np.asarray(counties.geometry.values), tolerance_deg)
+    geoms = _drop_islets(np.asarray(counties.geometry.values), min_part_deg2)
+    geoms = shapely.coverage_simplify(geoms, tolerance_deg)
     geoms = _round_coords(_shift(geoms, crs))
     county_props = [
         {"name": _esc(r.name), "prefecture": _esc(r.prefecture_name), "code": str(r.code)}

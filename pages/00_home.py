@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import maps, overview
 from geo._errors import XunzhenError
@@ -34,17 +32,20 @@ if basemap == "tianditu" and not view.tianditu_key:
 try:
     with st.spinner(ui.t("home.drawing_map")):
         crs = maps.BASEMAPS[basemap].overlay_crs
-        base = maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
-                             asset_base_url=ui.asset_base_url())
-        layers = maps.facility_layers(shown, lang=view.lang, crs=crs, types=view.types)
-        outline = maps.selection_outline(data.prefectures, view.prefectures, crs=crs, lang=view.lang)
-        if outline is not None:
-            layers.insert(0, outline)
+        asset_url = ui.asset_base_url()
         center, zoom = maps.view_for_prefectures(data.prefectures, view.prefectures)
-        st_folium(
-            base, key="home_map", height=640, use_container_width=True, returned_objects=[],
-            feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=False),
-            center=center, zoom=zoom,
+
+        def layers() -> list:
+            out = maps.facility_layers(shown, lang=view.lang, crs=crs, types=view.types)
+            outline = maps.selection_outline(data.prefectures, view.prefectures, crs=crs, lang=view.lang)
+            return out if outline is None else [outline, *out]
+
+        ui.folium_map(
+            lambda: maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
+                                  asset_base_url=asset_url),
+            (basemap, view.lang, view.tianditu_key, asset_url),
+            layers, (view.prefectures, view.types),
+            key="home_map", height=640, center=center, zoom=zoom,
         )
 except XunzhenError as err:
     ui.show_error(err)

@@ -1,0 +1,251 @@
+"""A real browser against the real app: ``streamlit run app.py`` on localhost, in headless Debian Chromium.
+
+Checks that the Leaflet map renders its boundary layer and one marker per shown facility, that a filter change
+re-renders the markers, and that no request leaves localhost (every non-local host name is also made
+unresolvable, so the test never touches the internet). Writes screenshots to ``test-output/`` and prints (does
+not assert) two timings: app start → map visible, and filter change → markers re-rendered.
+
+Needs ``chromium``, ``chromium-driver`` and ``fonts-noto-cjk`` (Debian; ``.ci/run`` installs them when it
+can); skipped, saying why, when the browser or driver is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "test-output"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+START_TIMEOUT_S = 120
+_SERVER_UP_S: list[float] = []
+FILTER_TIMEOUT_S = 60
+
+
+def _skip_reason() -> str | None:
+    if CHROMIUM is None:
+        return "Chromium is not installed (Debian: apt-get install chromium chromium-driver fonts-noto-cjk)"
+    if CHROMEDRIVER is None:
+        return "chromedriver is not installed (Debian: apt-get install chromium-driver)"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+    """The app served on a free localhost port: (url, start time, process)."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="xunzhen-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
+    t_start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited with {proc.returncode}; log: {Path(log.name).read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.terminate()
+        pytest.fail(f"streamlit did not answer on {url} within {START_TIMEOUT_S} s")
+    _SERVER_UP_S.append(time.perf_counter() - t_start)
+    yield url, t_start, proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium with a fresh profile, no background traffic, non-local names unresolvable."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="xunzhen-chromium-")
+    opts = Options()
+    opts.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+        f"--user-data-dir={profile}", "--window-size=1500,1250", "--lang=zh-CN",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+    ):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    opts.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(START_TIMEOUT_S)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _map_counts(driver: object) -> tuple[int, int] | None:
+    """(boundary paths, facility markers) inside the map iframe, or None while it is not there yet."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+
+    frames = driver.find_elements(By.CSS_SELECTOR, "iframe[title*='st_folium']")
+    if not frames:
+        return None
+    try:
+        driver.switch_to.frame(frames[0])
+        boundaries = len(driver.find_elements(By.CSS_SELECTOR, "path.xz-boundary"))
+        markers = len(driver.find_elements(By.CSS_SELECTOR, ".xz-facility"))
+        return boundaries, markers
+    except WebDriverException:
+        return None
+    finally:
+        driver.switch_to.default_content()
+
+
+def _wait_for(driver: object, predicate, timeout_s: float) -> tuple[int, int] | None:
+    deadline = time.monotonic() + timeout_s
+    counts = None
+    while time.monotonic() < deadline:
+        counts = _map_counts(driver)
+        if counts and predicate(counts):
+            return counts
+        time.sleep(0.1)
+    return counts
+
+
+def _requested_urls(driver: object) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return urls
+
+
+def _external(urls: list[str]) -> list[str]:
+    out = []
+    for u in urls:
+        p = urlparse(u)
+        if p.scheme in ("data", "blob", "about", "chrome", "chrome-extension", "devtools"):
+            continue
+        if p.hostname not in LOCAL_HOSTS:
+            out.append(u)
+    return out
+
+
+def _report(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    with capsys.disabled():
+        print(f"\n[browser] {text}")
+    OUT.mkdir(exist_ok=True)
+    with open(OUT / "browser-timings.txt", "a", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+
+
+def test_home_map_renders_offline(app_server, browser, capsys):
+    from selenium.webdriver.common.by import By
+
+    from geo.facilities import load_facilities
+    from geo.places import load_counties, load_prefectures
+
+    url, t_start, _ = app_server
+    fac = load_facilities()
+    n_placed = int(fac["lon"].notna().sum())
+    n_boundaries = len(load_counties()) + len(load_prefectures())
+
+    browser.get(url)
+    t_page = time.perf_counter() - t_start
+    _wait_for(browser, lambda c: True, START_TIMEOUT_S)
+    t_iframe = time.perf_counter() - t_start
+    counts = _wait_for(browser, lambda c: c[0] >= n_boundaries and c[1] >= n_placed, START_TIMEOUT_S)
+    t_visible = time.perf_counter() - t_start
+    OUT.mkdir(exist_ok=True)
+    time.sleep(1.0)  # let fonts and the legend settle for the picture
+    browser.save_screenshot(str(OUT / "home.png"))
+    assert counts is not None, "the map iframe never appeared"
+    assert counts == (n_boundaries, n_placed), f"boundary paths / facility markers: {counts}"
+    _report(capsys, f"app start -> map visible: {t_visible:.1f} s (goal <= 10 s; server up "
+                    f"{_SERVER_UP_S[0]:.1f} s, page loaded {t_page:.1f} s, map frame {t_iframe:.1f} s); "
+                    f"{counts[0]} boundary paths, {counts[1]} markers")
+
+    # Chinese text is rendered with a CJK font (not tofu boxes) and the network is stated in the header.
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "总览地图" in body and "路网" in body
+
+    # nothing left localhost: no CDN for Leaflet, no tiles, no telemetry
+    urls = _requested_urls(browser)
+    assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in urls), "Leaflet was not loaded locally"
+    assert _external(urls) == [], f"requests to other hosts: {_external(urls)[:10]}"
+
+    # every script and stylesheet inside the map iframe is local
+    browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[title*='st_folium']"))
+    try:
+        srcs = [e.get_attribute("src") for e in browser.find_elements(By.CSS_SELECTOR, "script[src]")]
+        hrefs = [e.get_attribute("href") for e in browser.find_elements(By.CSS_SELECTOR, "link[href]")]
+    finally:
+        browser.switch_to.default_content()
+    assert srcs and _external([s for s in srcs + hrefs if s]) == []
+
+
+def test_filter_change_rerenders_markers(app_server, browser, capsys):
+    from selenium.webdriver.common.by import By
+
+    from geo.facilities import load_facilities
+
+    fac = load_facilities()
+    focus = fac[fac["prefecture_code"].isin(["350400", "350700", "350800", "350900"]) & fac["lon"].notna()]
+    if _map_counts(browser) is None:
+        browser.get(app_server[0])
+        _wait_for(browser, lambda c: c[1] > 0, START_TIMEOUT_S)
+    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, "button") if "重点地市" in b.text)
+    t0 = time.perf_counter()
+    button.click()
+    counts = _wait_for(browser, lambda c: c[1] == len(focus), FILTER_TIMEOUT_S)
+    t_rerender = time.perf_counter() - t0
+    time.sleep(0.5)
+    browser.save_screenshot(str(OUT / "home-focus.png"))
+    assert counts is not None and counts[1] == len(focus), f"markers after the filter change: {counts}"
+    _report(capsys, f"filter change -> markers re-rendered: {t_rerender:.1f} s (goal <= 3 s); "
+                    f"{counts[1]} markers")
+    assert "pref=" in browser.current_url  # the view is in the URL, so the link can be shared
