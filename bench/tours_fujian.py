@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':28} {'ours':>12} {'nearest-nb':>12} {'ratio':>7}")
     for key in ours:
         a, b = ours[key], base[key]
-        ratio = a / b if b else math.nan
-        print(f"{key:28} {a:12.2f} {b:12.2f} {ratio:7.2f}")
+        ratio = a / b if b and key != "seconds" else math.nan
+        print(f"{key:28} {a:12.2f} {b:12.2f} {ratio:7.2f}".replace("    nan", ""))
     print(
         "ours per day: "
         + " | ".join(
