@@ -10,13 +10,13 @@ labelled "straight line (estimated)".
 from __future__ import annotations
 
 import html
-import io
 import itertools
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from routing import exports
 from routing._tours_model import REASONS, TourPlan, hhmm
 
 #: One colour per day (up to 14 days), readable on the light boundary base map.
@@ -285,28 +285,45 @@ def summary_lines(tour: Any, lang: str = "zh") -> list[str]:
     return lines
 
 
-def write_xlsx(tour: Any, path: str | Path | io.BytesIO, lang: str = "zh") -> str | Path | io.BytesIO:
-    """Write the itinerary, the per-day summary, the left-out list and the key figures to one workbook."""
-    L = _lab(lang)
-    path = path if isinstance(path, io.BytesIO) else Path(path)
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        itinerary_frame(tour, lang).to_excel(xw, sheet_name=L["title"][:31], index=False)
-        day_summary_frame(tour, lang).to_excel(xw, sheet_name=L["day"][:31], index=False)
-        left_out_frame(tour, lang).to_excel(xw, sheet_name=L["left"][:31], index=False)
-        pd.DataFrame({L["title"]: summary_lines(tour, lang)}).to_excel(xw, sheet_name="summary", index=False)
-    return path
+def _notes(tour: Any, lang: str) -> list[str]:
+    plan = _plan(tour)
+    notes = summary_lines(tour, lang)
+    if plan.estimated:
+        notes.append(
+            "所有行程时间和公里数均为估算（直线距离 × 绕行系数，假定车速），非道路实测。"
+            if lang != "en"
+            else "Every time and km is estimated (straight line × circuity, assumed speeds), not road-routed."
+        )
+    return notes
 
 
 def xlsx_bytes(tour: Any, lang: str = "zh") -> bytes:
-    """The workbook of :func:`write_xlsx` as bytes (for download buttons)."""
-    buf = io.BytesIO()
-    write_xlsx(tour, buf, lang)
-    return buf.getvalue()
+    """The itinerary workbook: notes (key figures, estimated label), itinerary, per day, left out."""
+    L = _lab(lang)
+    sheets = {
+        L["title"][:31]: itinerary_frame(tour, lang),
+        (L["day"] if lang != "en" else "Per day")[:31]: day_summary_frame(tour, lang),
+        L["left"][:31]: left_out_frame(tour, lang),
+    }
+    return exports.xlsx_bytes(sheets, notes=_notes(tour, lang))
+
+
+def write_xlsx(tour: Any, path: str | Path, lang: str = "zh") -> Path:
+    """Write :func:`xlsx_bytes` to ``path``.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written.
+    """
+    path = Path(path)
+    path.write_bytes(xlsx_bytes(tour, lang))
+    return path
 
 
 def csv_bytes(tour: Any, lang: str = "zh") -> bytes:
-    """The itinerary table as CSV (UTF-8 with BOM, opens in Excel)."""
-    return itinerary_frame(tour, lang).to_csv(index=False).encode("utf-8-sig")
+    """The itinerary table as CSV (UTF-8 with BOM), with ``#`` comment lines stating the figures' basis."""
+    return exports.csv_bytes(itinerary_frame(tour, lang), comments=_notes(tour, lang))
 
 
 _PRINT_CSS = """

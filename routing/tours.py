@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.xlsx:
             out.write_xlsx(tour, args.xlsx, args.lang)
         if args.csv:
-            out.itinerary_frame(tour, args.lang).to_csv(args.csv, index=False, encoding="utf-8-sig")
+            Path(args.csv).write_bytes(out.csv_bytes(tour, args.lang))
         if args.html:
             with open(args.html, "w", encoding="utf-8") as fh:
                 fh.write(out.tour_map_html(tour, lang=args.lang))

@@ -210,7 +210,8 @@ def test_outputs_label_estimates_and_escape(nanping_tour, tmp_path) -> None:
     assert all("估算" in line or "驻地" in line for line in out.summary_lines(nanping_tour)[:2])
     out.write_xlsx(nanping_tour, tmp_path / "t.xlsx")
     assert (tmp_path / "t.xlsx").stat().st_size > 0
-    assert out.csv_bytes(nanping_tour).startswith(b"\xef\xbb\xbf")
+    csv = out.csv_bytes(nanping_tour).decode("utf-8")
+    assert csv.startswith("\ufeff#") and "估算" in csv.splitlines()[0] + csv.splitlines()[2]
     printable = out.itinerary_print_html(nanping_tour)
     assert "@page" in printable and "size: A4" in printable
     html_map = out.tour_map_html(nanping_tour)
