@@ -249,6 +249,9 @@ st.dataframe(out.day_summary_frame(tour, lang), hide_index=True, width="stretch"
 with st.expander(f"{s('left')} ({len(plan.left_out) + len(tour.unplaced)})"):
     st.dataframe(out.left_out_frame(tour, lang), hide_index=True, width="stretch")
 
+with st.expander(out.LABELS[lang]["candidates"]):
+    st.dataframe(out.candidates_frame(tour, lang), hide_index=True, width="stretch")
+
 b1, b2, b3, b4 = st.columns(4)
 b1.download_button(
     s("dl_xlsx"),

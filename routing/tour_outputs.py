@@ -77,6 +77,10 @@ LABELS: dict[str, dict[str, str]] = {
         "warn": "注意",
         "print": "打印",
         "no_place": "无坐标",
+        "remote": "距最近县级及以上医院分钟",
+        "months": "距上次巡诊月数",
+        "candidates": "候选乡镇与优先级",
+        "sched": "已安排",
     },
     "en": {
         "team": "Team",
@@ -117,6 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
         "warn": "Note",
         "print": "Print",
         "no_place": "no point",
+        "remote": "Minutes to nearest county-level hospital",
+        "months": "Months since last visit",
+        "candidates": "Candidates and priority",
+        "sched": "Scheduled",
     },
 }
 
@@ -259,6 +267,30 @@ def left_out_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[L["township"], L["score"], L["reason"]])
 
 
+def candidates_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
+    """Every candidate township with its priority inputs and score, highest score first; served or not."""
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    cand = getattr(tour, "candidates", None)
+    served = set(plan.served)
+    rows = []
+    for i, name in enumerate(plan.names[1:]):
+        row = {L["township"]: name, L["score"]: round(float(plan.scores[i]), 3)}
+        if cand is not None:
+            r = cand.iloc[i]
+            row[L["remote"] + est] = round(float(r["remoteness_minutes"]), 1)
+            row[L["pop"]] = None if pd.isna(r["population_est"]) else round(float(r["population_est"]))
+            if "months_since_visit" in cand.columns:
+                row[L["months"]] = r["months_since_visit"]
+        row[L["sched"]] = i in served
+        rows.append(row)
+    frame = pd.DataFrame(rows).sort_values(L["score"], ascending=False, kind="stable")
+    if L["pop"] in frame.columns:
+        frame[L["pop"]] = frame[L["pop"]].astype("Int64")
+    return frame
+
+
 def summary_lines(tour: Any, lang: str = "zh") -> list[str]:
     """Key figures as text lines (each estimated figure labelled)."""
     plan = _plan(tour)
@@ -304,6 +336,7 @@ def xlsx_bytes(tour: Any, lang: str = "zh") -> bytes:
         L["title"][:31]: itinerary_frame(tour, lang),
         (L["day"] if lang != "en" else "Per day")[:31]: day_summary_frame(tour, lang),
         L["left"][:31]: left_out_frame(tour, lang),
+        L["candidates"][:31]: candidates_frame(tour, lang),
     }
     return exports.xlsx_bytes(sheets, notes=_notes(tour, lang))
 
