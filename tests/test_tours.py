@@ -171,6 +171,14 @@ def test_hhmm() -> None:
 # --- adapter, outputs, CLI and page on the embedded dataset (estimated network)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _private_cache(tmp_path_factory):
+    """Matrix cache in a temporary folder, never the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XUNZHEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def nanping_tour():
     """A 2-day, 1-team tour from 南平市第一医院 over Nanping's townships ≥ 45 min from a county hospital."""
