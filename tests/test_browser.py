@@ -155,6 +155,20 @@ def _wait_for(driver: object, predicate, timeout_s: float) -> tuple[int, int] | 
     return counts
 
 
+def _full_page_screenshot(driver: object, path: Path) -> None:
+    """Screenshot of the whole page (Streamlit scrolls inside its main container, so grow the window)."""
+    size = driver.get_window_size()
+    height = driver.execute_script(
+        "const m = document.querySelector('[data-testid=\"stMain\"]') || document.body;"
+        "return Math.max(m.scrollHeight, document.body.scrollHeight);"
+    )
+    driver.set_window_size(size["width"], min(int(height) + 200, 4000))
+    time.sleep(1.0)
+    driver.save_screenshot(str(path))
+    driver.set_window_size(size["width"], size["height"])
+    time.sleep(0.5)
+
+
 def _requested_urls(driver: object) -> list[str]:
     urls = []
     for entry in driver.get_log("performance"):
@@ -183,7 +197,7 @@ def _report(capsys: pytest.CaptureFixture[str], text: str) -> None:
         fh.write(text + "\n")
 
 
-def test_home_map_renders_offline(app_server, browser, capsys):
+def test_home_map_renders_offline(browser, app_server, capsys):  # browser first: its launch is not timed
     from selenium.webdriver.common.by import By
 
     from geo.facilities import load_facilities
@@ -203,6 +217,7 @@ def test_home_map_renders_offline(app_server, browser, capsys):
     OUT.mkdir(exist_ok=True)
     time.sleep(1.0)  # let fonts and the legend settle for the picture
     browser.save_screenshot(str(OUT / "home.png"))
+    _full_page_screenshot(browser, OUT / "home-full.png")
     assert counts is not None, "the map iframe never appeared"
     assert counts == (n_boundaries, n_placed), f"boundary paths / facility markers: {counts}"
     _report(capsys, f"app start -> map visible: {t_visible:.1f} s (goal <= 10 s; server up "
