@@ -53,6 +53,8 @@ _LAB = {
         "reason": "原因",
         "covered": "已覆盖",
         "footer": "人口为估算值；医院位置为近似（县城/街道驻地）。数据：{scope}",
+        "pref_line": "地市界",
+        "county_line": "县（市、区）界",
     },
     "en": {
         "title": "Coverage: {scope}, county-level-or-above hospital within {t:g} min",
@@ -74,6 +76,8 @@ _LAB = {
         "reason": "reason",
         "covered": "covered",
         "footer": "Population estimated; hospital locations approximate (seat points). Scope: {scope}",
+        "pref_line": "Prefecture boundary",
+        "county_line": "County boundary",
     },
 }
 
@@ -111,8 +115,12 @@ def _headline(result: Any, lang: str) -> list[str]:
     est = lab["est"] if s["estimated"] else ""
     lines = [
         lab["share"].format(
-            est=est, cov=s["covered_population_est"], tot=s["population_est"], share=s["covered_share"],
-            ct=s["covered_townships"], nt=s["townships"],
+            est=est,
+            cov=s["covered_population_est"],
+            tot=s["population_est"],
+            share=s["covered_share"],
+            ct=s["covered_townships"],
+            nt=s["townships"],
         ),
         lab["network"].format(label=s["network_label"]),
     ]
@@ -188,7 +196,10 @@ def coverage_map(
             folium.GeoJson(
                 geom.__geo_interface__,
                 style_function=lambda _f: {
-                    "color": "#3182bd", "weight": 1, "fillColor": "#9ecae1", "fillOpacity": 0.18,
+                    "color": "#3182bd",
+                    "weight": 1,
+                    "fillColor": "#9ecae1",
+                    "fillOpacity": 0.18,
                     "dashArray": "4 3" if s["estimated"] else None,
                 },
                 tooltip=html.escape(f"{name} · {result.threshold_minutes:g} {lab['min']}{est}"),
@@ -200,20 +211,36 @@ def coverage_map(
     colors = time_class_colors(placed["minutes"].to_numpy(float))
     pts = maps._shift(shapely.points(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)), crs)
     fg = folium.FeatureGroup(name=lab["townships"])
+    # one GeoJSON layer per (colour class, left out): popups via GeoJsonPopup (folium.Popup needs jQuery,
+    # which the offline asset set does not ship)
+    feats: dict[tuple[str, bool], list[dict[str, Any]]] = {}
     for row, color, pt in zip(placed.itertuples(), colors, pts, strict=True):
         left = not row.covered
         mins = "—" if pd.isna(row.minutes) else f"{row.minutes:.0f} {lab['min']}{est}"
-        folium.CircleMarker(
-            (pt.y, pt.x),
-            radius=6 if left else 4.5,
-            color=LEFT_OUT_RING if left else "#ffffff",
-            weight=2.5 if left else 0.8,
-            fill=True,
-            fill_color=color,
-            fill_opacity=0.95,
-            class_name="xz-township xz-left-out" if left else "xz-township",
-            tooltip=html.escape(f"{row.county_name}{row.name} · {mins}"),
-            popup=folium.Popup(_popup(row, lab, est), max_width=320),
+        feats.setdefault((str(color), left), []).append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(pt.x, 6), round(pt.y, 6)]},
+                "properties": {
+                    "popup": _popup(row, lab, est),
+                    "tip": html.escape(f"{row.county_name}{row.name} · {mins}"),
+                },
+            }
+        )
+    for (color, left), group in sorted(feats.items(), key=lambda kv: kv[0][1]):
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": group},
+            marker=folium.CircleMarker(
+                radius=6 if left else 4.5,
+                color=LEFT_OUT_RING if left else "#ffffff",
+                weight=2.5 if left else 0.8,
+                fill=True,
+                fill_color=color,
+                fill_opacity=0.95,
+                class_name="xz-township xz-left-out" if left else "xz-township",
+            ),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False, max_width=320),
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, localize=False),
         ).add_to(fg)
     fg.add_to(m)
 
@@ -242,6 +269,14 @@ def coverage_map(
         ).add_to(sg)
     sg.add_to(m)
     m.get_root().html.add_child(folium.Element(_legend_html(result, lang)))
+    if len(placed):
+        m.fit_bounds(
+            [
+                [float(placed["lat"].min()), float(placed["lon"].min())],
+                [float(placed["lat"].max()), float(placed["lon"].max())],
+            ],
+            padding=(20, 20),
+        )
     folium.LayerControl(collapsed=True).add_to(m)
     from geo import _assets
 
@@ -266,10 +301,19 @@ def _legend_html(result: Any, lang: str) -> str:
         f'<div class="xz-legend-row"><svg width="14" height="14"><rect x="3" y="3" width="8" height="8" '
         f'fill="{STOP_COLOR}" transform="rotate(45 7 7)"/></svg><span>{esc(lab["stop"])}</span></div>'
     )
+    rows += (
+        '<div class="xz-legend-row"><svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
+        f'stroke="#4a4a4a" stroke-width="2.2"/></svg><span>{esc(lab["pref_line"])}</span></div>'
+        '<div class="xz-legend-row"><svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
+        'stroke="#9a9a9a" stroke-width="1" stroke-dasharray="3 2"/></svg>'
+        f'<span>{esc(lab["county_line"])}</span></div>'
+    )
     title = lab["title"].format(scope=s["scope"], t=result.threshold_minutes)
     head = "".join(f"<div>{esc(line)}</div>" for line in _headline(result, lang))
     return (
-        '<div class="xz-cov-title" style="position:absolute;top:10px;left:54px;z-index:1000;'
+        "<style>.xz-legend { display: none; }</style>"  # the facility-type legend of base_map does not apply
+        '<div class="xz-cov-title" style="position:absolute;top:10px;left:50%;transform:translateX(-50%);'
+        "z-index:1000;"
         "background:rgba(255,255,255,.93);border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.25);"
         'padding:6px 10px;font-size:12px;max-width:520px">'
         f'<b style="font-size:14px">{esc(title)}</b>{head}</div>'
@@ -318,12 +362,20 @@ def coverage_static(
     lon, lat = placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)
     points = [
         PointLayer(lon[~left], lat[~left], list(colors[~left]), 16.0),
-        PointLayer(lon[left], lat[left], list(colors[left]), 30.0,
-                   edgecolor=LEFT_OUT_RING, linewidth=1.4, zorder=5),
-        PointLayer(src["lon"].to_numpy()[~stop], src["lat"].to_numpy()[~stop], HOSPITAL_COLOR, 26.0,
-                   marker="s", zorder=6),
-        PointLayer(src["lon"].to_numpy()[stop], src["lat"].to_numpy()[stop], STOP_COLOR, 40.0, marker="D",
-                   zorder=6),
+        PointLayer(
+            lon[left], lat[left], list(colors[left]), 30.0, edgecolor=LEFT_OUT_RING, linewidth=1.4, zorder=5
+        ),
+        PointLayer(
+            src["lon"].to_numpy()[~stop],
+            src["lat"].to_numpy()[~stop],
+            HOSPITAL_COLOR,
+            26.0,
+            marker="s",
+            zorder=6,
+        ),
+        PointLayer(
+            src["lon"].to_numpy()[stop], src["lat"].to_numpy()[stop], STOP_COLOR, 40.0, marker="D", zorder=6
+        ),
     ]
     polygons = []
     if areas is not None and len(areas):
@@ -338,18 +390,27 @@ def coverage_static(
     worst = result.left_out.head(8)
     if len(worst):
         head = "未覆盖人口×超时最多的乡镇：" if lang != "en" else "Most left-out townships:"
-        lines = [*lines[:4]] + [""] * max(0, 4 - len(lines[:4])) + [head] + [
-            f"{r.rank}. {r.county_name}{r.name} "
-            + ("—" if pd.isna(r.minutes) else f"{r.minutes:.0f} {lab['min']}")
-            + f" · {r.reason_zh if lang != 'en' else r.reason_en}"
-            for r in worst.itertuples()
-        ]
+        lines = (
+            [*lines[:4]]
+            + [""] * max(0, 4 - len(lines[:4]))
+            + [head]
+            + [
+                f"{r.rank}. {r.county_name}{r.name} "
+                + ("—" if pd.isna(r.minutes) else f"{r.minutes:.0f} {lab['min']}")
+                + f" · {r.reason_zh if lang != 'en' else r.reason_en}"
+                for r in worst.itertuples()
+            ]
+        )
     # bounds: the townships in scope
     bounds = None
     if len(placed):
         pad = 0.12
-        bounds = (placed["lon"].min() - pad, placed["lat"].min() - pad,
-                  placed["lon"].max() + pad, placed["lat"].max() + pad)
+        bounds = (
+            placed["lon"].min() - pad,
+            placed["lat"].min() - pad,
+            placed["lon"].max() + pad,
+            placed["lat"].max() + pad,
+        )
     return static_map(
         title=lab["title"].format(scope=s["scope"], t=result.threshold_minutes),
         lines=lines,
