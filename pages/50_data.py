@@ -314,6 +314,9 @@ with tab_upload:
                 if st.button(s("apply"), type="primary", icon=":material/merge:"):
                     updated, report = up.apply_surveyed_locations(working(), result.accepted)
                     st.session_state[WORK] = updated
+                    first = result.accepted.iloc[0]  # show the first uploaded facility on the survey map
+                    st.session_state["xz:survey_county"] = str(first["county_code"])
+                    st.session_state["xz:survey_facility"] = str(report["facility_id"].iloc[0])
                     flash(
                         s(
                             "applied",
@@ -341,6 +344,8 @@ with tab_survey:
     )
     if counties:
         c1, c2 = st.columns(2)
+        if st.session_state.get("xz:survey_county") not in dict(counties):
+            st.session_state.pop("xz:survey_county", None)
         county = c1.selectbox(
             s("county"),
             [c for c, _ in counties],
@@ -354,6 +359,8 @@ with tab_survey:
             ): f"{r.name}（{FACILITY_TYPES.get(r.facility_type, {}).get(lang, r.facility_type)}）"
             for r in in_county.itertuples()
         }
+        if st.session_state.get("xz:survey_facility") not in labels:
+            st.session_state.pop("xz:survey_facility", None)
         fid = c2.selectbox(
             s("facility"), list(labels), format_func=labels.__getitem__, key="xz:survey_facility"
         )
@@ -361,12 +368,8 @@ with tab_survey:
         basemap = view.basemap if view.basemap != "tianditu" or view.tianditu_key else "none"
         overlay_crs = maps.BASEMAPS[basemap].overlay_crs
         try:
-            base = maps.base_map(
-                basemap=basemap,
-                lang=lang,
-                tianditu_key=view.tianditu_key,
-                asset_base_url=ui.asset_base_url(),
-            )
+            base = maps.base_map(basemap=basemap, lang=lang, tianditu_key=view.tianditu_key,
+                                 asset_base_url=ui.asset_base_url())
             layers = maps.facility_layers(in_county, lang=lang, crs=overlay_crs)
             cx, cy = (float(row["lon"]), float(row["lat"]))
             if overlay_crs == "gcj02":
