@@ -400,6 +400,8 @@ def test_apply_surveyed_locations_from_upload() -> None:
     assert actions["官田乡卫生院"] == ("updated", "name and county")
     gongqiao = updated[updated["facility_id"] == "PHC-350881105000"].iloc[0]
     assert gongqiao["location_quality"] == "surveyed"
+    was_derived = bool(facilities.set_index("facility_id").at["PHC-350881105000", "name_derived"])
+    assert gongqiao["name"] == ("拱桥中心卫生院" if was_derived else "拱桥镇卫生院")
     assert _m(gongqiao["lon"], gongqiao["lat"], *_surveyed("拱桥镇")) < 0.5
     moved = report.set_index("name").loc["双洋镇卫生院", "moved_m"]
     assert 100 < moved < 200  # the synthetic shift is ≈ 150 m

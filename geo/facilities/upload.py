@@ -217,7 +217,8 @@ def apply_surveyed_locations(
     (ignoring spaces) within the same county;
     else, for a 乡镇卫生院/社区卫生服务中心, by township (the embedded table has
     one per township, often under a
-    derived name). Only surveyed rows move a facility; a given ``doctors_per_month`` is copied either way.
+    derived name). Only surveyed rows move a facility; a given ``doctors_per_month`` is copied either way,
+    and the uploaded name replaces a name the embedded table derived itself (``name_derived``).
 
     Parameters
     ----------
@@ -300,6 +301,10 @@ def apply_surveyed_locations(
             action = "moved"
         if not math.isnan(float(row["doctors_per_month"])):
             out.at[target, "doctors_per_month"] = float(row["doctors_per_month"])
+        derived = "name_derived" in out.columns and bool(out.at[target, "name_derived"])
+        if derived and str(row["name"]).strip():  # the planner's name replaces one we derived ourselves
+            out.at[target, "name"] = str(row["name"]).strip()
+            out.at[target, "name_derived"] = False
         report.append(
             {
                 "facility_id": out.at[target, "facility_id"],
