@@ -107,7 +107,23 @@ def _show(frame: pd.DataFrame, columns: list[str], estimated: bool) -> pd.DataFr
     lg = "en" if ui.lang() == "en" else "zh"
     cols = [c if not (lg == "en" and c == "reason_zh") else "reason_en" for c in columns]
     out = frame[[c for c in cols if c in frame.columns]].copy()
-    names = {**_COLS.get(lg, {})}
+    for col, digits in (
+        ("minutes", 1),
+        ("km", 1),
+        ("minutes_before", 1),
+        ("minutes_after", 1),
+        ("population_est", 0),
+        ("covered_population_est", 0),
+        ("priority", 0),
+    ):
+        if col in out:
+            out[col] = out[col].round(digits)
+    if "covered_share" in out:
+        out["covered_share"] = (out["covered_share"] * 100).round(1)
+        names_pct = {"covered_share": "覆盖占比 %" if lg == "zh" else "covered %"}
+    else:
+        names_pct = {}
+    names = {**_COLS.get(lg, {}), **names_pct}
     if estimated:
         for c in ("minutes", "km", "minutes_before", "minutes_after"):
             names[c] = names.get(c, c) + s("est")
