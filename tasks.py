@@ -63,17 +63,21 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    """Lint with ruff, then run every test with pytest (browser tests skip, saying why, without Chromium)."""
+    """Lint with ruff and run every test with pytest (browser tests skip, saying why, without Chromium).
+
+    Both always run, so one report shows lint and test problems together; either failing fails the command.
+    """
     py = ensure_venv("requirements-dev.txt")
     _say("ruff check …")
-    if _run([py, "-m", "ruff", "check", "."]):
-        return 1
+    lint = _run([py, "-m", "ruff", "check", "."])
     _say("pytest …")
     code = _run([py, "-m", "pytest", "-n", "2", "--dist", "loadfile", *args])
     if code == 5:
         _say("pytest collected no tests: that is a failure here.")
-        return 1
-    return code
+        code = 1
+    if lint:
+        _say("ruff found problems (listed above): failing.")
+    return code or (1 if lint else 0)
 
 
 def main(argv: list[str]) -> int:
