@@ -11,9 +11,12 @@ already past the second's window). So the day route of day k+1 really starts whe
 counts inside the working window, a clinic cannot run past ``day_end``, and the whole multi-day plan is
 optimised at once (no greedy day-by-day). Townships are optional clients with a prize (priority); the
 objective is drive minutes plus uncollected prize, with prizes scaled so that priority comes first and
-driving second. The maximum driving time per day is not expressible in PyVRP: legs longer than it are
-removed from the matrix, and days still over it after solving are repaired by dropping the stop that saves
-the most driving per unit of priority (dropping a stop never lengthens a day on a metric matrix).
+driving second. The maximum driving time per day is not expressible in this one-vehicle-per-team model:
+legs longer than it are removed from the matrix, days still over it are repaired
+by dropping the stop that saves the most driving per unit of priority, and then a **second solve** fixes the
+overnight places and makes every team-day its own vehicle (from where it woke up to where it sleeps, inside
+the window, with the driving limit exact as PyVRP's per-route ``max_distance`` on drive minutes), warm-started
+from the repaired days so it never does worse. A last greedy pass inserts any township that still fits.
 
 Solved with a fixed number of iterations and a seed, so the same inputs give the same plan.
 """
@@ -314,6 +317,55 @@ def _surrogate_prizes(
     return np.where(active, share, value)
 
 
+def _reoptimise_days(specs, dur, act_idx, service, prizes, req, p: TourParams, n: int):
+    """Second solve with the overnight places fixed: every team-day becomes a vehicle from its start place to
+    its overnight place, within the working window and (exactly, as PyVRP's per-route ``max_distance`` on
+    drive minutes) the daily driving limit. Warm-started from the current days, so it never does worse.
+    Returns the new specs, or None when the model is infeasible (then the repaired plan stands)."""
+    places = sorted({sp[2] for sp in specs} | {sp[4] for sp in specs if sp[4] >= 0})
+    open_end = any(sp[4] < 0 for sp in specs)
+    depot_locs = places + ([n + 1] if open_end else [])
+    dep = {loc: j for j, loc in enumerate(depot_locs)}
+    limit = p.max_drive_minutes_per_day
+    max_dist = math.floor(limit * SC) if limit is not None else int(np.iinfo(np.int64).max)
+    day_late = int(DAY * SC)
+    vehicles = tuple(
+        VehicleSpec(
+            count=1,
+            start_depot=dep[sp[2]],
+            end_depot=dep[sp[4] if sp[4] >= 0 else n + 1],
+            tw_early=int(p.day_start_minutes * SC),
+            tw_late=int(p.day_end_minutes * SC),
+            max_distance=max_dist,
+        )
+        for sp in specs
+    )
+    pos = {int(i): j for j, i in enumerate(act_idx)}
+    m = len(act_idx)
+    inst = VrptwInstance(
+        distance=dur,
+        duration=dur,
+        depot_location=tuple(depot_locs),
+        depot_tw_early=tuple(0 for _ in depot_locs),
+        depot_tw_late=tuple(day_late for _ in depot_locs),
+        client_location=np.asarray(act_idx, dtype=np.int64) + 1,
+        service=np.array([math.ceil(service[i] * SC) for i in act_idx], dtype=np.int64),
+        tw_early=np.zeros(m, dtype=np.int64),
+        tw_late=np.full(m, day_late, dtype=np.int64),
+        prize=np.array([round(prizes[i] * PRIZE_UNIT_MINUTES * SC) for i in act_idx], dtype=np.int64),
+        required=np.array([bool(req[i]) for i in act_idx], dtype=bool),
+        vehicles=vehicles,
+    )
+    initial = [(si, [pos[int(i)] for i in sp[3]]) for si, sp in enumerate(specs)]
+    sol = solve_vrptw(inst, seed=p.seed, max_iterations=p.iterations, initial=initial)
+    if not sol.feasible:
+        return None
+    new = [[*sp[:3], [], sp[4]] for sp in specs]
+    for vt, visits in sol.routes:
+        new[vt][3] = [int(act_idx[c]) for c in visits]
+    return new
+
+
 def plan_tours_matrix(
     minutes: np.ndarray,
     km: np.ndarray,
@@ -487,6 +539,7 @@ def plan_tours_matrix(
 
     # --- honest schedule in float minutes, with repair of the daily driving limit
     out_days: list[DayPlan] = []
+    specs: list[list] = []  # per team-day: team, day index, start place, stops, end place (-1 = last stop)
     dropped: list[int] = []
     warnings: list[str] = []
     for t, td in enumerate(team_days, start=1):
@@ -524,8 +577,50 @@ def plan_tours_matrix(
                     " — over the daily limits; widen the window or raise the driving limit"
                 )
             out_days.append(d)
+            specs.append([t, k, place, stops, d.overnight_place if (not last or end_loc >= 0) else -1])
             place = d.overnight_place
 
+    # --- phase 2: overnight places fixed; each team-day its own vehicle with the exact daily limits
+    if not warnings and specs:
+        specs = _reoptimise_days(specs, dur, act_idx, service, prizes, req, p, n) or specs
+        dropped = [i for i in dropped if i not in {j for sp in specs for j in sp[3]}]
+
+    # --- fill: insert unserved townships (highest prize first) where a day still has room
+    served = {i for sp in specs for i in sp[3]}
+    for i in sorted((i for i in act_idx if i not in served), key=lambda i: (-prizes[i], i)):
+        best = None
+        for si, (tt, kk, s0, st, e) in enumerate(specs):
+            base = _day(
+                minutes,
+                km,
+                s0,
+                st,
+                e if e >= 0 else (st[-1] + 1 if st else s0),
+                service,
+                p,
+                kk + 1,
+                tt,
+                names,
+            )
+            if _violation(base, p) > 1e-6:
+                continue
+            for pos in range(len(st) + 1):
+                trial = [*st[:pos], int(i), *st[pos:]]
+                e2 = e if e >= 0 else trial[-1] + 1
+                d = _day(minutes, km, s0, trial, e2, service, p, kk + 1, tt, names)
+                if _violation(d, p) <= 1e-6:
+                    extra = d.drive_minutes - base.drive_minutes
+                    if best is None or extra < best[0]:
+                        best = (extra, si, trial)
+        if best is not None:
+            specs[best[1]][3] = best[2]
+            served.add(int(i))
+            if i in dropped:
+                dropped.remove(i)
+    out_days = [
+        _day(minutes, km, s0, st, e if e >= 0 else (st[-1] + 1 if st else s0), service, p, kk + 1, tt, names)
+        for tt, kk, s0, st, e in specs
+    ]
     served = {s.index for d in out_days for s in d.stops}
     miss_req = [names[i + 1] for i in range(n) if req[i] and i not in served]
     if miss_req:

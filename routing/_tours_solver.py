@@ -14,6 +14,7 @@ tours use 0.1 minute; the Solomon bench 0.001 distance unit).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,6 +40,7 @@ class VehicleSpec:
     tw_early: int = 0
     tw_late: int = _NO_LIMIT
     capacity: int = 0
+    max_distance: int = _NO_LIMIT
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ def _problem_data(inst: VrptwInstance):  # -> pyvrp.ProblemData
             end_depot=v.end_depot,
             tw_early=v.tw_early,
             tw_late=v.tw_late,
+            max_distance=v.max_distance,
         )
         for v in inst.vehicles
     ]
@@ -176,6 +179,7 @@ def solve_vrptw(
     seed: int = 0,
     max_iterations: int | None = None,
     max_seconds: float | None = None,
+    initial: Sequence[tuple[int, Sequence[int]]] | None = None,
 ) -> VrptwSolution:
     """Solve a VRPTW instance with PyVRP's iterated local search.
 
@@ -189,6 +193,8 @@ def solve_vrptw(
         Stop after this many iterations (deterministic).
     max_seconds
         Stop after this many seconds of wall time (not deterministic: depends on machine load).
+    initial
+        A warm start: ``(vehicle_type, [client indices])`` per route; the search never returns anything worse.
 
     Returns
     -------
@@ -200,7 +206,7 @@ def solve_vrptw(
     InputValidationError
         When neither stopping rule is given.
     """
-    from pyvrp import solve
+    from pyvrp import Route, Solution, solve
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     criteria = []
@@ -213,7 +219,12 @@ def solve_vrptw(
     stop = criteria[0] if len(criteria) == 1 else MultipleCriteria(criteria)
     data = _problem_data(inst)
     t0 = time.perf_counter()
-    result = solve(data, stop, seed=int(seed), collect_stats=False, display=False)
+    init = None
+    if initial is not None:
+        init = Solution(
+            data, [Route(data, [int(c) for c in visits], int(vt)) for vt, visits in initial if visits]
+        )
+    result = solve(data, stop, seed=int(seed), collect_stats=False, display=False, initial_solution=init)
     seconds = time.perf_counter() - t0
     best = result.best
     routes = []
