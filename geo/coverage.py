@@ -25,7 +25,6 @@ Definitions
 
 from __future__ import annotations
 
-import argparse
 import math
 import sys
 from collections.abc import Sequence
@@ -35,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._errors import InputValidationError, OutsideFujianError, XunzhenError
+from geo._errors import InputValidationError, OutsideFujianError
 from geo.coords import in_fujian
 
 __all__ = [
@@ -719,164 +718,7 @@ def what_if(
     return WhatIfResult(before, after, float(delta), changed)
 
 
-# ------------------------------------------------------------------------------------------- service areas
-
-
-def service_areas(
-    network: Any, sources: pd.DataFrame, threshold_minutes: float, *, bearings: int = 72
-) -> Any:
-    """Service area (isochrone polygon) of each source at T minutes, WGS84.
-
-    On an OSM network: the road nodes reachable within T (minus the access leg from the source to its road
-    node), as a concave hull in EPSG:32650 buffered by 300 m. On the estimated network: along ``bearings``
-    directions, the farthest point whose estimated time is ≤ T, joined into a polygon (nearly a circle) and
-    labelled estimated.
-
-    Parameters
-    ----------
-    network
-        The road network.
-    sources
-        Source table with ``source_id``, ``name``, ``lon``, ``lat``.
-    threshold_minutes
-        T (minutes).
-    bearings
-        Number of directions for the estimated polygons.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        ``source_id``, ``name``, ``minutes``, ``estimated``, ``method``, geometry (EPSG:4326).
-
-    Raises
-    ------
-    InputValidationError
-        Bad threshold.
-    """
-    import geopandas as gpd
-    import shapely
-    from pyproj import Transformer
-
-    t = check_threshold(threshold_minutes)
-    to_utm = Transformer.from_crs(4326, 32650, always_xy=True)
-    to_wgs = Transformer.from_crs(32650, 4326, always_xy=True)
-    geoms = []
-    method = (
-        "concave hull of reachable road nodes" if network.kind == "osm" else "estimated radius per bearing"
-    )
-    lon = sources["lon"].to_numpy(float)
-    lat = sources["lat"].to_numpy(float)
-    if network.kind == "osm":
-        from geo._shortest import reachable_within
-        from geo._speeds import ACCESS_SPEED_KMH
-
-        snap = network.snap(np.column_stack([lon, lat]))
-        for k in range(len(sources)):
-            budget = t - snap.snap_m[k] / 1000.0 / ACCESS_SPEED_KMH * 60.0
-            if snap.far_from_road[k] or budget <= 0:
-                geoms.append(None)
-                continue
-            nodes, _ = reachable_within(network.graph, int(snap.node[k]), budget)
-            x, y = to_utm.transform(network.graph.node_lon[nodes], network.graph.node_lat[nodes])
-            pts = shapely.multipoints(np.column_stack([x, y]))
-            hull = shapely.concave_hull(pts, ratio=0.3) if len(nodes) >= 3 else pts
-            poly = shapely.buffer(hull, 300.0)
-            geoms.append(
-                shapely.transform(poly, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1])))
-            )
-    else:
-        angles = np.linspace(0, 2 * np.pi, bearings, endpoint=False)
-        radii_km = np.linspace(0.25, 400.0, 1600)
-        for k in range(len(sources)):
-            x0, y0 = to_utm.transform(lon[k], lat[k])
-            xs = x0 + np.outer(np.sin(angles), radii_km * 1000.0)
-            ys = y0 + np.outer(np.cos(angles), radii_km * 1000.0)
-            plon, plat = to_wgs.transform(xs.ravel(), ys.ravel())
-            res = network.travel(np.array([[lon[k], lat[k]]]), np.column_stack([plon, plat]))
-            ok = (res.minutes[0] <= t).reshape(len(angles), len(radii_km))
-            # farthest radius along each bearing with time ≤ T (times grow with distance)
-            idx = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
-            r = np.where(idx >= 0, radii_km[np.maximum(idx, 0)], 0.05) * 1000.0
-            ring_x = x0 + np.sin(angles) * r
-            ring_y = y0 + np.cos(angles) * r
-            rlon, rlat = to_wgs.transform(ring_x, ring_y)
-            geoms.append(shapely.Polygon(np.column_stack([rlon, rlat])))
-    return gpd.GeoDataFrame(
-        {
-            "source_id": sources["source_id"].to_numpy(),
-            "name": sources["name"].to_numpy(),
-            "minutes": t,
-            "estimated": bool(network.is_estimated),
-            "method": method,
-        },
-        geometry=geoms,
-        crs=4326,
-    )
-
-
-# --------------------------------------------------------------------------------------------- command line
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m geo.coverage",
-        description="Which townships are within T minutes of a county-level-or-above hospital, who is left "
-        "out and why. On the estimated network every figure is an estimate (估算).",
-    )
-    p.add_argument("--minutes", required=True, help="threshold T in minutes (0 < T ≤ 600), e.g. 60")
-    p.add_argument("--prefecture", help="only the townships of this prefecture (e.g. 龙岩)")
-    p.add_argument(
-        "--source-types",
-        default=",".join(DEFAULT_SOURCE_TYPES),
-        help="facility types used as care sources, comma-separated (default: %(default)s)",
-    )
-    p.add_argument(
-        "--add-stop",
-        action="append",
-        default=[],
-        metavar="TOWNSHIP",
-        help="add a mobile-hospital stop at this township (name such as 长汀县新桥镇); repeatable",
-    )
-    p.add_argument(
-        "--remove",
-        action="append",
-        default=[],
-        metavar="SOURCE",
-        help="remove this source (facility id such as CH-350821, or its exact name); repeatable",
-    )
-    p.add_argument("--csv", help="write one row per township in scope to this CSV file")
-    p.add_argument(
-        "--xlsx", help="write townships, counties, prefectures and left-out sheets to this XLSX file"
-    )
-    p.add_argument("--html", help="write a self-contained HTML map (opens offline)")
-    p.add_argument("--png", help="write a static map (PNG)")
-    p.add_argument("--pdf", help="write a static map (PDF)")
-    p.add_argument("--top", type=int, default=10, help="how many left-out townships to print (default 10)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of map labels")
-    return p
-
-
-def _resolve_township(name: str) -> str:
-    from geo.places import resolve_place
-
-    match = resolve_place(name)
-    if match.kind != "township":
-        msg = (
-            f"{name!r} is a {match.kind}, not a township; a mobile stop needs a township (e.g. 长汀县新桥镇)."
-        )
-        raise InputValidationError(msg)
-    return match.code
-
-
-def _resolve_sources(names: Sequence[str], sources: pd.DataFrame) -> list[str]:
-    out = []
-    for name in names:
-        hit = sources[(sources["source_id"] == name) | (sources["name"] == name)]
-        if hit.empty:
-            msg = f"--remove {name!r}: no such source (use a facility id such as CH-350821 or an exact name)."
-            raise InputValidationError(msg)
-        out.extend(hit["source_id"].tolist())
-    return out
+# ------------------------------------------------------------------------------------------------- outputs
 
 
 def export_notes(result: CoverageResult) -> list[str]:
@@ -895,91 +737,6 @@ def export_notes(result: CoverageResult) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line; returns the exit status (2 with a one-line message on bad input)."""
-    args = _parser().parse_args(argv)
-    try:
-        from geo.network import active_network
-        from routing.exports import write_csv
-
-        t = check_threshold(args.minutes)
-        if args.top < 0:
-            msg = f"--top must be 0 or more, got {args.top}."
-            raise InputValidationError(msg)
-        types = [s.strip() for s in args.source_types.split(",") if s.strip()]
-        if not types and not args.add_stop:
-            msg = "No care sources: give --source-types or at least one --add-stop."
-            raise InputValidationError(msg)
-        network = active_network()
-        stops = [_resolve_township(n) for n in args.add_stop]
-        if types:
-            inputs = prepare(network, prefecture=args.prefecture, source_types=types, mobile_stops=stops)
-        else:
-            inputs = prepare(
-                network,
-                prefecture=args.prefecture,
-                sources=pd.DataFrame(columns=["facility_id", "name", "lon", "lat"]),
-                mobile_stops=stops,
-            )
-        removed = _resolve_sources(args.remove, inputs.sources)
-        result = evaluate(inputs, t, remove_source_ids=removed)
-    except (XunzhenError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    s = result.summary
-    est = "（估算）" if s["estimated"] else ""
-    print(f"路网 network: {s['network_label']}")
-    print(f"范围 scope: {s['scope']}; T = {t:g} min; 医疗来源 sources: {s['sources']}")
-    print(
-        f"覆盖乡镇 covered townships: {s['covered_townships']}/{s['townships']}; "
-        f"覆盖人口{est} covered population (estimated): {s['covered_population_est']:,.0f} / "
-        f"{s['population_est']:,.0f} = {s['covered_share']:.1%}"
-    )
-    for r in result.by_prefecture.itertuples():
-        print(f"  {r.prefecture_name}: {r.covered_share:.1%} ({r.covered_townships}/{r.townships} townships)")
-    if args.top and len(result.left_out):
-        print(f"最需关注的未覆盖乡镇 most left-out townships (population × excess minutes){est}:")
-        for r in result.left_out.head(args.top).itertuples():
-            mins = "—" if pd.isna(r.minutes) else f"{r.minutes:.0f} min"
-            print(
-                f"  {r.rank:>3}. {r.prefecture_name}{r.county_name}{r.name}: {mins}, "
-                f"pop≈{r.population_est:,.0f}, {r.reason_zh} / {r.reason_en}"
-            )
-    try:
-        notes = export_notes(result)
-        if args.csv:
-            write_csv(result.townships, args.csv, comments=notes)
-            print(f"wrote {args.csv}")
-        if args.xlsx:
-            from routing.exports import xlsx_bytes
-
-            with open(args.xlsx, "wb") as fh:
-                fh.write(xlsx_bytes(coverage_sheets(result), notes))
-            print(f"wrote {args.xlsx}")
-        if args.html or args.png or args.pdf:
-            from geo import coverage_map
-
-            if args.html:
-                html = coverage_map.coverage_html(result, inputs.sources, lang=args.lang)
-                with open(args.html, "w", encoding="utf-8") as fh:
-                    fh.write(html)
-                print(f"wrote {args.html}")
-            for path, fmt in ((args.png, "png"), (args.pdf, "pdf")):
-                if path:
-                    with open(path, "wb") as fh:
-                        fh.write(
-                            coverage_map.coverage_static(result, inputs.sources, fmt=fmt, lang=args.lang)
-                        )
-                    print(f"wrote {path}")
-    except OSError as err:
-        print(f"error: cannot write output: {err}", file=sys.stderr)
-        return 2
-    except XunzhenError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    return 0
-
-
 def coverage_sheets(result: CoverageResult) -> dict[str, pd.DataFrame]:
     """Sheets for the XLSX export: townships, left out, counties, prefectures (Chinese sheet names)."""
     return {
@@ -988,6 +745,22 @@ def coverage_sheets(result: CoverageResult) -> dict[str, pd.DataFrame]:
         "县区 counties": result.by_county,
         "地市 prefectures": result.by_prefecture,
     }
+
+
+def service_areas(
+    network: Any, sources: pd.DataFrame, threshold_minutes: float, *, bearings: int = 72
+) -> Any:
+    """Service area polygons per source at T minutes (see :func:`geo.isochrones.service_areas`)."""
+    from geo.isochrones import service_areas as _service_areas
+
+    return _service_areas(network, sources, threshold_minutes, bearings=bearings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m geo.coverage`` (see :mod:`geo._coverage_cli`); returns the exit status."""
+    from geo._coverage_cli import main as _main
+
+    return _main(argv)
 
 
 if __name__ == "__main__":

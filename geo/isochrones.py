@@ -1,0 +1,110 @@
+"""Service areas (isochrone polygons) of care sources at T minutes, in WGS84.
+
+* On an OSM network: the road nodes reachable within T minus the access leg from the source to its road node
+  (:func:`geo._shortest.reachable_within`), as a concave hull in EPSG:32650 buffered by 300 m.
+* On the estimated network: along ``bearings`` directions, the farthest point whose estimated time is ≤ T,
+  joined into a polygon (nearly a circle); the frame says ``estimated=True`` and the method, so maps label it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.coverage import check_threshold
+
+__all__ = ["service_areas"]
+
+
+def service_areas(
+    network: Any, sources: pd.DataFrame, threshold_minutes: float, *, bearings: int = 72
+) -> Any:
+    """Service area (isochrone polygon) of each source at T minutes, WGS84.
+
+    On an OSM network: the road nodes reachable within T (minus the access leg from the source to its road
+    node), as a concave hull in EPSG:32650 buffered by 300 m. On the estimated network: along ``bearings``
+    directions, the farthest point whose estimated time is ≤ T, joined into a polygon (nearly a circle) and
+    labelled estimated.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    sources
+        Source table with ``source_id``, ``name``, ``lon``, ``lat``.
+    threshold_minutes
+        T (minutes).
+    bearings
+        Number of directions for the estimated polygons.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``source_id``, ``name``, ``minutes``, ``estimated``, ``method``, geometry (EPSG:4326).
+
+    Raises
+    ------
+    InputValidationError
+        Bad threshold.
+    """
+    import geopandas as gpd
+    import shapely
+    from pyproj import Transformer
+
+    t = check_threshold(threshold_minutes)
+    to_utm = Transformer.from_crs(4326, 32650, always_xy=True)
+    to_wgs = Transformer.from_crs(32650, 4326, always_xy=True)
+    geoms = []
+    method = (
+        "concave hull of reachable road nodes" if network.kind == "osm" else "estimated radius per bearing"
+    )
+    lon = sources["lon"].to_numpy(float)
+    lat = sources["lat"].to_numpy(float)
+    if network.kind == "osm":
+        from geo._shortest import reachable_within
+        from geo._speeds import ACCESS_SPEED_KMH
+
+        snap = network.snap(np.column_stack([lon, lat]))
+        for k in range(len(sources)):
+            budget = t - snap.snap_m[k] / 1000.0 / ACCESS_SPEED_KMH * 60.0
+            if snap.far_from_road[k] or budget <= 0:
+                geoms.append(None)
+                continue
+            nodes, _ = reachable_within(network.graph, int(snap.node[k]), budget)
+            x, y = to_utm.transform(network.graph.node_lon[nodes], network.graph.node_lat[nodes])
+            pts = shapely.multipoints(np.column_stack([x, y]))
+            hull = shapely.concave_hull(pts, ratio=0.3) if len(nodes) >= 3 else pts
+            poly = shapely.buffer(hull, 300.0)
+            geoms.append(
+                shapely.transform(poly, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1])))
+            )
+    else:
+        angles = np.linspace(0, 2 * np.pi, bearings, endpoint=False)
+        radii_km = np.linspace(0.25, 400.0, 1600)
+        for k in range(len(sources)):
+            x0, y0 = to_utm.transform(lon[k], lat[k])
+            xs = x0 + np.outer(np.sin(angles), radii_km * 1000.0)
+            ys = y0 + np.outer(np.cos(angles), radii_km * 1000.0)
+            plon, plat = to_wgs.transform(xs.ravel(), ys.ravel())
+            res = network.travel(np.array([[lon[k], lat[k]]]), np.column_stack([plon, plat]))
+            ok = (res.minutes[0] <= t).reshape(len(angles), len(radii_km))
+            # farthest radius along each bearing with time ≤ T (times grow with distance)
+            idx = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+            r = np.where(idx >= 0, radii_km[np.maximum(idx, 0)], 0.05) * 1000.0
+            ring_x = x0 + np.sin(angles) * r
+            ring_y = y0 + np.cos(angles) * r
+            rlon, rlat = to_wgs.transform(ring_x, ring_y)
+            geoms.append(shapely.Polygon(np.column_stack([rlon, rlat])))
+    return gpd.GeoDataFrame(
+        {
+            "source_id": sources["source_id"].to_numpy(),
+            "name": sources["name"].to_numpy(),
+            "minutes": t,
+            "estimated": bool(network.is_estimated),
+            "method": method,
+        },
+        geometry=geoms,
+        crs=4326,
+    )
