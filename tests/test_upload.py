@@ -444,3 +444,24 @@ def test_cli_never_a_traceback(name: str) -> None:
         text=True,
     )
     assert run.returncode == 1 and name in run.stdout and run.stderr == ""
+
+
+def test_embedded_table_round_trips_as_an_upload() -> None:
+    """All 1,213 embedded facilities written as a GBK CSV upload come back accepted, in the same counties."""
+    from geo.facilities import FACILITY_TYPES
+
+    f = load_facilities()
+    df = f[["facility_id", "name", "facility_type", "address", "lon", "lat", "county_name"]].copy()
+    df["facility_type"] = df["facility_type"].map(lambda k: FACILITY_TYPES[k]["zh"])
+    df.columns = ["编号", "名称", "类型", "地址", "经度", "纬度", "县区"]
+    result = validate_upload(read_upload(df.to_csv(index=False).encode("gb18030"), name="all.csv"))
+    assert result.all_accepted and len(result.accepted) == len(f)
+    assert {p.code for p in result.problems} <= {"geocoded", "geocoded_county"}  # rows without a point
+    merged = result.accepted.drop(columns="geometry").merge(
+        f.drop(columns="geometry"), on="facility_id", suffixes=("", "_embedded")
+    )
+    assert (merged["county_code"] == merged["county_code_embedded"]).all()
+    primary = merged["facility_type"].isin(["township_health_center", "community_health_center"])
+    placed = merged["lon_embedded"].notna()
+    same_town = merged["township_code"] == merged["township_code_embedded"]
+    assert same_town[primary & placed].all()

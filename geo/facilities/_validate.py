@@ -9,6 +9,7 @@ to WGS84, latitude/longitude swapped back when asked) and the row kept; a ``note
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -110,6 +111,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "geocoded": (
         "no coordinates; placed at the seat of {detail} ({value})",
         "未填坐标：按{detail}驻地定位（{value}）",
+    ),
+    "geocoded_county": (
+        "no coordinates; {detail} has no point in the gazetteer, so placed at its county seat ({value})",
+        "未填坐标：{detail}在内置数据中无坐标，按所在县城驻地定位（{value}）",
     ),
     "not_geocoded": (
         "no coordinates, and the address/name gives no place: {detail}",
@@ -270,7 +275,7 @@ def _problem(
 ) -> Problem:
     en, zh = MESSAGES[code]
     fields = {"value": value, "other": "", "detail": "", **fmt}
-    zh_fields = {**fields, "value": _QUALITY_ZH.get(value, value)} if code == "geocoded" else fields
+    zh_fields = {**fields, "value": _QUALITY_ZH.get(value, value)} if code.startswith("geocoded") else fields
     return Problem(row, column, value, code, severity, en.format(**fields), zh.format(**zh_fields))
 
 
@@ -407,6 +412,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_\-]", "", unicodedata.normalize("NFKC", str(text)).lower())
 
 
+@functools.lru_cache(maxsize=1)
 def _type_index() -> dict[str, str]:
     from geo.facilities import FACILITY_TYPES
 
@@ -728,26 +734,40 @@ def _row_place(r: _Row, places: _Places) -> Any:
     return r.geo
 
 
-def _evidence(r: _Row, places: _Places) -> tuple[str | None, float, float, str]:
-    """(system suggested by the row's offset from its township seat, d as written, d converted, seat name)."""
-    from geo.coords import bd09_to_wgs84, gcj02_to_wgs84
+def _evidence(rows: list[_Row], places: _Places) -> dict[int, tuple[str | None, float, float, str]]:
+    """Per row (by ``id``): the system its offset from its township seat suggests, the distance as written and
+    converted (m), and the seat's name. Vectorised over the rows."""
+    from geo.coords import bd09_to_wgs84, gcj02_to_wgs84, haversine_km
 
-    place = _row_place(r, places)
-    if isinstance(place, Exception) or place.level != "township":
-        return None, math.nan, math.nan, ""
-    d_raw = _distance_m(r.lon, r.lat, place.lon, place.lat)
-    best: tuple[str | None, float] = (None, math.inf)
-    for system, conv in (("gcj02", gcj02_to_wgs84), ("bd09", bd09_to_wgs84)):
-        x, y = conv(r.lon, r.lat)
-        d = _distance_m(float(x), float(y), place.lon, place.lat)
-        if d < best[1]:
-            best = (system, d)
-    system, d_conv = best
-    if d_conv <= DETECT_NEAR_M and d_raw >= DETECT_FAR_M:
-        return system, d_raw, d_conv, place.matched
-    if d_raw <= DETECT_NEAR_M and d_conv >= DETECT_FAR_M:
-        return "wgs84", d_raw, d_conv, place.matched
-    return None, d_raw, d_conv, place.matched
+    out: dict[int, tuple[str | None, float, float, str]] = {}
+    located = []
+    for r in rows:
+        place = _row_place(r, places)
+        if isinstance(place, Exception) or place.level != "township":
+            out[id(r)] = (None, math.nan, math.nan, "")
+        else:
+            located.append((r, place))
+    if not located:
+        return out
+    lon = np.array([r.lon for r, _ in located])
+    lat = np.array([r.lat for r, _ in located])
+    seat_lon = np.array([p.lon for _, p in located])
+    seat_lat = np.array([p.lat for _, p in located])
+    d_raw = haversine_km(lon, lat, seat_lon, seat_lat) * 1000.0
+    d_sys = {
+        system: haversine_km(*conv(lon, lat), seat_lon, seat_lat) * 1000.0
+        for system, conv in (("gcj02", gcj02_to_wgs84), ("bd09", bd09_to_wgs84))
+    }
+    for i, (r, place) in enumerate(located):
+        system = min(d_sys, key=lambda k: d_sys[k][i])
+        raw, conv = float(d_raw[i]), float(d_sys[system][i])
+        if conv <= DETECT_NEAR_M and raw >= DETECT_FAR_M:
+            out[id(r)] = (system, raw, conv, place.matched)
+        elif raw <= DETECT_NEAR_M and conv >= DETECT_FAR_M:
+            out[id(r)] = ("wgs84", raw, conv, place.matched)
+        else:
+            out[id(r)] = (None, raw, conv, place.matched)
+    return out
 
 
 def _resolve_crs(rows: list[_Row], col: dict[str, str], places: _Places) -> None:
@@ -755,7 +775,7 @@ def _resolve_crs(rows: list[_Row], col: dict[str, str], places: _Places) -> None
     from geo.coords import to_wgs84
 
     pending = [r for r in rows if not r.errors and math.isfinite(r.lon) and r.crs is None]
-    evidence = {id(r): _evidence(r, places) for r in pending}
+    evidence = _evidence(pending, places)
     votes = [e[0] for e in evidence.values() if e[0] is not None]
     file_system = None
     if votes:
@@ -893,7 +913,9 @@ def _finish_location(r: _Row, col: dict[str, str], places: _Places) -> None:
             place.township_code,
         )
         r.others.append(
-            _problem(r.number, where, place.location_quality, "geocoded", "note", detail=place.matched)
+            _problem(r.number, where, place.location_quality,
+                     "geocoded_county" if place.level == "county" and place.township_code else "geocoded",
+                     "note", detail=place.matched)
         )
 
 
