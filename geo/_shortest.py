@@ -15,7 +15,8 @@ How it works
    chain, target downstream, also get the direct offset difference.
 3. **Path length (km)** of each fastest path is summed along the predecessor tree by pointer jumping
    (vectorised, ``log2(depth)`` passes), not by a Python loop.
-4. Optional ``limit_minutes`` bounds every search (scipy's ``limit``): pairs beyond it are ``inf``.
+4. When there are far fewer targets than sources, the search runs from the targets on the reversed graph.
+5. Optional ``limit_minutes`` bounds every search (scipy's ``limit``): pairs beyond it are ``inf``.
    Optional ``workers > 1`` splits the sources over forked processes.
 
 The values are exactly those of a plain Dijkstra on the original graph (up to float rounding, ≤ 1e-9 minutes
@@ -37,7 +38,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from geo._errors import InputValidationError
 from geo._graph import RoadGraph
 
-__all__ = ["contract", "many_to_many", "reachable_within"]
+__all__ = ["contract", "many_to_many", "reachable_within", "reverse"]
 
 #: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
 _BATCH_CELLS = 4_000_000
@@ -277,6 +278,25 @@ def _contract(graph: RoadGraph) -> Contracted:
     )
 
 
+_REVERSED: weakref.WeakKeyDictionary[RoadGraph, RoadGraph] = weakref.WeakKeyDictionary()
+
+
+def reverse(graph: RoadGraph) -> RoadGraph:
+    """The graph with every edge reversed (same nodes, minutes, km), cached per graph object.
+
+    Shortest times *to* a few targets are shortest times *from* them on the reversed graph.
+    """
+    rev = _REVERSED.get(graph)
+    if rev is None:
+        frm = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), np.diff(graph.indptr))
+        rev = RoadGraph.from_edges(
+            graph.node_lon, graph.node_lat, np.asarray(graph.indices, np.int64), frm,
+            graph.edge_minutes, graph.edge_km, graph.node_osm_id,
+        )
+        _REVERSED[graph] = rev
+    return rev
+
+
 def _check_nodes(nodes: np.ndarray, n: int, what: str) -> np.ndarray:
     arr = np.asarray(nodes)
     if arr.ndim != 1:
@@ -334,8 +354,14 @@ def many_to_many(
     km = np.full_like(minutes, np.inf)
     if len(src) == 0 or len(tgt) == 0:
         return minutes, km
-    con = contract(graph)
     uniq, inverse = np.unique(src, return_inverse=True)
+    n_targets = len(np.unique(tgt))
+    if n_targets * 2 < len(uniq):  # fewer searches from the targets on the reversed graph
+        rev_min, rev_km = many_to_many(
+            reverse(graph), tgt, src, limit_minutes=limit_minutes, workers=workers
+        )
+        return rev_min.T.copy(), rev_km.T.copy()
+    con = contract(graph)
     limit = np.inf if limit_minutes is None else float(limit_minutes)
     workers = max(1, min(int(workers), len(uniq), os.cpu_count() or 1))
     batch = max(1, min(256, _BATCH_CELLS // max(con.n_core, 1)))

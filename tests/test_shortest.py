@@ -137,3 +137,22 @@ def test_bad_inputs(sources: np.ndarray, limit: float | None, match: str) -> Non
     graph, _ = _road_like(1)
     with pytest.raises(InputValidationError, match=match):
         many_to_many(graph, sources, np.array([0]), limit_minutes=limit)
+
+
+def test_few_targets_use_the_reversed_graph_with_the_same_values() -> None:
+    graph, n = _road_like(7, n_core=30, n_edges=60)
+    g = _nx(graph)
+    sources = np.arange(n)
+    targets = np.array([0, n - 2, 5])
+    minutes, km = many_to_many(graph, sources, targets)  # 3 targets ≪ n sources: reversed search
+    for j, t in enumerate(targets):
+        lengths = nx.single_source_dijkstra_path_length(g.reverse(copy=False), int(t), weight="minutes")
+        for s in range(n):
+            expect = lengths.get(s, np.inf)
+            assert (
+                minutes[s, j] == pytest.approx(expect, abs=1e-9)
+                if np.isfinite(expect)
+                else np.isinf(minutes[s, j])
+            )
+    forward_km = np.array([many_to_many(graph, np.array([s]), targets)[1][0] for s in sources])
+    np.testing.assert_allclose(km, forward_km, atol=1e-9)
