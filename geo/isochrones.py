@@ -81,21 +81,27 @@ def service_areas(
                 shapely.transform(poly, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1])))
             )
     else:
-        angles = np.linspace(0, 2 * np.pi, bearings, endpoint=False)
-        radii_km = np.linspace(0.25, 400.0, 1600)
+        from pyproj import Geod
+
+        geod = Geod(ellps="WGS84")
+        azimuths = np.linspace(0.0, 360.0, bearings, endpoint=False)
         for k in range(len(sources)):
-            x0, y0 = to_utm.transform(lon[k], lat[k])
-            xs = x0 + np.outer(np.sin(angles), radii_km * 1000.0)
-            ys = y0 + np.outer(np.cos(angles), radii_km * 1000.0)
-            plon, plat = to_wgs.transform(xs.ravel(), ys.ravel())
-            res = network.travel(np.array([[lon[k], lat[k]]]), np.column_stack([plon, plat]))
-            ok = (res.minutes[0] <= t).reshape(len(angles), len(radii_km))
-            # farthest radius along each bearing with time ≤ T (times grow with distance)
-            idx = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
-            r = np.where(idx >= 0, radii_km[np.maximum(idx, 0)], 0.05) * 1000.0
-            ring_x = x0 + np.sin(angles) * r
-            ring_y = y0 + np.cos(angles) * r
-            rlon, rlat = to_wgs.transform(ring_x, ring_y)
+            origin = np.array([[lon[k], lat[k]]])
+            # bisection per bearing on the distance (m) where the estimated time reaches T (times grow with
+            # distance): 24 halvings of 400 km leave < 25 m
+            lo = np.zeros(bearings)
+            hi = np.full(bearings, 400_000.0)
+            for _ in range(24):
+                mid = (lo + hi) / 2
+                plon, plat, _az = geod.fwd(
+                    np.full(bearings, lon[k]), np.full(bearings, lat[k]), azimuths, mid
+                )
+                inside = network.travel(origin, np.column_stack([plon, plat])).minutes[0] <= t
+                lo = np.where(inside, mid, lo)
+                hi = np.where(inside, hi, mid)
+            rlon, rlat, _az = geod.fwd(
+                np.full(bearings, lon[k]), np.full(bearings, lat[k]), azimuths, np.maximum(lo, 50.0)
+            )
             geoms.append(shapely.Polygon(np.column_stack([rlon, rlat])))
     return gpd.GeoDataFrame(
         {
