@@ -95,6 +95,16 @@ def test_good_files_read_the_same(name: str, encoding: str) -> None:
     assert _m(acc["lon"][0], acc["lat"][0], lon, lat) < 0.5
 
 
+@pytest.mark.parametrize(("encoding", "delimiter"), [("utf-16", "\t"), ("utf-8", ";"), ("gb18030", "\t")])
+def test_other_excel_exports(encoding: str, delimiter: str) -> None:
+    """Excel's "Unicode text" (UTF-16, tabs) and semicolon-separated CSV read like the plain file."""
+    rows = list(csv.reader(io.StringIO((UPLOADS / "good_utf8.csv").read_text(encoding="utf-8"))))
+    buf = io.StringIO(newline="")
+    csv.writer(buf, delimiter=delimiter).writerows(rows)
+    result = validate_upload(read_upload(buf.getvalue().encode(encoding), name="export.txt"))
+    assert result.table.encoding == encoding and result.all_accepted and len(result.accepted) == 4
+
+
 def test_title_row_above_header_is_skipped() -> None:
     table = read_upload(UPLOADS / "good_titled.xlsx")
     assert table.header_row == 2 and table.row_numbers == (3, 4, 5, 6) and table.sheet == "卫生院"
