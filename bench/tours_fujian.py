@@ -78,11 +78,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--min-remote", type=float, default=45.0, help="minutes to the nearest county-level hospital"
     )
+    ap.add_argument("--max-drive-hours", type=float, default=6.0, help="daily driving limit (h)")
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 
-    p = TourParams(days=args.days, teams=1, iterations=args.iterations, seed=args.seed)
+    p = TourParams(
+        days=args.days,
+        teams=1,
+        iterations=args.iterations,
+        seed=args.seed,
+        max_drive_minutes_per_day=args.max_drive_hours * 60,
+    )
     t0 = time.perf_counter()
     tour = plan_fujian_tours(
         args.depot, prefectures=[args.prefecture], params=p, min_remoteness_minutes=args.min_remote

@@ -459,138 +459,176 @@ def plan_tours_matrix(
     np.fill_diagonal(dur, 0)
     dur[:, n + 1] = 0
     dur[n + 1, :] = 0
-    dist = dur.copy()
 
     T, D = p.teams, p.days
-    start, end = p.day_start_minutes, p.day_end_minutes
-    horizon = int(((D - 1) * DAY + end) * SC)
     prizes = _surrogate_prizes(minutes, scores, p.cover_minutes, active)
-    c_loc = list(act_idx + 1)
-    c_service = [math.ceil(service[i] * SC) for i in act_idx]
-    c_early = [0] * len(act_idx)
-    c_late = [horizon] * len(act_idx)
-    c_prize = [round(prizes[i] * PRIZE_UNIT_MINUTES * SC) for i in act_idx]
-    c_req = [bool(req[i]) for i in act_idx]
-    c_group = [-1] * len(act_idx)
-    groups: list[bool] = []
-    sleep_places = [0] + (list(act_idx + 1) if p.overnight == "stay" else [])
-    night = round((DAY - p.window_minutes) * SC)
-    for k in range(D - 1):
-        tw = round((k * DAY + end) * SC)
-        for _c in range(T):
-            g = len(groups)
-            groups.append(True)
-            for loc in sleep_places:
-                c_loc.append(loc)
-                c_service.append(night)
-                c_early.append(tw)
-                c_late.append(tw)
-                c_prize.append(0)
-                c_req.append(False)
-                c_group.append(g)
-    end_depot = 0 if p.return_to_depot else 1
-    inst = VrptwInstance(
-        distance=dist,
-        duration=dur,
-        depot_location=(0, n + 1),
-        depot_tw_early=(int(start * SC), 0),
-        depot_tw_late=(horizon, horizon),
-        client_location=np.array(c_loc, dtype=np.int64),
-        service=np.array(c_service, dtype=np.int64),
-        tw_early=np.array(c_early, dtype=np.int64),
-        tw_late=np.array(c_late, dtype=np.int64),
-        prize=np.array(c_prize, dtype=np.int64),
-        required=np.array(c_req, dtype=bool),
-        group=np.array(c_group, dtype=np.int64),
-        group_required=tuple(groups),
-        vehicles=(
-            VehicleSpec(
-                count=T, start_depot=0, end_depot=end_depot, tw_early=int(start * SC), tw_late=horizon
+
+    def attempt(factor: float) -> tuple[list[DayPlan], list[int], list[str]]:
+        """Phase 1 with drive legs scaled by ``factor`` (≥ 1 makes the daily limit implied), then the rest."""
+        m1 = np.where(np.isfinite(m), np.ceil(m * SC * factor - 1e-9), _BIG)
+        dur1 = dur.copy()
+        dur1[: n + 1, : n + 1] = np.minimum(m1, _BIG).astype(np.int64)
+        np.fill_diagonal(dur1, 0)
+        dist1 = dur1
+        start, end = p.day_start_minutes, p.day_end_minutes
+        horizon = int(((D - 1) * DAY + end) * SC)
+        c_loc = list(act_idx + 1)
+        c_service = [math.ceil(service[i] * SC) for i in act_idx]
+        c_early = [0] * len(act_idx)
+        c_late = [horizon] * len(act_idx)
+        c_prize = [round(prizes[i] * PRIZE_UNIT_MINUTES * SC) for i in act_idx]
+        c_req = [bool(req[i]) for i in act_idx]
+        c_group = [-1] * len(act_idx)
+        groups: list[bool] = []
+        sleep_places = [0] + (list(act_idx + 1) if p.overnight == "stay" else [])
+        night = round((DAY - p.window_minutes) * SC)
+        for k in range(D - 1):
+            tw = round((k * DAY + end) * SC)
+            for _c in range(T):
+                g = len(groups)
+                groups.append(True)
+                for loc in sleep_places:
+                    c_loc.append(loc)
+                    c_service.append(night)
+                    c_early.append(tw)
+                    c_late.append(tw)
+                    c_prize.append(0)
+                    c_req.append(False)
+                    c_group.append(g)
+        end_depot = 0 if p.return_to_depot else 1
+        inst = VrptwInstance(
+            distance=dist1,
+            duration=dur1,
+            depot_location=(0, n + 1),
+            depot_tw_early=(int(start * SC), 0),
+            depot_tw_late=(horizon, horizon),
+            client_location=np.array(c_loc, dtype=np.int64),
+            service=np.array(c_service, dtype=np.int64),
+            tw_early=np.array(c_early, dtype=np.int64),
+            tw_late=np.array(c_late, dtype=np.int64),
+            prize=np.array(c_prize, dtype=np.int64),
+            required=np.array(c_req, dtype=bool),
+            group=np.array(c_group, dtype=np.int64),
+            group_required=tuple(groups),
+            vehicles=(
+                VehicleSpec(
+                    count=T, start_depot=0, end_depot=end_depot, tw_early=int(start * SC), tw_late=horizon
+                ),
             ),
-        ),
-    )
-    sol = solve_vrptw(inst, seed=p.seed, max_iterations=p.iterations)
-    if not sol.feasible:
-        missing = [names[i + 1] for i in act_idx if req[i]]
-        msg = (
-            f"no feasible plan in {D} day(s) with {T} team(s)"
-            + (f" that visits every required township ({', '.join(missing)})" if missing else "")
-            + ": add days or teams, widen the working window, or unmark required townships"
         )
-        raise InfeasibleError(msg)
+        sol = solve_vrptw(inst, seed=p.seed, max_iterations=p.iterations)
+        if not sol.feasible:
+            missing = [names[i + 1] for i in act_idx if req[i]]
+            msg = (
+                f"no feasible plan in {D} day(s) with {T} team(s)"
+                + (f" that visits every required township ({', '.join(missing)})" if missing else "")
+                + ": add days or teams, widen the working window, or unmark required townships"
+            )
+            raise InfeasibleError(msg)
 
-    # --- decode: split each route into days at its sleep nodes
-    n_act = len(act_idx)
-    team_days: list[list[tuple[list[int], int]]] = []
-    for _vt, visits in sol.routes:
-        days_: list[tuple[list[int], int]] = []
-        cur: list[int] = []
-        for v in visits:
-            if v < n_act:
-                cur.append(int(act_idx[v]))
-            else:
-                days_.append((cur, int(c_loc[v])))
-                cur = []
-        days_.append((cur, -1))
-        team_days.append(days_)
-    while len(team_days) < T:
-        team_days.append([([], -1)] + [([], 0) for _ in range(D - 1)])
-    team_days.sort(key=lambda td: [i for d in td for i in d[0]] or [n + 1])
+        # --- decode: split each route into days at its sleep nodes
+        n_act = len(act_idx)
+        team_days: list[list[tuple[list[int], int]]] = []
+        for _vt, visits in sol.routes:
+            days_: list[tuple[list[int], int]] = []
+            cur: list[int] = []
+            for v in visits:
+                if v < n_act:
+                    cur.append(int(act_idx[v]))
+                else:
+                    days_.append((cur, int(c_loc[v])))
+                    cur = []
+            days_.append((cur, -1))
+            team_days.append(days_)
+        while len(team_days) < T:
+            team_days.append([([], -1)] + [([], 0) for _ in range(D - 1)])
+        team_days.sort(key=lambda td: [i for d in td for i in d[0]] or [n + 1])
 
-    # --- honest schedule in float minutes, with repair of the daily driving limit
-    out_days: list[DayPlan] = []
-    specs: list[list] = []  # per team-day: team, day index, start place, stops, end place (-1 = last stop)
-    dropped: list[int] = []
-    warnings: list[str] = []
-    for t, td in enumerate(team_days, start=1):
-        place = 0
-        for k, (stops, sleep) in enumerate(td):
-            last = k == D - 1
-            stops = list(stops)
-            end_loc = (0 if p.return_to_depot else -1) if last else sleep if sleep >= 0 else place
+        # --- honest schedule in float minutes, with repair of the daily driving limit
+        out_days: list[DayPlan] = []
+        # per team-day: team, day index, start place, stops, end place (-1 = last stop)
+        specs: list[list] = []
+        dropped: list[int] = []
+        warnings: list[str] = []
+        for t, td in enumerate(team_days, start=1):
+            place = 0
+            for k, (stops, sleep) in enumerate(td):
+                last = k == D - 1
+                stops = list(stops)
+                end_loc = (0 if p.return_to_depot else -1) if last else sleep if sleep >= 0 else place
 
-            def build(st: list[int], e: int = end_loc, s0: int = place, kk: int = k, tt: int = t) -> DayPlan:
-                e2 = e if e >= 0 else (st[-1] + 1 if st else s0)
-                return _day(minutes, km, s0, st, e2, service, p, kk + 1, tt, names)
+                def build(
+                    st: list[int], e: int = end_loc, s0: int = place, kk: int = k, tt: int = t
+                ) -> DayPlan:
+                    e2 = e if e >= 0 else (st[-1] + 1 if st else s0)
+                    return _day(minutes, km, s0, st, e2, service, p, kk + 1, tt, names)
 
-            d = build(stops)
-            while _violation(d, p) > 1e-6 and stops:
-                base = _violation(d, p)
-                best, best_key = None, None
-                for j in range(len(stops)):
-                    if req[stops[j]]:
-                        continue
-                    trial = stops[:j] + stops[j + 1 :]
-                    gain = base - _violation(build(trial), p)
-                    key = (scores[stops[j]] + PRIZE_FLOOR) / max(gain, 1e-9)
-                    if best_key is None or key < best_key:
-                        best, best_key = j, key
-                if best is None:
-                    break
-                dropped.append(stops.pop(best))
                 d = build(stops)
-            if _violation(d, p) > 1e-6 and not last and not stops:
-                d = build(stops, e=place)  # stay put for the night
-            if _violation(d, p) > 1e-6:
-                warnings.append(
-                    f"team {t} day {k + 1}: {d.drive_minutes:.0f} min driving, ends {hhmm(d.end_minutes)}"
-                    " — over the daily limits; widen the window or raise the driving limit"
+                while _violation(d, p) > 1e-6 and stops:
+                    base = _violation(d, p)
+                    best, best_key = None, None
+                    for j in range(len(stops)):
+                        if req[stops[j]]:
+                            continue
+                        trial = stops[:j] + stops[j + 1 :]
+                        gain = base - _violation(build(trial), p)
+                        key = (scores[stops[j]] + PRIZE_FLOOR) / max(gain, 1e-9)
+                        if best_key is None or key < best_key:
+                            best, best_key = j, key
+                    if best is None:
+                        break
+                    dropped.append(stops.pop(best))
+                    d = build(stops)
+                if _violation(d, p) > 1e-6 and not last and not stops:
+                    d = build(stops, e=place)  # stay put for the night
+                if _violation(d, p) > 1e-6:
+                    warnings.append(
+                        f"team {t} day {k + 1}: {d.drive_minutes:.0f} min driving, ends {hhmm(d.end_minutes)}"
+                        " — over the daily limits; widen the window or raise the driving limit"
+                    )
+                out_days.append(d)
+                specs.append([t, k, place, stops, d.overnight_place if (not last or end_loc >= 0) else -1])
+                place = d.overnight_place
+
+        # --- phase 2: overnight places fixed; each team-day its own vehicle with the exact daily limits
+        if not warnings and specs:
+            specs = _reoptimise_days(specs, dur, act_idx, service, prizes, req, p, n) or specs
+            dropped = [i for i in dropped if i not in {j for sp in specs for j in sp[3]}]
+
+        # --- fill: insert unserved townships (highest prize first) where a day still has room
+        served = {i for sp in specs for i in sp[3]}
+        for i in sorted((i for i in act_idx if i not in served), key=lambda i: (-prizes[i], i)):
+            best = None
+            for si, (tt, kk, s0, st, e) in enumerate(specs):
+                base = _day(
+                    minutes,
+                    km,
+                    s0,
+                    st,
+                    e if e >= 0 else (st[-1] + 1 if st else s0),
+                    service,
+                    p,
+                    kk + 1,
+                    tt,
+                    names,
                 )
-            out_days.append(d)
-            specs.append([t, k, place, stops, d.overnight_place if (not last or end_loc >= 0) else -1])
-            place = d.overnight_place
-
-    # --- phase 2: overnight places fixed; each team-day its own vehicle with the exact daily limits
-    if not warnings and specs:
-        specs = _reoptimise_days(specs, dur, act_idx, service, prizes, req, p, n) or specs
-        dropped = [i for i in dropped if i not in {j for sp in specs for j in sp[3]}]
-
-    # --- fill: insert unserved townships (highest prize first) where a day still has room
-    served = {i for sp in specs for i in sp[3]}
-    for i in sorted((i for i in act_idx if i not in served), key=lambda i: (-prizes[i], i)):
-        best = None
-        for si, (tt, kk, s0, st, e) in enumerate(specs):
-            base = _day(
+                if _violation(base, p) > 1e-6:
+                    continue
+                for pos in range(len(st) + 1):
+                    trial = [*st[:pos], int(i), *st[pos:]]
+                    e2 = e if e >= 0 else trial[-1] + 1
+                    d = _day(minutes, km, s0, trial, e2, service, p, kk + 1, tt, names)
+                    if _violation(d, p) <= 1e-6:
+                        extra = d.drive_minutes - base.drive_minutes
+                        if best is None or extra < best[0]:
+                            best = (extra, si, trial)
+            if best is not None:
+                specs[best[1]][3] = best[2]
+                served.add(int(i))
+                if i in dropped:
+                    dropped.remove(i)
+        out_days = [
+            _day(
                 minutes,
                 km,
                 s0,
@@ -602,25 +640,31 @@ def plan_tours_matrix(
                 tt,
                 names,
             )
-            if _violation(base, p) > 1e-6:
-                continue
-            for pos in range(len(st) + 1):
-                trial = [*st[:pos], int(i), *st[pos:]]
-                e2 = e if e >= 0 else trial[-1] + 1
-                d = _day(minutes, km, s0, trial, e2, service, p, kk + 1, tt, names)
-                if _violation(d, p) <= 1e-6:
-                    extra = d.drive_minutes - base.drive_minutes
-                    if best is None or extra < best[0]:
-                        best = (extra, si, trial)
-        if best is not None:
-            specs[best[1]][3] = best[2]
-            served.add(int(i))
-            if i in dropped:
-                dropped.remove(i)
-    out_days = [
-        _day(minutes, km, s0, st, e if e >= 0 else (st[-1] + 1 if st else s0), service, p, kk + 1, tt, names)
-        for tt, kk, s0, st, e in specs
-    ]
+            for tt, kk, s0, st, e in specs
+        ]
+        return out_days, dropped, warnings
+
+    # Phase 1 as is, and — when the driving limit binds before the window does — once more with drive legs
+    # scaled by (window − clinic) / limit, so one clinic plus scaled driving filling the window is exactly the
+    # limit (a safe inner approximation); keep the better plan (priority first, then driving).
+    factors = [1.0]
+    lim = p.max_drive_minutes_per_day
+    if lim is not None and (p.window_minutes - float(np.median(service))) / lim > 1.25:
+        factors.append((p.window_minutes - float(np.median(service))) / lim)
+    best_val, best_res = None, None
+    for f in factors:
+        try:
+            res = attempt(f)
+        except InfeasibleError:
+            if f == 1.0:
+                raise
+            continue
+        days_, _, warns = res
+        got = [s.index for d in days_ for s in d.stops]
+        val = (not warns, float(prizes[got].sum()) - sum(d.drive_minutes for d in days_) / PRIZE_UNIT_MINUTES)
+        if best_val is None or val > best_val:
+            best_val, best_res = val, res
+    out_days, dropped, warnings = best_res
     served = {s.index for d in out_days for s in d.stops}
     miss_req = [names[i + 1] for i in range(n) if req[i] and i not in served]
     if miss_req:
