@@ -17,6 +17,9 @@ by dropping the stop that saves the most driving per unit of priority, and then 
 overnight places and makes every team-day its own vehicle (from where it woke up to where it sleeps, inside
 the window, with the driving limit exact as PyVRP's per-route ``max_distance`` on drive minutes), warm-started
 from the repaired days so it never does worse. A last greedy pass inserts any township that still fits.
+When the driving limit binds well before the window does, phase 1 also runs with drive legs scaled by
+(window − clinic) / limit (a safe inner approximation that makes the limit implied) and the better of the
+two finished plans is kept.
 
 Solved with a fixed number of iterations and a seed, so the same inputs give the same plan.
 """
