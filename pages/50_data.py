@@ -72,6 +72,7 @@ _S: dict[str, dict[str, str]] = {
     "crs": {"zh": "未注明坐标系的行按", "en": "Rows without a coordinate system are"},
     "crs_auto": {"zh": "自动判断（对照乡镇驻地）", "en": "detected (against township seats)"},
     "fix_swapped": {"zh": "交换填反的经纬度", "en": "Swap back swapped latitude/longitude"},
+    "validating": {"zh": "正在逐行检查…", "en": "Checking every row…"},
     "m_rows": {"zh": "读取行数", "en": "Rows read"},
     "m_accepted": {"zh": "采用", "en": "Accepted"},
     "m_fixed": {"zh": "其中已修正", "en": "of which corrected"},
@@ -278,9 +279,10 @@ with tab_upload:
         )
         fix = c2.checkbox(s("fix_swapped"), key="xz:upload_fix")
         try:
-            result = up.validate_upload(
-                table, mapping, crs=None if crs_choice == "auto" else crs_choice, fix_swapped=fix
-            )
+            with st.spinner(s("validating")):
+                result = up.validate_upload(
+                    table, mapping, crs=None if crs_choice == "auto" else crs_choice, fix_swapped=fix
+                )
         except XunzhenError as err:
             ui.show_error(err)
             result = None

@@ -86,3 +86,6 @@ if __name__ == "__main__":
         sys.exit(main())
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # last resort: one line, never a traceback (please report it)
+        print(f"internal error: {type(exc).__name__}: {exc} (please report this with the file)")
+        sys.exit(2)
