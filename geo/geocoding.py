@@ -350,6 +350,10 @@ class Gazetteer:
             reason = str(getattr(t, "no_point_reason", "") or "no point in the gazetteer")
             notes.append(f"township {t.name} has no point ({reason}); placed at its county seat")
             c = self.counties[county_code]
+            if not (_finite(c.seat_lon) and _finite(c.seat_lat)):
+                place = self.full_name("township", m.code)
+                msg = f"{query!r}: matched {place}; neither it nor its county has a point."
+                raise UnknownPlaceError(msg)
             return GeocodeResult(
                 query=query,
                 lon=float(c.seat_lon),
@@ -363,6 +367,10 @@ class Gazetteer:
                 notes=tuple(notes),
             )
         c = self.counties[m.code]
+        if not (_finite(c.seat_lon) and _finite(c.seat_lat)):
+            place = self.full_name("county", m.code)
+            msg = f"{query!r}: matched {place}, which has no seat point in the gazetteer."
+            raise UnknownPlaceError(msg)
         return GeocodeResult(
             query=query,
             lon=float(c.seat_lon),

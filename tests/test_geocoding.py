@@ -271,3 +271,31 @@ def test_nominatim_answer_outside_fujian_refused(monkeypatch: pytest.MonkeyPatch
     _replay_nominatim(monkeypatch, "nominatim_shanghai.json")
     with pytest.raises(UnknownPlaceError, match="outside Fujian"):
         geocode("黄浦区", "nominatim")
+
+
+def test_county_without_seat_is_not_a_point() -> None:
+    prefectures = pd.DataFrame({"code": ["350500"], "name": ["泉州市"], "short_name": ["泉州"]})
+    counties = pd.DataFrame(
+        {
+            "code": ["350527"],
+            "name": ["金门县"],
+            "prefecture_code": ["350500"],
+            "seat_lon": [math.nan],
+            "seat_lat": [math.nan],
+        }
+    )
+    townships = pd.DataFrame(
+        {
+            "code": ["350527100000"],
+            "name": ["金城镇"],
+            "county_code": ["350527"],
+            "prefecture_code": ["350500"],
+            "lon": [math.nan],
+            "lat": [math.nan],
+        }
+    )
+    gaz = Gazetteer(townships, counties, prefectures)
+    with pytest.raises(UnknownPlaceError, match="no seat point"):
+        geocode_offline("金门县医院", gaz)
+    with pytest.raises(UnknownPlaceError, match="neither it nor its county has a point"):
+        geocode_offline("金门县金城镇", gaz)
