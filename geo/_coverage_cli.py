@@ -129,11 +129,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{s['population_est']:,.0f} = {s['covered_share']:.1%}"
     )
     for r in result.by_prefecture.itertuples():
-        print(f"  {r.prefecture_name}: {r.covered_share:.1%} ({r.covered_townships}/{r.townships} townships)")
+        share = f"{r.covered_share:.1%}{est}"
+        print(f"  {r.prefecture_name}: {share} ({r.covered_townships}/{r.townships} townships)")
     if args.top and len(result.left_out):
         print(f"最需关注的未覆盖乡镇 most left-out townships (population × excess minutes){est}:")
         for r in result.left_out.head(args.top).itertuples():
-            mins = "—" if pd.isna(r.minutes) else f"{r.minutes:.0f} min"
+            mins = "—" if pd.isna(r.minutes) else f"{r.minutes:.0f} min{est}"
             print(
                 f"  {r.rank:>3}. {r.prefecture_name}{r.county_name}{r.name}: {mins}, "
                 f"pop≈{r.population_est:,.0f}, {r.reason_zh} / {r.reason_en}"
