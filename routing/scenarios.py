@@ -618,6 +618,47 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
+def _cli_save(store: ScenarioStore, args: argparse.Namespace) -> None:
+    from geo.facilities import load_facilities
+    from geo.facilities.upload import apply_surveyed_locations, validate_file
+
+    facilities = load_facilities().copy()
+    notes = args.notes
+    if args.upload:
+        result = validate_file(args.upload, crs=args.crs, fix_swapped=args.fix_swapped)
+        for line in result.report_lines("en"):
+            print(line)
+        facilities, report = apply_surveyed_locations(facilities, result.accepted)
+        counts = report["action"].value_counts().to_dict()
+        print(f"merged into the embedded facilities: {counts}")
+        notes = notes or f"upload {Path(args.upload).name}"
+    sid = store.save(Scenario(args.name, facilities=facilities, notes=notes), overwrite=args.overwrite)
+    print(f"saved {args.name!r} (id {sid}) with {len(facilities)} facilities in {store.safe_url}")
+
+
+def _cli_export(scenario: Scenario, folder: Path) -> list[Path]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = {"facilities": scenario.facilities, **scenario.results}
+        paths = []
+        for kind, frame in tables.items():
+            if frame is None:
+                continue
+            path = folder / f"{kind}.csv"
+            pd.DataFrame(frame).drop(columns="geometry", errors="ignore").to_csv(
+                path, index=False, encoding="utf-8-sig"
+            )
+            paths.append(path)
+        meta = {"name": scenario.name, "notes": scenario.notes, "parameters": scenario.parameters,
+                "metrics": scenario.metrics, "updated_at": str(scenario.updated_at)}
+        text = json.dumps(meta, ensure_ascii=False, indent=1)
+        (folder / "scenario.json").write_text(text, encoding="utf-8")
+        return [*paths, folder / "scenario.json"]
+    except OSError as exc:
+        msg = f"Cannot write into {str(folder)!r}: {exc.strerror}"
+        raise DataFileError(msg) from exc
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: list, show, rename, delete and compare saved scenarios."""
     parser = argparse.ArgumentParser(
@@ -639,6 +680,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmp_.add_argument("a")
     cmp_.add_argument("b")
     cmp_.add_argument("--lang", choices=("zh", "en"), default="zh")
+    save = sub.add_parser("save", help="save the embedded facilities (updated from an upload) as a scenario")
+    save.add_argument("name")
+    save.add_argument("--upload", default=None, help="CSV/XLSX facility list (validated first)")
+    save.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default=None)
+    save.add_argument("--fix-swapped", action="store_true")
+    save.add_argument("--notes", default="")
+    save.add_argument("--overwrite", action="store_true")
+    export = sub.add_parser("export", help="write a scenario's tables as CSV files (UTF-8 with BOM)")
+    export.add_argument("scenario")
+    export.add_argument("--dir", required=True, help="output folder (created)")
     args = parser.parse_args(argv)
     try:
         store = ScenarioStore(args.db)
@@ -660,6 +711,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"  covered population: {_fmt(covered_population(s))} persons; drive: {_fmt(drive_km(s))} km"
             )
             print(f"  parameters: {json.dumps(s.parameters, ensure_ascii=False)}")
+        elif args.command == "save":
+            _cli_save(store, args)
+        elif args.command == "export":
+            for path in _cli_export(store.open(args.scenario), Path(args.dir)):
+                print(path)
         elif args.command == "rename":
             store.rename(args.scenario, args.new_name)
             print(f"renamed {args.scenario!r} → {args.new_name!r}")

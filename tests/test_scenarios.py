@@ -242,6 +242,22 @@ def test_cli_list_compare(
     assert "No saved scenario 'nope'" in capsys.readouterr().out
 
 
+def test_cli_save_upload_and_export(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from routing.scenarios import main
+
+    upload = ROOT / "tests" / "data" / "uploads" / "gcj02_undeclared.csv"
+    assert main(["save", "漳平实测", "--upload", str(upload)]) == 0
+    out = capsys.readouterr().out
+    assert "4 accepted (3 corrected)" in out and "'moved': 3" in out
+    s = ScenarioStore().open("漳平实测")
+    assert (s.facilities["location_quality"] == "surveyed").sum() == 3
+    assert s.notes == "upload gcj02_undeclared.csv"
+    assert main(["export", "漳平实测", "--dir", str(data_dir / "out")]) == 0
+    assert (data_dir / "out" / "facilities.csv").is_file() and (data_dir / "out" / "scenario.json").is_file()
+    assert main(["save", "漳平实测"]) == 1
+    assert "already exists" in capsys.readouterr().out
+
+
 def test_cli_no_traceback_on_bad_database(tmp_path: Path) -> None:
     """The real process: a corrupt database file gives one line and exit 1, no traceback."""
     bad = tmp_path / "bad.sqlite"
