@@ -327,7 +327,7 @@ _CELL = st.one_of(
 _HEADERS = ["名称", "类型", "地址", "经度", "纬度", "坐标系", "医生数", "编号"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     headers=st.lists(st.sampled_from([*_HEADERS, "备注", "name", "lon"]), min_size=1, max_size=8),
     rows=st.lists(st.lists(_CELL, min_size=0, max_size=9), min_size=1, max_size=8),
@@ -352,7 +352,7 @@ def test_reader_property(headers: list[str], rows: list[list[str]], encoding: st
     assert result.accepted["facility_id"].is_unique
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(data=st.binary(max_size=400))
 def test_reader_property_bytes(data: bytes) -> None:
     """Arbitrary bytes: a DataFileError with a message, or a table the validator handles."""
