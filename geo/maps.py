@@ -359,7 +359,7 @@ def _legend_html(lang: str, type_labels: dict[str, str]) -> str:
 _CSS = """
 <style>
 .folium-map.leaflet-container, #map_div.leaflet-container { background: %(sea)s; }
-.leaflet-container { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
+.leaflet-container, .xz-legend { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
   "Helvetica Neue", Arial, sans-serif; }
 .leaflet-container .leaflet-control-layers { font-size: 13px; line-height: 1.45; }
 .leaflet-control-layers-expanded .leaflet-control-layers-list { height: auto !important; }
