@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
+import numbers
 from pathlib import Path
 from typing import Any
 
@@ -392,9 +394,7 @@ def itinerary_print_html(tour: Any, lang: str = "zh") -> str:
             f'<div class="meta">{meta}'
         )
         if est:
-            parts.append(
-                f'<br><span class="est">{esc(L["est"].strip(" （）()"))}: {esc(L["straight"])}</span>'
-            )
+            parts.append(f'<br><span class="est">{esc(_notes(tour, lang)[-1])}</span>')
         parts.append("</div>")
         sub = frame[frame[L["team"]] == team]
         for day, rows in sub.groupby(L["day"], sort=True):
@@ -407,8 +407,12 @@ def itinerary_print_html(tour: Any, lang: str = "zh") -> str:
                 parts.append("<tr>")
                 for c in cols:
                     v = vals[c]
-                    v = "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
-                    cls = ' class="num"' if isinstance(v, int | float) else ""
+                    v = (
+                        ""
+                        if v is None or v is pd.NA or (isinstance(v, numbers.Real) and math.isnan(v))
+                        else v
+                    )
+                    cls = ' class="num"' if isinstance(v, numbers.Number) and not isinstance(v, bool) else ""
                     parts.append(f"<td{cls}>{esc(str(v))}</td>")
                 parts.append("</tr>")
             parts.append("</table>")
