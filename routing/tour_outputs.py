@@ -573,6 +573,8 @@ def tour_map(
     lats = [p[1] for p in pts]
     m.fit_bounds([[min(lats) - 0.08, min(lons) - 0.08], [max(lats) + 0.08, max(lons) + 0.08]])
     m.get_root().html.add_child(folium.Element(_legend(plan, lang, straight)))
+    # the base map's facility legend describes markers this map does not draw
+    m.get_root().header.add_child(folium.Element("<style>.xz-legend{display:none}</style>"))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
