@@ -42,6 +42,8 @@ __all__ = ["contract", "many_to_many", "reachable_within", "reverse"]
 
 #: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
 _BATCH_CELLS = 4_000_000
+#: Elements per pointer-jumping chunk (random access stays within the CPU cache).
+_CACHE_ELEMENTS = 131_072
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,15 +191,18 @@ def _list_rank(nxt: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def _path_sums(nxt: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """As :func:`_list_rank` for 1-D weights, without tracking the last element (the hot path of km sums)."""
-    total = weights.copy()
-    nxt = nxt.copy()
-    idx = np.flatnonzero(nxt >= 0)
+    """As :func:`_list_rank` for 1-D weights, without tracking the last element (the hot path of km sums).
+
+    Works in place on ``nxt`` and ``weights`` (both are scratch arrays of the caller) and returns ``weights``.
+    """
+    total = weights
+    idx = np.flatnonzero(nxt >= 0).astype(nxt.dtype)
     while idx.size:
         j = nxt[idx]
         total[idx] += total[j]
-        nxt[idx] = nxt[j]
-        idx = idx[nxt[idx] >= 0]
+        nj = nxt[j]
+        nxt[idx] = nj
+        idx = idx[nj >= 0]
     return total
 
 
@@ -441,19 +446,47 @@ def _augmented(con: Contracted, sources: np.ndarray) -> tuple[sp.csr_matrix, np.
 def _tree_km(csr: sp.csr_matrix, edge_km: np.ndarray, pred: np.ndarray) -> np.ndarray:
     """Length (km) of each node's path in a batch of predecessor trees, by pointer jumping."""
     b, n = pred.shape
+    itype = np.int32 if b * n < 2**31 - 1 else np.int64
     flat_pred = pred.ravel()
-    idx = np.flatnonzero(flat_pred >= 0)
-    u = flat_pred[idx].astype(np.int64)
-    v = idx % n
-    # km of each tree edge u -> v: the CSR keys (row * n + col) are sorted, so binary search finds the edge
-    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
-    keys = rows * n + csr.indices
-    pos = np.searchsorted(keys, u * n + v)
+    idx = np.flatnonzero(flat_pred >= 0).astype(itype)
+    u = flat_pred[idx].astype(itype)
+    v = (idx % n).astype(itype)
+    # km of each tree edge u -> v: look for u among the in-edges of v (road nodes have few), slot by slot
+    csc = csr.tocsc()
+    csc.sort_indices()
+    csc_km = edge_km[_csr_to_csc_order(csr)]
     step = np.zeros(b * n)
-    step[idx] = edge_km[pos]
-    nxt = np.full(b * n, -1, dtype=np.int64)
-    nxt[idx] = idx - v + u
-    return _path_sums(nxt, step).reshape(b, n)
+    lo = csc.indptr[v]
+    hi = csc.indptr[v + 1]
+    todo = np.arange(len(idx))
+    slot = 0
+    while todo.size:
+        pos = lo[todo] + slot
+        ok = pos < hi[todo]
+        todo, pos = todo[ok], pos[ok]
+        hit = csc.indices[pos] == u[todo]
+        step[idx[todo[hit]]] = csc_km[pos[hit]]
+        todo = todo[~hit]
+        slot += 1
+    # pointer jumping per chunk of rows (each source's tree on its own), small enough to stay in cache
+    nxt = np.full(b * n, -1, dtype=itype)
+    nxt[idx] = u
+    nxt = nxt.reshape(b, n)
+    step = step.reshape(b, n)
+    rows = max(1, _CACHE_ELEMENTS // max(n, 1))
+    for r0 in range(0, b, rows):
+        chunk = nxt[r0 : r0 + rows]
+        k = chunk.shape[0]
+        offset = (np.arange(k, dtype=itype) * n)[:, None]
+        local = np.where(chunk >= 0, chunk + offset, -1).ravel()
+        step[r0 : r0 + rows] = _path_sums(local, step[r0 : r0 + rows].ravel().copy()).reshape(k, n)
+    return step
+
+
+def _csr_to_csc_order(csr: sp.csr_matrix) -> np.ndarray:
+    """Permutation of the CSR edge order into CSC (column-major, rows sorted) order."""
+    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+    return np.lexsort((rows, csr.indices))
 
 
 def _solve_batch(
