@@ -26,7 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing._tours_model import TourParams, _day
+from routing._tours_model import _day
+from routing._tours_types import TourParams
 from routing.tours import plan_fujian_tours
 
 

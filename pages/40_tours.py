@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from geo._errors import XunzhenError
 from pages import _ui as ui
+from routing import tour_map as tmap
 from routing import tour_outputs as out
 from routing.tours import TourParams, plan_fujian_tours, read_visits_csv
 
@@ -104,7 +105,7 @@ def _plan(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_html(_tour, key: tuple, lang: str) -> str:
-    return out.tour_map_html(_tour, lang=lang)
+    return tmap.tour_map_html(_tour, lang=lang)
 
 
 view = ui.sidebar_filters(types=False)
@@ -237,7 +238,7 @@ for line in out.summary_lines(tour, lang):
     st.caption(line)
 
 try:
-    fmap = out.tour_map(tour, lang=lang, asset_base_url=ui.asset_base_url(), basemap=view.basemap)
+    fmap = tmap.tour_map(tour, lang=lang, asset_base_url=ui.asset_base_url(), basemap=view.basemap)
     st_folium(fmap, key="tour_map", height=600, use_container_width=True, returned_objects=[])
 except XunzhenError as err:
     ui.show_error(err)

@@ -34,7 +34,9 @@ from geo._errors import (
     UnknownPlaceError,
     XunzhenError,
 )
-from routing._tours_model import (
+from routing._tours_model import plan_tours_matrix
+from routing._tours_priority import PriorityWeights, priority_scores
+from routing._tours_types import (
     REASONS,
     DayPlan,
     LeftOut,
@@ -42,9 +44,7 @@ from routing._tours_model import (
     TourParams,
     TourPlan,
     hhmm,
-    plan_tours_matrix,
 )
-from routing._tours_priority import PriorityWeights, priority_scores
 
 __all__ = [
     "REASONS",
@@ -439,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             months_since_visit=visits,
             required=required,
         )
+        from routing import tour_map as tmap
         from routing import tour_outputs as out
 
         print("\n".join(out.summary_lines(tour, args.lang)))
@@ -450,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.csv).write_bytes(out.csv_bytes(tour, args.lang))
         if args.html:
             with open(args.html, "w", encoding="utf-8") as fh:
-                fh.write(out.tour_map_html(tour, lang=args.lang))
+                fh.write(tmap.tour_map_html(tour, lang=args.lang))
         if args.print_html:
             with open(args.print_html, "w", encoding="utf-8") as fh:
                 fh.write(out.itinerary_print_html(tour, args.lang))

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from geo._errors import InfeasibleError, InputValidationError
-from routing._tours_model import TourParams, hhmm, plan_tours_matrix
+from routing._tours_model import plan_tours_matrix
 from routing._tours_priority import PriorityWeights, priority_scores
+from routing._tours_types import TourParams, hhmm
 
 
 def line_instance(n: int = 6, step: float = 60.0) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +223,9 @@ def test_outputs_label_estimates_and_escape(nanping_tour, tmp_path) -> None:
     assert csv.startswith("\ufeff#") and "估算" in csv.splitlines()[0] + csv.splitlines()[2]
     printable = out.itinerary_print_html(nanping_tour)
     assert "@page" in printable and "size: A4" in printable
-    html_map = out.tour_map_html(nanping_tour)
+    from routing.tour_map import tour_map_html
+
+    html_map = tour_map_html(nanping_tour)
     assert "xz-tour-stop" in html_map and "直线示意" in html_map
     assert "https://unpkg" not in html_map and "cdn.jsdelivr" not in html_map
 
@@ -242,7 +245,7 @@ def test_tour_map_follows_road_geometry_on_osm() -> None:
     from pathlib import Path
 
     from geo.network import OSMNetwork
-    from routing import tour_outputs as out
+    from routing.tour_map import tour_map
     from routing.tours import FujianTour
 
     osm = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm-samples" / "West-Oakland.osm.bz2"
@@ -262,7 +265,7 @@ def test_tour_map_follows_road_geometry_on_osm() -> None:
     )
     assert len(plan.served) == 2
     tour = FujianTour(plan, "depot", "x", None, lonlat, net.label("en"))
-    html_map = out.tour_map(tour, network=net, lang="en").get_root().render()
+    html_map = tour_map(tour, network=net, lang="en").get_root().render()
     assert "straight line" not in html_map
     d = plan.days[0]
     first = net.path(lonlat[0], lonlat[d.stops[0].index + 1]).lonlat
