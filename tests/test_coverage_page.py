@@ -43,3 +43,17 @@ def test_coverage_page_threshold_and_what_if() -> None:
     at.multiselect[0].set_value(["350821205000"]).run()  # a mobile stop at 长汀县红山乡, 74 min (估算) away
     assert not at.exception, [e.value for e in at.exception]
     assert int(_metric(at, "假设变化").replace(",", "")) >= 14_000  # at least 红山乡 itself (≈ 14,574)
+
+
+@pytest.mark.slow
+def test_coverage_page_service_areas_and_remove_hospital() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["cov_scope"] = "宁德市"
+    at.run()
+    at.switch_page("pages/10_coverage.py")
+    at.run()
+    at.checkbox[0].check().run()  # service areas (estimated circles)
+    assert not at.exception, [e.value for e in at.exception]
+    at.multiselect[1].set_value(["CH-350902"]).run()  # remove 蕉城区 county hospital
+    assert not at.exception, [e.value for e in at.exception]
+    assert int(_metric(at, "假设变化").replace(",", "")) <= 0
