@@ -222,6 +222,8 @@ except XunzhenError as err:
     st.stop()
 
 est = s("est") if result.summary["estimated"] else ""
+# offer this result to the scenario store of the 数据 page (kind "coverage": covered × population_est)
+st.session_state["xz:results"] = {**st.session_state.get("xz:results", {}), "coverage": result.townships}
 summ = result.summary
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(s("share") + est, f"{summ['covered_share']:.1%}")
