@@ -224,9 +224,12 @@ def test_home_map_renders_offline(browser, app_server, capsys):  # browser first
                     f"{_SERVER_UP_S[0]:.1f} s, page loaded {t_page:.1f} s, map frame {t_iframe:.1f} s); "
                     f"{counts[0]} boundary paths, {counts[1]} markers")
 
-    # Chinese text is rendered with a CJK font (not tofu boxes) and the network is stated in the header.
+    # the network is stated in the header; the navigation lists exactly the page files, no helper modules
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "总览地图" in body and "路网" in body
+    nav = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a")]
+    assert len(nav) == len([p for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_")]), nav
+    assert not [t for t in nav if "_ui" in t or "i18n" in t]
 
     # nothing left localhost: no CDN for Leaflet, no tiles, no telemetry
     urls = _requested_urls(browser)
