@@ -119,24 +119,14 @@ def test_script_name_is_text_in_popup(app_server, browser, tmp_path):  # noqa: F
     try:
         _wait(lambda: browser.find_elements(By.CSS_SELECTOR, ".xz-facility"), 60, "facility markers")
         time.sleep(1.0)  # let Leaflet finish centring on the uploaded facility
-        size = browser.execute_script(
-            "const r = document.querySelector('.leaflet-container').getBoundingClientRect();"
-            "return [r.left + r.width / 2, r.top + r.height / 2];"
+        # 漳平 has no embedded 市属医院, so the only city-hospital marker is the uploaded facility
+        target = _wait(lambda: browser.find_element(By.CSS_SELECTOR, ".xz-facility.xz-city_hospital"), 30,
+                       "the uploaded facility's marker")
+        # a DOM click on the marker: Leaflet opens its popup (a marker click does not rerun the page)
+        browser.execute_script(
+            "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));",
+            target,
         )
-        # the marker drawn at the map centre is the uploaded facility (the map is centred on it)
-        target = browser.execute_script(
-            "const [x, y] = arguments;"
-            "let best = null, bd = 1e9;"
-            "for (const el of document.querySelectorAll('.xz-facility')) {"
-            "  const r = el.getBoundingClientRect();"
-            "  const d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);"
-            "  if (r.width > 0 && d < bd) { bd = d; best = el; } }"
-            "return best;",
-            *size,
-        )
-        assert target is not None, "no facility marker near the map centre"
-        # a real DOM click on the marker (Leaflet opens its popup; a marker click does not rerun the page)
-        browser.execute_script("arguments[0].click();", target)
         popup = _wait(
             lambda: browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"), 20, "the popup"
         )
