@@ -280,7 +280,12 @@ def summary_lines(tour: Any, lang: str = "zh") -> list[str]:
     p = plan.params
     lines = []
     if hasattr(tour, "depot_name"):
-        lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {tour.network_label}")
+        label = (
+            (getattr(tour, "network_label_en", "") or tour.network_label)
+            if lang == "en"
+            else tour.network_label
+        )
+        lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {label}")
     lines.append(
         f"{p.days} × {p.teams} · {hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)} · "
         f"{L['served']}: {t['townships_served']}/{t['candidates']} · "

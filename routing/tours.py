@@ -106,6 +106,7 @@ class FujianTour:
     lonlat: np.ndarray
     network_label: str
     unplaced: tuple[str, ...] = field(default_factory=tuple)
+    network_label_en: str = ""
 
 
 def _pref_match(names: Sequence[str], column) -> np.ndarray:  # column: pandas Series
@@ -288,7 +289,9 @@ def plan_fujian_tours(
         required=np.isin(codes, list(required)),
         estimated=bool(res.estimated or estimated),
     )
-    return FujianTour(plan, place.display_name, place.code, cand, lonlat, net.label("zh"), tuple(unplaced))
+    return FujianTour(
+        plan, place.display_name, place.code, cand, lonlat, net.label("zh"), tuple(unplaced), net.label("en")
+    )
 
 
 def _township_code(text: str, where: str) -> str:
