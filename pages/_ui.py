@@ -174,7 +174,12 @@ def static_assets_ready() -> int:
     """Copy the Leaflet files from their installed package into ``static/vendor/`` (once per process)."""
     from geo._assets import sync_static
 
-    return len(sync_static(APP_DIR / "static"))
+    try:
+        return len(sync_static(APP_DIR / "static"))
+    except OSError as err:  # read-only install: the files may already be there; say so once, keep going
+        st.warning(f"static/vendor 无法写入 / cannot be written ({err}); "
+                   "地图可能无法显示 / the map may stay blank.")
+        return 0
 
 
 def asset_base_url() -> str:
