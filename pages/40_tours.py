@@ -244,7 +244,7 @@ except XunzhenError as err:
     ui.show_error(err)
 
 st.subheader(s("itinerary"))
-st.dataframe(out.itinerary_frame(tour, lang), hide_index=True, width="stretch")
+st.dataframe(out.itinerary_frame(tour, lang, as_text=True), hide_index=True, width="stretch")
 st.subheader(s("per_day"))
 st.dataframe(out.day_summary_frame(tour, lang), hide_index=True, width="stretch")
 with st.expander(f"{s('left')} ({len(plan.left_out) + len(tour.unplaced)})"):

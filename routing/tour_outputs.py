@@ -121,7 +121,7 @@ def _est(plan: TourPlan, lang: str) -> str:
     return _lab(lang)["est"] if plan.estimated else ""
 
 
-def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
+def itinerary_frame(tour: Any, lang: str = "zh", *, as_text: bool = False) -> pd.DataFrame:
     """One row per start, clinic stop and overnight/end of every team-day, in order.
 
     Parameters
@@ -130,6 +130,8 @@ def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
         A :class:`routing.tours.FujianTour` or a :class:`TourPlan`.
     lang
         "zh" or "en" (column names and row types).
+    as_text
+        Every cell as text, missing ones blank (for display and printing).
 
     Returns
     -------
@@ -201,6 +203,8 @@ def itinerary_frame(tour: Any, lang: str = "zh") -> pd.DataFrame:
     if not frame.empty:
         for col in (L["seq"], L["drive"] + est, L["pop"]):
             frame[col] = frame[col].astype("Int64")
+    if as_text:
+        frame = frame.astype("string").fillna("")
     return frame
 
 

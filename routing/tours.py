@@ -446,8 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         from routing import tour_outputs as out
 
         print("\n".join(out.summary_lines(tour, args.lang)))
-        frame = out.itinerary_frame(tour, args.lang).astype(object)
-        print(frame.where(frame.notna(), "").to_string(index=False))
+        print(out.itinerary_frame(tour, args.lang, as_text=True).to_string(index=False))
         if args.xlsx:
             out.write_xlsx(tour, args.xlsx, args.lang)
         if args.csv:
