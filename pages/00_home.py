@@ -8,6 +8,14 @@ from geo import maps, overview
 from geo._errors import XunzhenError
 from pages import _ui as ui
 
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _quality(prefectures: tuple[str, ...], lang: str) -> tuple[overview.QualityReport, bytes]:
+    data = ui.embedded_data()
+    report = overview.quality_report(data.townships, data.facilities, prefectures)
+    return report, overview.quality_csv(report, lang)
+
+
 view = ui.sidebar_filters()
 ui.page_header("home", intro_key="home.intro")
 data = ui.embedded_data()
@@ -58,7 +66,7 @@ with left:
 with right:
     st.subheader(ui.t("home.quality"))
     st.caption(ui.t("home.quality_intro"))
-    report = overview.quality_report(data.townships, data.facilities, view.prefectures)
+    report, quality_csv = _quality(view.prefectures, view.lang)
     counts = report.counts()
     q1, q2 = st.columns(2)
     q1.metric(ui.t("home.q_townships_without_point"), counts["townships_without_point"])
@@ -66,8 +74,8 @@ with right:
     q1.metric(ui.t("home.q_facilities_approximate"), counts["facilities_approximate"])
     q2.metric(ui.t("home.q_facilities_name_unverified"), counts["facilities_name_unverified"])
     st.download_button(
-        ui.t("home.q_download"), overview.quality_csv(report, view.lang),
-        file_name="xunzhen-data-quality.csv", mime="text/csv", icon="⬇️",
+        ui.t("home.q_download"), quality_csv, file_name="xunzhen-data-quality.csv", mime="text/csv",
+        icon=":material/download:",
     )
 with st.expander(f"{ui.t('home.q_townships_without_point')}（{counts['townships_without_point']}）"):
     st.dataframe(report.townships_without_point, hide_index=True, width="stretch")
