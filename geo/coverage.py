@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._errors import InputValidationError, OutsideFujianError
-from geo.coords import in_fujian
+from geo._coverage_inputs import load_sources, scope_townships, source_frame, stop_frame
+from geo._errors import InputValidationError
 
 __all__ = [
     "DEFAULT_SOURCE_TYPES",
@@ -263,122 +263,6 @@ class CoverageResult:
     active_sources: np.ndarray | None = None
 
 
-def _load_sources(source_types: Sequence[str]) -> pd.DataFrame:
-    from geo.facilities import FACILITY_TYPES, load_facilities
-
-    for t in source_types:
-        if t not in FACILITY_TYPES:
-            msg = f"Unknown source facility type {t!r}; choose from: {', '.join(FACILITY_TYPES)}."
-            raise InputValidationError(msg)
-    fac = load_facilities()
-    fac = fac[fac["facility_type"].isin(list(source_types))]
-    return fac.sort_values("facility_id").reset_index(drop=True)
-
-
-def _source_frame(facilities: pd.DataFrame) -> pd.DataFrame:
-    """Validate source facilities (id, name, point in Fujian) and reduce them to the source columns."""
-    need = ["facility_id", "name", "lon", "lat"]
-    missing = [c for c in need if c not in facilities.columns]
-    if missing:
-        msg = f"Sources table lacks column(s) {', '.join(missing)}."
-        raise InputValidationError(msg)
-    src = facilities.reset_index(drop=True)
-    lon = pd.to_numeric(src["lon"], errors="coerce").to_numpy(float)
-    lat = pd.to_numeric(src["lat"], errors="coerce").to_numpy(float)
-    no_point = ~(np.isfinite(lon) & np.isfinite(lat))
-    if no_point.any():
-        row = int(np.flatnonzero(no_point)[0])
-        msg = (
-            f"Source row {row} ({src['name'].iloc[row]!r}) has no coordinates; give it a lon/lat or drop it."
-        )
-        raise InputValidationError(msg)
-    outside = ~np.asarray(in_fujian(lon, lat), dtype=bool)
-    if outside.any():
-        row = int(np.flatnonzero(outside)[0])
-        msg = (
-            f"Source row {row} ({src['name'].iloc[row]!r}) at lon {lon[row]:.5f}, lat {lat[row]:.5f} lies "
-            "outside Fujian; check its coordinates (WGS84 lon, lat — not swapped, not GCJ-02)."
-        )
-        raise OutsideFujianError(msg)
-    get = lambda c, d="": src[c].astype(str) if c in src.columns else d  # noqa: E731
-    return pd.DataFrame(
-        {
-            "source_id": src["facility_id"].astype(str),
-            "name": src["name"].astype(str),
-            "source_kind": "hospital",
-            "facility_type": get("facility_type"),
-            "county_name": get("county_name"),
-            "prefecture_name": get("prefecture_name"),
-            "lon": lon,
-            "lat": lat,
-            "location_quality": get("location_quality"),
-        }
-    )
-
-
-def _stop_frame(township_codes: Sequence[str], townships: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Mobile-hospital stops at the seats of the given townships (codes looked up in ``townships``, then in
-    the embedded table)."""
-    from geo.places import load_townships
-
-    if not township_codes:
-        return _source_frame(pd.DataFrame(columns=["facility_id", "name", "lon", "lat"]))
-    tables = [] if townships is None else [pd.DataFrame(townships)]
-    tables.append(pd.DataFrame(load_townships()))
-    cols = ["code", "name", "county_name", "prefecture_name", "lon", "lat"]
-    town = pd.concat([tab[cols] for tab in tables])
-    town = town.drop_duplicates("code").set_index("code")
-    rows = []
-    for code in township_codes:
-        code = str(code)
-        if code not in town.index:
-            msg = f"Mobile stop: no township with code {code!r}."
-            raise InputValidationError(msg)
-        t = town.loc[code]
-        if not (np.isfinite(t["lon"]) and np.isfinite(t["lat"])):
-            place = f"{t['county_name']}{t['name']} ({code})"
-            msg = f"Mobile stop at {place}: this township has no point in the dataset."
-            raise InputValidationError(msg)
-        rows.append(
-            {
-                "facility_id": f"STOP-{code}",
-                "name": f"流动医院停靠点·{t['county_name']}{t['name']}",
-                "facility_type": "mobile_stop",
-                "county_name": t["county_name"],
-                "prefecture_name": t["prefecture_name"],
-                "lon": t["lon"],
-                "lat": t["lat"],
-                "location_quality": "approximate: township seat",
-            }
-        )
-    frame = _source_frame(pd.DataFrame(rows))
-    frame["source_kind"] = "mobile_stop"
-    return frame
-
-
-def _scope_townships(townships: pd.DataFrame | None, prefecture: str | None) -> tuple[pd.DataFrame, str]:
-    from geo.places import load_prefectures, load_townships
-
-    if townships is None:
-        townships = load_townships()
-    elif hasattr(townships, "crs") and townships.crs is not None and townships.crs.to_epsg() != 4326:
-        msg = f"Townships must be in EPSG:4326 (WGS84 lon/lat), got {townships.crs.to_string()!r}."
-        raise InputValidationError(msg)
-    frame = pd.DataFrame(townships.drop(columns="geometry", errors="ignore")).copy()
-    scope = "福建省"
-    if prefecture:
-        pref = load_prefectures()
-        hit = pref[
-            (pref["name"] == prefecture) | (pref["short_name"] == prefecture) | (pref["code"] == prefecture)
-        ]
-        if hit.empty:
-            msg = f"Unknown prefecture {prefecture!r}; choose one of: {'、'.join(pref['short_name'])}."
-            raise InputValidationError(msg)
-        frame = frame[frame["prefecture_code"] == hit["code"].iloc[0]]
-        scope = str(hit["name"].iloc[0])
-    return frame.sort_values("code").reset_index(drop=True), scope
-
-
 def prepare(
     network: Any,
     *,
@@ -422,9 +306,9 @@ def prepare(
     """
     from routing.matrix import REASONS, travel_matrix
 
-    town, scope = _scope_townships(townships, prefecture)
-    src = _source_frame(sources) if sources is not None else _source_frame(_load_sources(source_types))
-    stops = _stop_frame(list(mobile_stops), town)
+    town, scope = scope_townships(townships, prefecture)
+    src = source_frame(sources) if sources is not None else source_frame(load_sources(source_types))
+    stops = stop_frame(list(mobile_stops), town)
     src = pd.concat([src, stops], ignore_index=True) if len(stops) else src
     if src.empty:
         msg = "No care sources: select at least one hospital type or mobile-hospital stop."
@@ -472,7 +356,7 @@ def add_stops(
     ]
     if not new:
         return inputs
-    stops = _stop_frame(new, inputs.townships)
+    stops = stop_frame(new, inputs.townships)
     res = travel_matrix(
         network,
         inputs.townships[["lon", "lat"]].to_numpy(float),
