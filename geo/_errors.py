@@ -1,8 +1,8 @@
 """The one exception module of xunzhen (used by both ``geo`` and ``routing``).
 
-Every error raised on purpose derives from :class:`XunzhenError`, and also from the built-in that matches it, so
-callers may catch either. Messages name the bad input (file, row, column, value) and say what was expected; the app
-shows ``str(error)`` to the user, never a traceback.
+Every error raised on purpose derives from :class:`XunzhenError`, and also from the built-in that
+matches it, so callers may catch either. Messages name the bad input (file, row, column, value) and
+say what was expected; the app shows ``str(error)`` to the user, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class DataFileError(XunzhenError, ValueError):
 
 
 class InputValidationError(XunzhenError, ValueError):
-    """User input (a row of an upload, a parameter) is invalid; the message names the row/column and the value."""
+    """User input (an upload row, a parameter) is invalid; the message names the row/column and value."""
 
 
 class OutsideFujianError(InputValidationError):

@@ -63,7 +63,7 @@ class RoadGraph:
         node_osm_id: np.ndarray | None = None,
     ) -> RoadGraph:
         """Build a graph from edge lists (node indices 0..n-1); parallel edges keep the fastest one."""
-        n = int(len(node_lon))
+        n = len(node_lon)
         order = np.lexsort((edge_minutes, edge_to, edge_from))
         f, t = np.asarray(edge_from)[order], np.asarray(edge_to)[order]
         mins, kms = np.asarray(edge_minutes, float)[order], np.asarray(edge_km, float)[order]
