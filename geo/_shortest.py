@@ -35,6 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 
+from geo._ch import Hierarchy, SweepPlan, build_hierarchy, sweep, sweep_plan
 from geo._errors import InputValidationError
 from geo._graph import RoadGraph
 
@@ -283,6 +284,21 @@ def _contract(graph: RoadGraph) -> Contracted:
     )
 
 
+_HIERARCHIES: weakref.WeakKeyDictionary[Contracted, Hierarchy] = weakref.WeakKeyDictionary()
+#: Core graphs with fewer nodes than this are searched with plain Dijkstra (the hierarchy does not pay).
+_HIERARCHY_MIN_CORE = 5_000
+
+
+def hierarchy(con: Contracted) -> Hierarchy:
+    """The node-elimination hierarchy of a contracted graph's core (:mod:`geo._ch`), cached."""
+    h = _HIERARCHIES.get(con)
+    if h is None:
+        frm = np.repeat(np.arange(con.n_core, dtype=np.int64), np.diff(con.indptr))
+        h = build_hierarchy(con.n_core, frm, con.indices, con.edge_minutes, con.edge_km)
+        _HIERARCHIES[con] = h
+    return h
+
+
 _REVERSED: weakref.WeakKeyDictionary[RoadGraph, RoadGraph] = weakref.WeakKeyDictionary()
 
 
@@ -373,10 +389,14 @@ def many_to_many(
     if workers > 1:
         batch = max(1, min(batch, -(-len(uniq) // workers)))
     chunks = [uniq[i : i + batch] for i in range(0, len(uniq), batch)]
+    hier = None
+    if con.n_core >= _HIERARCHY_MIN_CORE:
+        h = hierarchy(con)
+        hier = (h, sweep_plan(h, _target_columns(con, tgt)))
     if workers > 1 and len(chunks) > 1:
-        results = _run_forked(con, chunks, tgt, limit, workers)
+        results = _run_forked(con, chunks, tgt, limit, workers, hier)
     else:
-        results = [_solve_batch(con, chunk, tgt, limit) for chunk in chunks]
+        results = [_solve_batch(con, chunk, tgt, limit, hier) for chunk in chunks]
     m_u = np.vstack([r[0] for r in results])
     k_u = np.vstack([r[1] for r in results])
     minutes[:] = m_u[inverse]
@@ -391,14 +411,20 @@ def _forked_batch(args: tuple[np.ndarray, np.ndarray, float]) -> tuple[np.ndarra
     chunk, tgt, limit = args
     con = _FORK_STATE["con"]
     assert isinstance(con, Contracted)
-    return _solve_batch(con, chunk, tgt, limit)
+    return _solve_batch(con, chunk, tgt, limit, _FORK_STATE["hier"])  # type: ignore[arg-type]
 
 
 def _run_forked(
-    con: Contracted, chunks: list[np.ndarray], tgt: np.ndarray, limit: float, workers: int
+    con: Contracted,
+    chunks: list[np.ndarray],
+    tgt: np.ndarray,
+    limit: float,
+    workers: int,
+    hier: tuple[Hierarchy, SweepPlan] | None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Solve the batches in forked worker processes (the contracted graph is inherited, not pickled)."""
     _FORK_STATE["con"] = con
+    _FORK_STATE["hier"] = hier
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
@@ -407,14 +433,23 @@ def _run_forked(
         _FORK_STATE.clear()
 
 
-def _augmented(con: Contracted, sources: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Core graph plus a virtual node per interior source: (csr minutes, km per edge, start per source)."""
+def _augmented(
+    con: Contracted, sources: np.ndarray, base: tuple[np.ndarray, ...] | None = None
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Core graph plus a virtual node per interior source: (csr minutes, km per edge, start per source).
+
+    ``base`` replaces the core graph's CSR arrays ``(indptr, indices, minutes, km)`` (the upward graph of
+    the hierarchy); its nodes are the core nodes.
+    """
     n_core = con.n_core
+    b_indptr, b_indices, b_min, b_km = (
+        (con.indptr, con.indices, con.edge_minutes, con.edge_km) if base is None else base
+    )
     start = con.core_of[sources].copy()
     inner = np.flatnonzero(start < 0)
     if len(inner) == 0:
-        csr = sp.csr_matrix((con.edge_minutes, con.indices, con.indptr), shape=(n_core, n_core))
-        return csr, con.edge_km, start
+        csr = sp.csr_matrix((b_min, b_indices, b_indptr), shape=(n_core, n_core))
+        return csr, b_km, start
     virt = n_core + np.arange(len(inner))
     start[inner] = virt
     rows, cols, mins, kms = [], [], [], []
@@ -435,10 +470,10 @@ def _augmented(con: Contracted, sources: np.ndarray) -> tuple[sp.csr_matrix, np.
     n_all = n_core + len(inner)
     extra_ptr = np.zeros(len(inner) + 1, dtype=np.int64)
     np.add.at(extra_ptr, r - n_core + 1, 1)
-    indptr = np.concatenate([con.indptr, con.indptr[-1] + np.cumsum(extra_ptr)[1:]])
-    indices = np.concatenate([con.indices, c.astype(np.int32)])
-    data_min = np.concatenate([con.edge_minutes, mi])
-    data_km = np.concatenate([con.edge_km, ki])
+    indptr = np.concatenate([b_indptr, b_indptr[-1] + np.cumsum(extra_ptr)[1:]])
+    indices = np.concatenate([b_indices, c.astype(np.int32)])
+    data_min = np.concatenate([b_min, mi])
+    data_km = np.concatenate([b_km, ki])
     csr = sp.csr_matrix((data_min, indices, indptr), shape=(n_all, n_all))
     return csr, data_km, start
 
@@ -489,14 +524,38 @@ def _csr_to_csc_order(csr: sp.csr_matrix) -> np.ndarray:
     return np.lexsort((rows, csr.indices))
 
 
+def _target_columns(con: Contracted, targets: np.ndarray) -> np.ndarray:
+    """Core nodes whose times the targets are read from: core targets and chain starts of interior ones."""
+    t_core = con.core_of[targets]
+    cols = [t_core[t_core >= 0]]
+    inner = targets[t_core < 0]
+    for col in range(2):
+        p = con.node_pass[inner, col]
+        cols.append(con.pass_start[p[p >= 0]])
+    return np.unique(np.concatenate(cols))
+
+
 def _solve_batch(
-    con: Contracted, sources: np.ndarray, targets: np.ndarray, limit: float
+    con: Contracted,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    limit: float,
+    hier: tuple[Hierarchy, SweepPlan] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes and km from a batch of distinct sources to all targets (original node indices)."""
-    csr, edge_km, start = _augmented(con, sources)
+    if hier is None:
+        csr, edge_km, start = _augmented(con, sources)
+    else:
+        h = hier[0]
+        csr, edge_km, start = _augmented(con, sources, (h.up_indptr, h.up_indices, h.up_minutes, h.up_km))
     dist, pred = dijkstra(csr, directed=True, indices=start, return_predecessors=True, limit=limit)
     tkm = _tree_km(csr, edge_km, pred)
     tkm[~np.isfinite(dist)] = np.inf
+    if hier is not None:  # exact times at the target columns by the downward sweep
+        plan = hier[1]
+        d_sw, k_sw = sweep(plan, dist, tkm)
+        dist[:, plan.nodes] = d_sw.T
+        tkm[:, plan.nodes] = k_sw.T
     b = len(sources)
     out_min = np.full((b, len(targets)), np.inf)
     out_km = np.full_like(out_min, np.inf)
