@@ -15,6 +15,7 @@ float numpy arrays (0-d for scalar input); they broadcast like numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -82,6 +83,29 @@ def _delta_gcj(lon: FloatArray, lat: FloatArray) -> tuple[FloatArray, FloatArray
     return np.where(outside, 0.0, dlon), np.where(outside, 0.0, dlat)
 
 
+def _invert(
+    forward: Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]],
+    target_lon: FloatArray,
+    target_lat: FloatArray,
+    lon: FloatArray,
+    lat: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Solve ``forward(lon, lat) == (target_lon, target_lat)`` by fixed-point iteration from ``(lon, lat)``.
+
+    Stops once every point's forward transform matches its target to < ``_TOL_DEG``, or after ``_MAX_ITER``
+    rounds.
+    """
+    for _ in range(_MAX_ITER):
+        f_lon, f_lat = forward(lon, lat)
+        e_lon, e_lat = f_lon - target_lon, f_lat - target_lat
+        lon = lon - e_lon
+        lat = lat - e_lat
+        err = np.maximum(np.abs(e_lon), np.abs(e_lat))
+        if not np.any(err > _TOL_DEG):  # NaN inputs compare False and do not block convergence
+            break
+    return lon, lat
+
+
 def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Convert WGS84 to GCJ-02 (exact closed form).
 
@@ -116,16 +140,7 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArr
         WGS84 ``(lon, lat)``, degrees.
     """
     g_lon, g_lat = _arrays(lon, lat)
-    w_lon, w_lat = g_lon.copy(), g_lat.copy()
-    for _ in range(_MAX_ITER):
-        f_lon, f_lat = wgs84_to_gcj02(w_lon, w_lat)
-        e_lon, e_lat = f_lon - g_lon, f_lat - g_lat
-        w_lon = w_lon - e_lon
-        w_lat = w_lat - e_lat
-        err = np.maximum(np.abs(e_lon), np.abs(e_lat))
-        if not np.any(err > _TOL_DEG):  # NaN inputs compare False and do not block convergence
-            break
-    return w_lon, w_lat
+    return _invert(wgs84_to_gcj02, g_lon, g_lat, g_lon, g_lat)  # start from the GCJ-02 point itself
 
 
 def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -165,15 +180,7 @@ def bd09_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArra
     y = b_lat - 0.006
     z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
-    g_lon, g_lat = z * np.cos(theta), z * np.sin(theta)
-    for _ in range(_MAX_ITER):
-        f_lon, f_lat = gcj02_to_bd09(g_lon, g_lat)
-        e_lon, e_lat = f_lon - b_lon, f_lat - b_lat
-        g_lon = g_lon - e_lon
-        g_lat = g_lat - e_lat
-        if not np.any(np.maximum(np.abs(e_lon), np.abs(e_lat)) > _TOL_DEG):
-            break
-    return g_lon, g_lat
+    return _invert(gcj02_to_bd09, b_lon, b_lat, z * np.cos(theta), z * np.sin(theta))
 
 
 def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
