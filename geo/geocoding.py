@@ -354,34 +354,32 @@ class Gazetteer:
                 place = self.full_name("township", m.code)
                 msg = f"{query!r}: matched {place}; neither it nor its county has a point."
                 raise UnknownPlaceError(msg)
-            return GeocodeResult(
-                query=query,
-                lon=float(c.seat_lon),
-                lat=float(c.seat_lat),
-                level="county",
-                location_quality=QUALITY["county"],
-                matched=self.full_name("township", m.code),
-                township_code=m.code,
-                county_code=county_code,
-                prefecture_code=str(c.prefecture_code),
-                notes=tuple(notes),
-            )
+            matched = self.full_name("township", m.code)
+            return _county_seat_result(query, c, county_code, matched, notes, township_code=m.code)
         c = self.counties[m.code]
         if not (_finite(c.seat_lon) and _finite(c.seat_lat)):
             place = self.full_name("county", m.code)
             msg = f"{query!r}: matched {place}, which has no seat point in the gazetteer."
             raise UnknownPlaceError(msg)
-        return GeocodeResult(
-            query=query,
-            lon=float(c.seat_lon),
-            lat=float(c.seat_lat),
-            level="county",
-            location_quality=QUALITY["county"],
-            matched=self.full_name("county", m.code),
-            county_code=m.code,
-            prefecture_code=str(c.prefecture_code),
-            notes=tuple(notes),
-        )
+        return _county_seat_result(query, c, m.code, self.full_name("county", m.code), notes)
+
+
+def _county_seat_result(
+    query: str, county: Any, county_code: str, matched: str, notes: list[str], township_code: str = ""
+) -> GeocodeResult:
+    """The result placed at ``county``'s seat (a gazetteer row with a seat point)."""
+    return GeocodeResult(
+        query=query,
+        lon=float(county.seat_lon),
+        lat=float(county.seat_lat),
+        level="county",
+        location_quality=QUALITY["county"],
+        matched=matched,
+        township_code=township_code,
+        county_code=county_code,
+        prefecture_code=str(county.prefecture_code),
+        notes=tuple(notes),
+    )
 
 
 @functools.lru_cache(maxsize=1)
