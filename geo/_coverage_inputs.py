@@ -15,14 +15,17 @@ from geo._errors import InputValidationError, OutsideFujianError
 from geo.coords import in_fujian
 
 
-def load_sources(source_types: Sequence[str]) -> pd.DataFrame:
+def load_sources(source_types: Sequence[str], facilities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Facilities of ``source_types`` from ``facilities`` (default: the embedded table), by facility_id."""
     from geo.facilities import FACILITY_TYPES, load_facilities
 
     for t in source_types:
         if t not in FACILITY_TYPES:
             msg = f"Unknown source facility type {t!r}; choose from: {', '.join(FACILITY_TYPES)}."
             raise InputValidationError(msg)
-    fac = load_facilities()
+    fac = load_facilities() if facilities is None else facilities
+    if "facility_type" not in fac.columns:
+        raise InputValidationError("Facility table lacks the column facility_type.")
     fac = fac[fac["facility_type"].isin(list(source_types))]
     return fac.sort_values("facility_id").reset_index(drop=True)
 

@@ -272,6 +272,7 @@ def prepare(
     mobile_stops: Sequence[str] = (),
     townships: pd.DataFrame | None = None,
     cache: bool = True,
+    facilities: pd.DataFrame | None = None,
 ) -> CoverageInputs:
     """Townships in scope, care sources and the township × source travel matrix.
 
@@ -292,6 +293,9 @@ def prepare(
         Township table (default: the embedded one); a GeoDataFrame must be EPSG:4326.
     cache
         Use the disk cache of :func:`routing.matrix.travel_matrix`.
+    facilities
+        Facility table the sources of ``source_types`` are taken from (default: the embedded one), e.g. the
+        planner's working table with uploads and surveyed points; ignored when ``sources`` is given.
 
     Returns
     -------
@@ -307,7 +311,7 @@ def prepare(
     from routing.matrix import REASONS, travel_matrix
 
     town, scope = scope_townships(townships, prefecture)
-    src = source_frame(sources) if sources is not None else source_frame(load_sources(source_types))
+    src = source_frame(sources if sources is not None else load_sources(source_types, facilities))
     stops = stop_frame(list(mobile_stops), town)
     src = pd.concat([src, stops], ignore_index=True) if len(stops) else src
     if src.empty:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from geo._errors import (
     AmbiguousPlaceError,
@@ -34,6 +35,7 @@ from geo._errors import (
     UnknownPlaceError,
     XunzhenError,
 )
+from geo.places import PlaceMatch
 from routing._tours_model import plan_tours_matrix
 from routing._tours_priority import PriorityWeights, priority_scores
 from routing._tours_types import (
@@ -132,6 +134,7 @@ def tour_candidates(
     network=None,
     weights: PriorityWeights | None = None,
     months_since_visit: Mapping[str, float] | None = None,
+    facilities: pd.DataFrame | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[str], bool]:
     """Townships in scope, scored for a tour.
 
@@ -149,6 +152,9 @@ def tour_candidates(
         Priority weights (default :class:`PriorityWeights`).
     months_since_visit
         Township code (12 digits) → months since the last mobile-hospital visit; None drops that term.
+    facilities
+        Facility table whose hospitals set the remoteness (default: the embedded one), e.g. the planner's
+        working table with uploads and surveyed points.
 
     Returns
     -------
@@ -180,7 +186,7 @@ def tour_candidates(
     scope = t[mask]
     placed = scope[scope["lon"].notna()].copy()
     unplaced = [f"{r.county_name}{r.name}" for r in scope[scope["lon"].isna()].itertuples()]
-    f = load_facilities()
+    f = load_facilities() if facilities is None else facilities
     hosp = f[f["facility_type"].isin(HOSPITAL_TYPES) & f["lon"].notna()]
     pts = placed[["lon", "lat"]].to_numpy(float)
     res = _matrix(net, pts, hosp[["lon", "lat"]].to_numpy(float))
@@ -212,13 +218,15 @@ def plan_fujian_tours(
     months_since_visit: Mapping[str, float] | None = None,
     required: Sequence[str] = (),
     clinic_minutes: Mapping[str, float] | None = None,
+    facilities: pd.DataFrame | None = None,
 ) -> FujianTour:
     """Plan tours from a named depot over the townships of the given prefectures/counties.
 
     Parameters
     ----------
     depot
-        Hospital, township or county name (``geo.places.resolve_place``), e.g. 南平市第一医院.
+        Hospital, township or county name (``geo.places.resolve_place``), e.g. 南平市第一医院; or, with
+        ``facilities``, a ``facility_id`` of that table (its point is used, e.g. a surveyed one).
     prefectures, counties
         Scope; default the depot's prefecture.
     params
@@ -229,6 +237,9 @@ def plan_fujian_tours(
         Township codes (12 digits) that must be visited.
     clinic_minutes
         Township code → clinic minutes (others use ``params.clinic_minutes``).
+    facilities
+        Facility table (default: the embedded one): its hospitals set the remoteness of each township, and
+        ``depot`` may name one of its rows by ``facility_id``.
 
     Returns
     -------
@@ -248,7 +259,7 @@ def plan_fujian_tours(
 
     p = params or TourParams()
     net = network or active_network()
-    place = resolve_place(depot)
+    place = _facility_place(facilities, depot) or resolve_place(depot)
     if place.lon is None or place.lat is None:
         msg = f"depot {place.display_name!r} has no location ({place.no_point_reason}); choose another depot"
         raise InputValidationError(msg)
@@ -263,6 +274,7 @@ def plan_fujian_tours(
         network=net,
         weights=weights,
         months_since_visit=months_since_visit,
+        facilities=facilities,
     )
     if cand.empty:
         msg = "no placed township in scope for the tour: widen the scope or lower the minimum remoteness"
@@ -291,6 +303,28 @@ def plan_fujian_tours(
     )
     return FujianTour(
         plan, place.display_name, place.code, cand, lonlat, net.label("zh"), tuple(unplaced), net.label("en")
+    )
+
+
+def _facility_place(facilities: pd.DataFrame | None, facility_id: str) -> PlaceMatch | None:
+    """The row ``facility_id`` of ``facilities`` as a place (None when there is no such row)."""
+    if facilities is None or "facility_id" not in facilities.columns:
+        return None
+    rows = facilities[facilities["facility_id"].astype(str) == str(facility_id)]
+    if rows.empty:
+        return None
+    r = rows.iloc[0]
+    placed = pd.notna(r["lon"]) and pd.notna(r["lat"])
+    return PlaceMatch(
+        "facility",
+        str(r["facility_id"]),
+        str(r["name"]),
+        f"{r.get('county_name', '') or ''}{r['name']}",
+        str(r.get("county_code", "") or ""),
+        str(r.get("prefecture_code", "") or ""),
+        float(r["lon"]) if placed else None,
+        float(r["lat"]) if placed else None,
+        "" if placed else "facility location unknown",
     )
 
 
@@ -329,8 +363,6 @@ def read_visits_csv(source: str | Path | bytes, name: str | None = None) -> dict
         A bad row (message names the file, row and column).
     """
     import io
-
-    import pandas as pd
 
     if isinstance(source, bytes):
         raw, label = source, name or "upload"
