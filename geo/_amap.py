@@ -1,7 +1,7 @@
 """AMap (高德) web-service geocoding with the user's key; answers are GCJ-02 and converted to WGS84 here.
 
-Private: call :func:`geo.geocoding.geocode` with ``provider="amap"``. API: ``GET {URL}?key=…&address=…``; the
-answer's ``geocodes[0].location`` is ``"lon,lat"`` in GCJ-02.
+Private: call :func:`geo.geocoding.geocode` with ``provider="amap"`` (it sends the request). API:
+``GET {URL}?key=…&address=…``; the answer's ``geocodes[0].location`` is ``"lon,lat"`` in GCJ-02.
 """
 
 from __future__ import annotations
@@ -10,8 +10,15 @@ from typing import Any
 
 from geo._errors import NetworkError, UnknownPlaceError
 
+#: The service's name in messages.
+NAME = "AMap"
 #: AMap geocoding endpoint (web-service API v3).
 URL = "https://restapi.amap.com/v3/geocode/geo"
+
+
+def request_params(query: str, key: str) -> dict[str, str]:
+    """Query parameters of the GET request for ``query`` with the user's ``key``."""
+    return {"key": key, "address": query, "output": "JSON"}
 
 
 def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
@@ -44,28 +51,3 @@ def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
     lon, lat = gcj02_to_wgs84(lon_g, lat_g)
     label = f"{first.get('formatted_address', '')} (AMap level {first.get('level', '')})"
     return float(lon), float(lat), label
-
-
-def search(
-    query: str, key: str, *, timeout_s: float = 10.0, session: Any = None
-) -> tuple[float, float, str]:
-    """Ask AMap for ``query``; see :func:`parse` for the answer and its errors.
-
-    Raises
-    ------
-    NetworkError
-        The service cannot be reached or answers with an HTTP error.
-    """
-    import requests
-
-    http = session or requests
-    try:
-        response = http.get(
-            URL, params={"key": key, "address": query, "output": "JSON"}, timeout=timeout_s
-        )
-        response.raise_for_status()
-        payload = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        msg = f"AMap could not be asked about {query!r}: {type(exc).__name__}: {exc}"
-        raise NetworkError(msg) from exc
-    return parse(payload, query)

@@ -1,6 +1,6 @@
 """Baidu web-service geocoding with the user's ``ak``; answers are BD-09 and converted to WGS84 here.
 
-Private: call :func:`geo.geocoding.geocode` with ``provider="baidu"``.
+Private: call :func:`geo.geocoding.geocode` with ``provider="baidu"`` (it sends the request).
 API: ``GET {URL}?address=…&output=json&ak=…``;
 the answer's ``result.location`` holds ``lng``/``lat`` in BD-09 (``bd09ll``, the default ``ret_coordtype``).
 """
@@ -11,8 +11,15 @@ from typing import Any
 
 from geo._errors import NetworkError, UnknownPlaceError
 
+#: The service's name in messages.
+NAME = "Baidu"
 #: Baidu geocoding endpoint (v3).
 URL = "https://api.map.baidu.com/geocoding/v3/"
+
+
+def request_params(query: str, ak: str) -> dict[str, str]:
+    """Query parameters of the GET request for ``query`` with the user's ``ak``."""
+    return {"address": query, "output": "json", "ak": ak}
 
 
 def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
@@ -48,26 +55,3 @@ def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
         f"confidence {result.get('confidence', '')})"
     )
     return float(lon), float(lat), label
-
-
-def search(
-    query: str, ak: str, *, timeout_s: float = 10.0, session: Any = None
-) -> tuple[float, float, str]:
-    """Ask Baidu for ``query``; see :func:`parse` for the answer and its errors.
-
-    Raises
-    ------
-    NetworkError
-        The service cannot be reached or answers with an HTTP error.
-    """
-    import requests
-
-    http = session or requests
-    try:
-        response = http.get(URL, params={"address": query, "output": "json", "ak": ak}, timeout=timeout_s)
-        response.raise_for_status()
-        payload = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        msg = f"Baidu could not be asked about {query!r}: {type(exc).__name__}: {exc}"
-        raise NetworkError(msg) from exc
-    return parse(payload, query)

@@ -33,7 +33,13 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from geo._errors import AmbiguousPlaceError, InputValidationError, UnknownPlaceError, XunzhenError
+from geo._errors import (
+    AmbiguousPlaceError,
+    InputValidationError,
+    NetworkError,
+    UnknownPlaceError,
+    XunzhenError,
+)
 
 __all__ = [
     "PROVIDERS",
@@ -468,13 +474,18 @@ def geocode(
             msg = f"The {provider} geocoder needs your API key (--key, or the 数据 page's key field)."
             raise InputValidationError(msg)
         if provider == "amap":
-            from geo import _amap
-
-            lon, lat, label = _amap.search(query, api_key, timeout_s=timeout_s, session=session)
+            from geo import _amap as web_api
         else:
-            from geo import _baidu
-
-            lon, lat, label = _baidu.search(query, api_key, timeout_s=timeout_s, session=session)
+            from geo import _baidu as web_api
+        payload = _get_json(
+            web_api.NAME,
+            web_api.URL,
+            web_api.request_params(query, api_key),
+            query,
+            timeout_s=timeout_s,
+            session=session,
+        )
+        lon, lat, label = web_api.parse(payload, query)
     from geo.coords import in_fujian
 
     if not bool(in_fujian(lon, lat)):
@@ -490,6 +501,28 @@ def geocode(
         provider=provider,
         notes=(f"geocoded online by {provider}",),
     )
+
+
+def _get_json(
+    service: str, url: str, params: dict[str, str], query: str, *, timeout_s: float, session: Any
+) -> Any:
+    """GET ``url`` with ``params`` (through ``session``, default ``requests``) and return the decoded JSON.
+
+    Raises
+    ------
+    NetworkError
+        The service cannot be reached or answers with an HTTP error or non-JSON text.
+    """
+    import requests
+
+    http = session or requests
+    try:
+        response = http.get(url, params=params, timeout=timeout_s)
+        response.raise_for_status()
+        return response.json()
+    except (requests.RequestException, ValueError) as exc:
+        msg = f"{service} could not be asked about {query!r}: {type(exc).__name__}: {exc}"
+        raise NetworkError(msg) from exc
 
 
 def geocode_many(queries: Sequence[str], provider: Provider = "offline", **kwargs: Any) -> pd.DataFrame:
