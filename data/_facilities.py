@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.facilities import FACILITY_COLUMNS
+
 SEED_FILE = Path(__file__).with_name("hospitals_seed.csv")
 
 SEED_COLUMNS = [
@@ -30,23 +32,8 @@ COUNTY_SOURCE = (
     "derived: one county-level general hospital assumed per county; name is a placeholder (名称待核实)"
 )
 
-COLUMNS = [
-    "facility_id",
-    "name",
-    "name_derived",
-    "facility_type",
-    "township_code",
-    "county_code",
-    "county_name",
-    "prefecture_code",
-    "prefecture_name",
-    "address",
-    "lon",
-    "lat",
-    "location_quality",
-    "source",
-    "doctors_per_month",
-]
+#: Columns of the written table: the schema the loader reads (a list, to select frame columns with).
+COLUMNS = list(FACILITY_COLUMNS)
 
 
 def primary_care(townships: pd.DataFrame) -> pd.DataFrame:
