@@ -286,6 +286,19 @@ def _build_model(
     return model
 
 
+def _days_by_prefecture(
+    model: _Model, hh: np.ndarray, cc: np.ndarray, days: np.ndarray
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Doctor-days of the pairs (hh, cc, days) per center prefecture: (from city hospitals, in all)."""
+    city_days: dict[str, int] = {}
+    total_days: dict[str, int] = {}
+    for p in sorted(set(model.center_pref.tolist())):
+        sel = model.center_pref[cc] == p
+        total_days[p] = int(days[sel].sum())
+        city_days[p] = int(days[sel & model.is_city[hh]].sum())
+    return city_days, total_days
+
+
 def _precheck(model: _Model, params: PairingParams) -> list[str]:
     """Messages for the simple necessary conditions: reach, capacity per prefecture/county, city share."""
     problems: list[str] = []
@@ -544,12 +557,7 @@ def pair_from_matrix(
     total = float((days * mins).sum())
     penalty = float((days * pen).sum()) * params.out_of_county_penalty_minutes
     objective_value = float(mins.max()) if bottleneck is not None else total + penalty
-    city_days: dict[str, int] = {}
-    total_days: dict[str, int] = {}
-    for p in sorted(set(model.center_pref.tolist())):
-        sel = model.center_pref[cc] == p
-        total_days[p] = int(days[sel].sum())
-        city_days[p] = int(days[sel & model.is_city[hh]].sum())
+    city_days, total_days = _days_by_prefecture(model, hh, cc, days)
     return PairingResult(
         hospital=hh,
         center=cc,

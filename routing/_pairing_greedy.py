@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from geo._errors import InfeasibleError
-from routing._pairing_core import PairingParams, PairingResult, _build_model
+from routing._pairing_core import PairingParams, PairingResult, _build_model, _days_by_prefecture
 
 __all__ = ["greedy_nearest"]
 
@@ -102,13 +102,7 @@ def greedy_nearest(
     days = x[hh, cc]
     mins = model.minutes[hh, cc]
     total = float((days * mins).sum())
-    city_days = {
-        p: int(days[(model.center_pref[cc] == p) & model.is_city[hh]].sum())
-        for p in sorted(set(model.center_pref.tolist()))
-    }
-    total_days = {
-        p: int(days[model.center_pref[cc] == p].sum()) for p in sorted(set(model.center_pref.tolist()))
-    }
+    city_days, total_days = _days_by_prefecture(model, hh, cc, days)
     return PairingResult(
         hospital=hh,
         center=cc,
