@@ -296,6 +296,12 @@ def plan_tours_matrix(
     T, D = p.teams, p.days
     prizes = _surrogate_prizes(minutes, scores, p.cover_minutes, active)
 
+    def spec_day(tt: int, kk: int, s0: int, st: list[int], e: int) -> DayPlan:
+        """The day of team ``tt``, day index ``kk``: from ``s0`` through ``st`` to ``e`` (-1: its last stop,
+        or ``s0`` when it has none)."""
+        e2 = e if e >= 0 else (st[-1] + 1 if st else s0)
+        return _day(minutes, km, s0, st, e2, service, p, kk + 1, tt, names)
+
     def attempt(factor: float) -> tuple[list[DayPlan], list[int], list[str]]:
         """Phase 1 with drive legs scaled by ``factor`` (≥ 1 makes the daily limit implied), then the rest."""
         m1 = np.where(np.isfinite(m), np.ceil(m * SC * factor - 1e-9), _BIG)
@@ -393,8 +399,7 @@ def plan_tours_matrix(
                 def build(
                     st: list[int], e: int = end_loc, s0: int = place, kk: int = k, tt: int = t
                 ) -> DayPlan:
-                    e2 = e if e >= 0 else (st[-1] + 1 if st else s0)
-                    return _day(minutes, km, s0, st, e2, service, p, kk + 1, tt, names)
+                    return spec_day(tt, kk, s0, st, e)
 
                 d = build(stops)
                 while _violation(d, p) > 1e-6 and stops:
@@ -433,24 +438,12 @@ def plan_tours_matrix(
         for i in sorted((i for i in act_idx if i not in served), key=lambda i: (-prizes[i], i)):
             best = None
             for si, (tt, kk, s0, st, e) in enumerate(specs):
-                base = _day(
-                    minutes,
-                    km,
-                    s0,
-                    st,
-                    e if e >= 0 else (st[-1] + 1 if st else s0),
-                    service,
-                    p,
-                    kk + 1,
-                    tt,
-                    names,
-                )
+                base = spec_day(tt, kk, s0, st, e)
                 if _violation(base, p) > 1e-6:
                     continue
                 for pos in range(len(st) + 1):
                     trial = [*st[:pos], int(i), *st[pos:]]
-                    e2 = e if e >= 0 else trial[-1] + 1
-                    d = _day(minutes, km, s0, trial, e2, service, p, kk + 1, tt, names)
+                    d = spec_day(tt, kk, s0, trial, e)
                     if _violation(d, p) <= 1e-6:
                         extra = d.drive_minutes - base.drive_minutes
                         if best is None or extra < best[0]:
@@ -460,21 +453,7 @@ def plan_tours_matrix(
                 served.add(int(i))
                 if i in dropped:
                     dropped.remove(i)
-        out_days = [
-            _day(
-                minutes,
-                km,
-                s0,
-                st,
-                e if e >= 0 else (st[-1] + 1 if st else s0),
-                service,
-                p,
-                kk + 1,
-                tt,
-                names,
-            )
-            for tt, kk, s0, st, e in specs
-        ]
+        out_days = [spec_day(tt, kk, s0, st, e) for tt, kk, s0, st, e in specs]
         return out_days, dropped, warnings
 
     # Phase 1 as is, and — when the driving limit binds before the window does — once more with drive legs
