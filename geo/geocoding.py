@@ -195,32 +195,32 @@ class Gazetteer:
             if len(alias) >= 2:
                 aliases.setdefault(alias, []).append((level, code, kind))
 
+        def add_names(
+            places: dict[str, Any], level: str, suffixes: Sequence[str], renamed: Sequence[str]
+        ) -> None:
+            """Each place's full name, its base name and the base with each suffix in ``renamed``."""
+            for code, r in places.items():
+                name = str(r.name)
+                add(name, level, code, "full")
+                base = _base(name, suffixes)
+                if base != name:
+                    add(base, level, code, "base")
+                    for suffix in renamed:
+                        if base + suffix != name:
+                            add(base + suffix, level, code, "renamed")
+
         for code, p in self.prefectures.items():
             add(str(p.name), "prefecture", code, "full")
             short = str(getattr(p, "short_name", "") or _base(str(p.name), ("市", "地区")))
             if short != p.name:
                 add(short, "prefecture", code, "base")
-        for code, c in self.counties.items():
-            name = str(c.name)
-            add(name, "county", code, "full")
-            base = _base(name, _COUNTY_SUFFIXES)
-            if base != name:
-                add(base, "county", code, "base")
-                for suffix in ("县", "市", "区"):  # renamed: 长乐市 → 长乐区, 长泰县 → 长泰区
-                    if base + suffix != name:
-                        add(base + suffix, "county", code, "renamed")
+        # renamed: 长乐市 → 长乐区, 长泰县 → 长泰区
+        add_names(self.counties, "county", _COUNTY_SUFFIXES, ("县", "市", "区"))
         for old, code in _COUNTY_RENAMES.items():
             if code in self.counties:
                 add(old, "county", code, "renamed")
-        for code, t in self.townships.items():
-            name = str(t.name)
-            add(name, "township", code, "full")
-            base = _base(name, _TOWNSHIP_SUFFIXES)
-            if base != name:
-                add(base, "township", code, "base")
-                for suffix in ("镇", "乡", "街道"):  # 乡 → 镇 upgrades, 镇 → 街道 conversions
-                    if base + suffix != name:
-                        add(base + suffix, "township", code, "renamed")
+        # 乡 → 镇 upgrades, 镇 → 街道 conversions
+        add_names(self.townships, "township", _TOWNSHIP_SUFFIXES, ("镇", "乡", "街道"))
         self._aliases = aliases
         self._longest = max((len(a) for a in aliases), default=0)
 
