@@ -136,7 +136,7 @@ def _no_witness(
 
 
 def build_hierarchy(
-    n: int, frm: np.ndarray, to: np.ndarray, minutes: np.ndarray, km: np.ndarray
+    n: int, frm: np.ndarray, to: np.ndarray, minutes: np.ndarray, km: np.ndarray, *, compiled: bool = True
 ) -> Hierarchy:
     """Eliminate nodes round by round (module docstring).
 
@@ -146,6 +146,10 @@ def build_hierarchy(
         Number of nodes.
     frm, to, minutes, km
         Directed edges (node indices, minutes, km).
+    compiled
+        Use the compiled witness search (bounded local Dijkstra, when numba is installed) instead of the
+        vectorised one (witness paths of at most two edges). Either gives exact times; the compiled one
+        adds fewer shortcuts.
 
     Returns
     -------
@@ -155,6 +159,7 @@ def build_hierarchy(
         np.asarray(frm, np.int64), np.asarray(to, np.int64), np.asarray(minutes, float),
         np.asarray(km, float), n,
     )
+    use_kernel = compiled and numba_available()
     level = np.full(n, -1, dtype=np.int64)
     tie = _hash(n)
     up_parts: list[tuple[np.ndarray, ...]] = []
@@ -194,7 +199,10 @@ def build_hierarchy(
         rep_o = o_idx[o_start[np.repeat(i_v, cnt)] + offs]
         s_frm, s_to = frm[rep_i], to[rep_o]
         s_min, s_km = mins[rep_i] + mins[rep_o], kms[rep_i] + kms[rep_o]
-        need = _no_witness(frm, to, mins, pick, s_frm, s_to, s_min, n)
+        if use_kernel:
+            need = _no_witness_compiled(frm, to, mins, pick, s_frm, s_to, s_min, n)
+        else:
+            need = _no_witness(frm, to, mins, pick, s_frm, s_to, s_min, n)
         s_frm, s_to, s_min, s_km = s_frm[need], s_to[need], s_min[need], s_km[need]
         keep = ~(out_sel | in_sel)
         frm, to, mins, kms = _dedupe(
@@ -243,6 +251,7 @@ class SweepPlan:
 
     nodes: np.ndarray
     segments: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+    flat: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
@@ -258,6 +267,7 @@ def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
     pos = np.full(h.n, -1, dtype=np.int64)
     pos[nodes] = np.arange(len(nodes))
     segments = []
+    flat: list[tuple[np.ndarray, ...]] = []
     for r in range(h.n_rounds - 1, -1, -1):
         lo, hi = ptr[r], ptr[r + 1]
         head = h.down_head[lo:hi]
@@ -268,6 +278,7 @@ def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
         tail = h.down_tail[lo:hi][sel]
         mins = h.down_minutes[lo:hi][sel]
         kms = h.down_km[lo:hi][sel]
+        flat.append((head, tail, mins, kms))
         # slot of each edge within its head's group (edges are sorted by head)
         start = np.ones(len(head), dtype=bool)
         start[1:] = head[1:] != head[:-1]
@@ -276,7 +287,11 @@ def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
         for k in range(int(slot.max()) + 1):
             s = slot == k
             segments.append((pos[head[s]], pos[tail[s]], mins[s], kms[s]))
-    return SweepPlan(nodes=nodes, segments=segments)
+    if flat:
+        cat = tuple(np.concatenate([f[i] for f in flat]) for i in range(4))
+    else:
+        cat = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    return SweepPlan(nodes=nodes, segments=segments, flat=cat)  # type: ignore[arg-type]
 
 
 def sweep(plan: SweepPlan, dist: np.ndarray, km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -303,3 +318,272 @@ def sweep(plan: SweepPlan, dist: np.ndarray, km: np.ndarray) -> tuple[np.ndarray
         d[head] = np.where(better, cand, cur)
         k[head] = np.where(better, k[tail] + kms[:, None], k[head])
     return d, k
+
+
+# --------------------------------------------------------------------------------------------------------
+# Compiled query (numba, optional): the same upward search + downward sweep, one source at a time, with km
+# carried along the search (no predecessor trees). Compiled on first use and cached on disk by numba.
+
+_KERNEL: list = []
+
+
+def numba_available() -> bool:
+    """Whether the optional compiled kernel can be used (``numba`` is installed)."""
+    try:
+        import numba  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+def _kernel():
+    if _KERNEL:
+        return _KERNEL[0]
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def query(
+        up_indptr, up_indices, up_min, up_km, st_ptr, st_node, st_min, st_km,
+        sw_head, sw_tail, sw_min, sw_km, cols, limit, out_min, out_km,
+    ):
+        n = up_indptr.shape[0] - 1
+        dist = np.full(n, np.inf)
+        km = np.full(n, np.inf)
+        done = np.zeros(n, np.bool_)
+        touched = np.empty(n, np.int64)
+        cap = up_indices.shape[0] + st_node.shape[0] + 1
+        heap_d = np.empty(cap)
+        heap_v = np.empty(cap, np.int64)
+        for i in range(st_ptr.shape[0] - 1):
+            nt = 0
+            hs = 0
+            for e in range(st_ptr[i], st_ptr[i + 1]):
+                v = st_node[e]
+                d = st_min[e]
+                if d < dist[v]:
+                    if dist[v] == np.inf:
+                        touched[nt] = v
+                        nt += 1
+                    dist[v] = d
+                    km[v] = st_km[e]
+                    # push
+                    j = hs
+                    hs += 1
+                    while j > 0:
+                        p = (j - 1) >> 1
+                        if heap_d[p] <= d:
+                            break
+                        heap_d[j] = heap_d[p]
+                        heap_v[j] = heap_v[p]
+                        j = p
+                    heap_d[j] = d
+                    heap_v[j] = v
+            while hs > 0:
+                d = heap_d[0]
+                v = heap_v[0]
+                hs -= 1
+                if hs > 0:  # sift the last entry down from the root
+                    ld = heap_d[hs]
+                    lv = heap_v[hs]
+                    j = 0
+                    while True:
+                        c = 2 * j + 1
+                        if c >= hs:
+                            break
+                        if c + 1 < hs and heap_d[c + 1] < heap_d[c]:
+                            c += 1
+                        if heap_d[c] >= ld:
+                            break
+                        heap_d[j] = heap_d[c]
+                        heap_v[j] = heap_v[c]
+                        j = c
+                    heap_d[j] = ld
+                    heap_v[j] = lv
+                if done[v] or d > dist[v]:
+                    continue
+                if d > limit:
+                    break
+                done[v] = True
+                for e in range(up_indptr[v], up_indptr[v + 1]):
+                    w = up_indices[e]
+                    nd = d + up_min[e]
+                    if nd < dist[w]:
+                        if dist[w] == np.inf:
+                            touched[nt] = w
+                            nt += 1
+                        dist[w] = nd
+                        km[w] = km[v] + up_km[e]
+                        j = hs
+                        hs += 1
+                        while j > 0:
+                            p = (j - 1) >> 1
+                            if heap_d[p] <= nd:
+                                break
+                            heap_d[j] = heap_d[p]
+                            heap_v[j] = heap_v[p]
+                            j = p
+                        heap_d[j] = nd
+                        heap_v[j] = w
+            for e in range(sw_head.shape[0]):
+                t = sw_tail[e]
+                c_min = dist[t] + sw_min[e]
+                hd = sw_head[e]
+                if c_min < dist[hd]:
+                    if dist[hd] == np.inf:
+                        touched[nt] = hd
+                        nt += 1
+                    dist[hd] = c_min
+                    km[hd] = km[t] + sw_km[e]
+            for j in range(cols.shape[0]):
+                out_min[i, j] = dist[cols[j]]
+                out_km[i, j] = km[cols[j]]
+            for j in range(nt):
+                v = touched[j]
+                dist[v] = np.inf
+                km[v] = np.inf
+                done[v] = False
+
+    _KERNEL.append(query)
+    return query
+
+
+def query_compiled(
+    h: Hierarchy,
+    plan: SweepPlan,
+    st_ptr: np.ndarray,
+    st_node: np.ndarray,
+    st_min: np.ndarray,
+    st_km: np.ndarray,
+    cols: np.ndarray,
+    limit: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes and km from each source to the nodes ``cols`` (compiled kernel; needs numba).
+
+    Source ``i`` starts from the nodes ``st_node[st_ptr[i]:st_ptr[i + 1]]`` at the given minutes and km.
+    Values above ``limit`` may be finite (callers drop them); unreached nodes are ``inf``.
+    """
+    b = len(st_ptr) - 1
+    out_min = np.empty((b, len(cols)))
+    out_km = np.empty((b, len(cols)))
+    head, tail, mins, kms = plan.flat
+    _kernel()(
+        h.up_indptr, h.up_indices.astype(np.int64), h.up_minutes, h.up_km,
+        st_ptr.astype(np.int64), st_node.astype(np.int64), st_min.astype(float), st_km.astype(float),
+        head.astype(np.int64), tail.astype(np.int64), mins, kms, cols.astype(np.int64), float(limit),
+        out_min, out_km,
+    )
+    return out_min, out_km
+
+
+#: Local witness searches settle at most this many nodes.
+_WITNESS_SETTLE = 200
+
+_WITNESS: list = []
+
+
+def _witness_kernel():
+    if _WITNESS:
+        return _WITNESS[0]
+    import numba
+
+    @numba.njit(cache=True, nogil=True)
+    def witness(indptr, to, mins, pick, s_ptr, s_to, s_min, settle_max, need):
+        n = indptr.shape[0] - 1
+        dist = np.full(n, np.inf)
+        done = np.zeros(n, np.bool_)
+        touched = np.empty(n, np.int64)
+        cap = to.shape[0] + 1
+        heap_d = np.empty(cap)
+        heap_v = np.empty(cap, np.int64)
+        for u in range(n):
+            lo = s_ptr[u]
+            hi = s_ptr[u + 1]
+            if lo == hi:
+                continue
+            bound = 0.0
+            for e in range(lo, hi):
+                bound = max(bound, s_min[e])
+            nt = 1
+            touched[0] = u
+            dist[u] = 0.0
+            heap_d[0] = 0.0
+            heap_v[0] = u
+            hs = 1
+            settled = 0
+            while hs > 0 and settled < settle_max:
+                d = heap_d[0]
+                v = heap_v[0]
+                hs -= 1
+                if hs > 0:
+                    ld = heap_d[hs]
+                    lv = heap_v[hs]
+                    j = 0
+                    while True:
+                        c = 2 * j + 1
+                        if c >= hs:
+                            break
+                        if c + 1 < hs and heap_d[c + 1] < heap_d[c]:
+                            c += 1
+                        if heap_d[c] >= ld:
+                            break
+                        heap_d[j] = heap_d[c]
+                        heap_v[j] = heap_v[c]
+                        j = c
+                    heap_d[j] = ld
+                    heap_v[j] = lv
+                if done[v] or d > dist[v]:
+                    continue
+                if d > bound:
+                    break
+                done[v] = True
+                settled += 1
+                for e in range(indptr[v], indptr[v + 1]):
+                    w = to[e]
+                    if pick[w]:
+                        continue
+                    nd = d + mins[e]
+                    if nd < dist[w]:
+                        if dist[w] == np.inf:
+                            touched[nt] = w
+                            nt += 1
+                        dist[w] = nd
+                        j = hs
+                        hs += 1
+                        while j > 0:
+                            p = (j - 1) >> 1
+                            if heap_d[p] <= nd:
+                                break
+                            heap_d[j] = heap_d[p]
+                            heap_v[j] = heap_v[p]
+                            j = p
+                        heap_d[j] = nd
+                        heap_v[j] = w
+            for e in range(lo, hi):
+                need[e] = dist[s_to[e]] > s_min[e]
+            for j in range(nt):
+                dist[touched[j]] = np.inf
+                done[touched[j]] = False
+
+    _WITNESS.append(witness)
+    return witness
+
+
+def _no_witness_compiled(
+    frm: np.ndarray, to: np.ndarray, mins: np.ndarray, pick: np.ndarray,
+    s_frm: np.ndarray, s_to: np.ndarray, s_min: np.ndarray, n: int,
+) -> np.ndarray:
+    """As :func:`_no_witness`, with a local Dijkstra (avoiding picked nodes) as the witness search.
+
+    A tentative distance is the length of a real path, so a search cut short only keeps more shortcuts.
+    """
+    order = np.argsort(s_frm, kind="stable")
+    s_ptr = np.searchsorted(s_frm[order], np.arange(n + 1))
+    indptr = np.searchsorted(frm, np.arange(n + 1))
+    need_sorted = np.ones(len(order), dtype=bool)
+    _witness_kernel()(
+        indptr.astype(np.int64), to.astype(np.int64), mins, pick, s_ptr.astype(np.int64),
+        s_to[order].astype(np.int64), s_min[order], _WITNESS_SETTLE, need_sorted,
+    )
+    need = np.empty(len(order), dtype=bool)
+    need[order] = need_sorted
+    return need & (s_frm != s_to)

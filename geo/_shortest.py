@@ -35,8 +35,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from geo._ch import Hierarchy, SweepPlan, build_hierarchy, sweep, sweep_plan
-from geo._errors import InputValidationError
+from geo._ch import Hierarchy, SweepPlan, build_hierarchy, numba_available, query_compiled, sweep, sweep_plan
+from geo._errors import InputValidationError, OptionalDependencyError
 from geo._graph import RoadGraph
 
 __all__ = ["contract", "many_to_many", "reachable_within", "reverse"]
@@ -289,6 +289,29 @@ _HIERARCHIES: weakref.WeakKeyDictionary[Contracted, Hierarchy] = weakref.WeakKey
 _HIERARCHY_MIN_CORE = 5_000
 
 
+#: Environment variable choosing the query kernel: "auto" (compiled if numba is installed), "numba", "scipy".
+BACKEND_ENV = "XUNZHEN_SHORTEST_BACKEND"
+
+
+def _use_compiled() -> bool:
+    """Whether to run the compiled kernel (see :data:`BACKEND_ENV`)."""
+    choice = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
+    if choice not in {"auto", "numba", "scipy"}:
+        msg = f"{BACKEND_ENV}={choice!r}: use auto, numba or scipy."
+        raise InputValidationError(msg)
+    if choice == "scipy":
+        return False
+    if numba_available():
+        return True
+    if choice == "numba":
+        msg = (
+            f"{BACKEND_ENV}=numba asks for the compiled shortest-path kernel, but numba is not installed: "
+            "pip install numba==0.68.1 (or unset the variable to use scipy)."
+        )
+        raise OptionalDependencyError(msg)
+    return False
+
+
 def hierarchy(con: Contracted) -> Hierarchy:
     """The node-elimination hierarchy of a contracted graph's core (:mod:`geo._ch`), cached."""
     h = _HIERARCHIES.get(con)
@@ -392,7 +415,8 @@ def many_to_many(
     hier = None
     if con.n_core >= _HIERARCHY_MIN_CORE:
         h = hierarchy(con)
-        hier = (h, sweep_plan(h, _target_columns(con, tgt)))
+        cols = _target_columns(con, tgt)
+        hier = (h, sweep_plan(h, cols), cols if _use_compiled() else None)
     if workers > 1 and len(chunks) > 1:
         results = _run_forked(con, chunks, tgt, limit, workers, hier)
     else:
@@ -420,7 +444,7 @@ def _run_forked(
     tgt: np.ndarray,
     limit: float,
     workers: int,
-    hier: tuple[Hierarchy, SweepPlan] | None,
+    hier: tuple[Hierarchy, SweepPlan, np.ndarray | None] | None,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Solve the batches in forked worker processes (the contracted graph is inherited, not pickled)."""
     _FORK_STATE["con"] = con
@@ -540,37 +564,47 @@ def _solve_batch(
     sources: np.ndarray,
     targets: np.ndarray,
     limit: float,
-    hier: tuple[Hierarchy, SweepPlan] | None = None,
+    hier: tuple[Hierarchy, SweepPlan, np.ndarray | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes and km from a batch of distinct sources to all targets (original node indices)."""
-    if hier is None:
-        csr, edge_km, start = _augmented(con, sources)
+    if hier is not None and hier[2] is not None:  # compiled upward search + sweep, at the target columns
+        h, plan, cols = hier
+        st_ptr, st_node, st_min, st_km = _starts(con, sources)
+        dist, tkm = query_compiled(h, plan, st_ptr, st_node, st_min, st_km, cols, limit)
+        pos = np.full(con.n_core, -1, dtype=np.int64)
+        pos[cols] = np.arange(len(cols))
     else:
-        h = hier[0]
-        csr, edge_km, start = _augmented(con, sources, (h.up_indptr, h.up_indices, h.up_minutes, h.up_km))
-    dist, pred = dijkstra(csr, directed=True, indices=start, return_predecessors=True, limit=limit)
-    tkm = _tree_km(csr, edge_km, pred)
-    tkm[~np.isfinite(dist)] = np.inf
-    if hier is not None:  # exact times at the target columns by the downward sweep
-        plan = hier[1]
-        d_sw, k_sw = sweep(plan, dist, tkm)
-        dist[:, plan.nodes] = d_sw.T
-        tkm[:, plan.nodes] = k_sw.T
+        if hier is None:
+            csr, edge_km, start = _augmented(con, sources)
+        else:
+            h = hier[0]
+            csr, edge_km, start = _augmented(
+                con, sources, (h.up_indptr, h.up_indices, h.up_minutes, h.up_km)
+            )
+        dist, pred = dijkstra(csr, directed=True, indices=start, return_predecessors=True, limit=limit)
+        tkm = _tree_km(csr, edge_km, pred)
+        tkm[~np.isfinite(dist)] = np.inf
+        if hier is not None:  # exact times at the target columns by the downward sweep
+            plan = hier[1]
+            d_sw, k_sw = sweep(plan, dist, tkm)
+            dist[:, plan.nodes] = d_sw.T
+            tkm[:, plan.nodes] = k_sw.T
+        pos = np.arange(con.n_core, dtype=np.int64)
     b = len(sources)
     out_min = np.full((b, len(targets)), np.inf)
     out_km = np.full_like(out_min, np.inf)
     t_core = con.core_of[targets]
     is_core = t_core >= 0
-    out_min[:, is_core] = dist[:, t_core[is_core]]
-    out_km[:, is_core] = tkm[:, t_core[is_core]]
+    out_min[:, is_core] = dist[:, pos[t_core[is_core]]]
+    out_km[:, is_core] = tkm[:, pos[t_core[is_core]]]
     inner_t = np.flatnonzero(~is_core)
     if len(inner_t):
         for col in range(2):
             p = con.node_pass[targets[inner_t], col]
             ok = p >= 0
             cols, pp = inner_t[ok], p[ok]
-            cand_min = dist[:, con.pass_start[pp]] + con.pass_off_minutes[pp]
-            cand_km = tkm[:, con.pass_start[pp]] + con.pass_off_km[pp]
+            cand_min = dist[:, pos[con.pass_start[pp]]] + con.pass_off_minutes[pp]
+            cand_km = tkm[:, pos[con.pass_start[pp]]] + con.pass_off_km[pp]
             better = cand_min < out_min[:, cols]
             out_min[:, cols] = np.where(better, cand_min, out_min[:, cols])
             out_km[:, cols] = np.where(better, cand_km, out_km[:, cols])
@@ -593,12 +627,36 @@ def _solve_batch(
                         out_min[np.ix_(rows, inner_t)] = np.where(better, d_min, cur)
                         cur_km = out_km[np.ix_(rows, inner_t)]
                         out_km[np.ix_(rows, inner_t)] = np.where(better, d_km, cur_km)
-        # sources sitting on a target (distance 0) are covered above; drop results past the limit
-        if np.isfinite(limit):
-            beyond = out_min > limit
-            out_min[beyond] = np.inf
-            out_km[beyond] = np.inf
+    # sources sitting on a target (distance 0) are covered above; drop results past the limit
+    if np.isfinite(limit):
+        beyond = out_min > limit
+        out_min[beyond] = np.inf
+        out_km[beyond] = np.inf
     return out_min, out_km
+
+
+def _starts(con: Contracted, sources: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Where each source enters the core, as :func:`_augmented` does: (ptr, core node, minutes, km).
+
+    A core source starts at itself; an interior source at the end(s) of its chain(s), after the rest of
+    the chain.
+    """
+    b = len(sources)
+    c = con.core_of[sources]
+    core = c >= 0
+    node = np.full((b, 2), -1, dtype=np.int64)
+    mins = np.zeros((b, 2))
+    kms = np.zeros((b, 2))
+    node[core, 0] = c[core]
+    for col in range(2):
+        p = con.node_pass[sources, col]
+        ok = ~core & (p >= 0)
+        node[ok, col] = con.pass_end[p[ok]]
+        mins[ok, col] = con.pass_rest_minutes[p[ok]]
+        kms[ok, col] = con.pass_rest_km[p[ok]]
+    keep = node >= 0
+    ptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))]).astype(np.int64)
+    return ptr, node[keep], mins[keep], kms[keep]
 
 
 def reachable_within(
