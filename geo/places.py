@@ -40,21 +40,6 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "fujian"
 #: The four mountainous prefectures this tool focuses on (闽西北/闽东 rotation programme).
 FOCUS_PREFECTURES: tuple[str, ...] = ("龙岩市", "三明市", "宁德市", "南平市")
 
-_TOWNSHIP_STR = [
-    "code",
-    "name",
-    "kind",
-    "county_code",
-    "county_name",
-    "prefecture_code",
-    "prefecture_name",
-    "point_source",
-    "no_point_reason",
-    "population_weight_source",
-    "vonng2016_code",
-    "vonng2016_name",
-    "match_2016",
-]
 TOWNSHIP_COLUMNS = (
     "code",
     "name",
@@ -69,6 +54,13 @@ TOWNSHIP_COLUMNS = (
     "no_point_reason",
     "population_est",
 )
+# Read as text: the required columns but the numbers, and the provenance extras.
+_TOWNSHIP_STR = [c for c in TOWNSHIP_COLUMNS if c not in ("lon", "lat", "population_est")] + [
+    "population_weight_source",
+    "vonng2016_code",
+    "vonng2016_name",
+    "match_2016",
+]
 
 
 def _path(name: str) -> Path:
