@@ -290,6 +290,23 @@ def _opt(value: float) -> float | None:
     return None if value is None or np.isnan(value) else float(value)
 
 
+def _entry_in_county(kind: str, code: str, r: Any, reason: str, alias: str = "") -> _Entry:
+    """Entry of a township or facility row (``name``, ``lon``/``lat`` and its county's and prefecture's names
+    and codes), displayed as prefecture + county + name."""
+    m = PlaceMatch(
+        kind,
+        code,
+        r.name,
+        f"{r.prefecture_name}{r.county_name}{r.name}",
+        r.county_code,
+        r.prefecture_code,
+        _opt(r.lon),
+        _opt(r.lat),
+        reason,
+    )
+    return _Entry(m, r.county_name, r.prefecture_name, alias)
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[_Entry, ...]:
     from geo.facilities import load_facilities
@@ -310,18 +327,7 @@ def _gazetteer() -> tuple[_Entry, ...]:
         )
         entries.append(_Entry(m, "", r.prefecture_name))
     for r in load_townships().itertuples():
-        m = PlaceMatch(
-            "township",
-            r.code,
-            r.name,
-            f"{r.prefecture_name}{r.county_name}{r.name}",
-            r.county_code,
-            r.prefecture_code,
-            _opt(r.lon),
-            _opt(r.lat),
-            r.no_point_reason,
-        )
-        entries.append(_Entry(m, r.county_name, r.prefecture_name))
+        entries.append(_entry_in_county("township", r.code, r, r.no_point_reason))
     town_names = dict(zip(load_townships()["code"], load_townships()["name"], strict=True))
     for r in load_facilities().itertuples():
         reason = "" if not np.isnan(r.lon) else "facility location unknown (its township has no point)"
@@ -330,18 +336,7 @@ def _gazetteer() -> tuple[_Entry, ...]:
             alias = "phc:" + town_names.get(r.township_code, "")
         elif r.facility_type == "county_hospital":
             alias = "county_hospital"
-        m = PlaceMatch(
-            "facility",
-            r.facility_id,
-            r.name,
-            f"{r.prefecture_name}{r.county_name}{r.name}",
-            r.county_code,
-            r.prefecture_code,
-            _opt(r.lon),
-            _opt(r.lat),
-            reason,
-        )
-        entries.append(_Entry(m, r.county_name, r.prefecture_name, alias))
+        entries.append(_entry_in_county("facility", r.facility_id, r, reason, alias))
     return tuple(entries)
 
 
