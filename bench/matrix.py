@@ -27,10 +27,15 @@ import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, this folder is sys.path[0]; its coverage.py would shadow the optional ``coverage``
+# module numba probes at import, so take the folder off the path and put the repository root on it.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
 
-from geo._graph import RoadGraph
-from geo._shortest import _CACHE, contract, many_to_many
+import geo._shortest as engine  # noqa: E402
+from geo._graph import RoadGraph  # noqa: E402
+from geo._shortest import _CACHE, _HIERARCHIES, contract, hierarchy, many_to_many  # noqa: E402
 
 EARTH_KM_PER_DEG = 111.195
 
@@ -109,6 +114,16 @@ def to_networkx(graph: RoadGraph) -> nx.DiGraph:
     return g
 
 
+def plain_engine(graph: RoadGraph, sources: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The engine without the hierarchy (chain contraction + scipy Dijkstra + tree km), as a km reference."""
+    saved = engine._HIERARCHY_MIN_CORE
+    engine._HIERARCHY_MIN_CORE = 1 << 62
+    try:
+        return many_to_many(graph, sources, targets)
+    finally:
+        engine._HIERARCHY_MIN_CORE = saved
+
+
 def compare(graph: RoadGraph, sources: np.ndarray, targets: np.ndarray, label: str) -> None:
     """Time networkx loops, plain scipy and many_to_many on the same sources; print the ratios."""
     g = to_networkx(graph)
@@ -121,31 +136,68 @@ def compare(graph: RoadGraph, sources: np.ndarray, targets: np.ndarray, label: s
     dijkstra(graph.csr("minutes"), directed=True, indices=sources)
     t_scipy = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
+    plain_min, plain_km = plain_engine(graph, sources, targets)
+    t_plain = time.perf_counter() - t0
+
     _CACHE.clear()
+    _HIERARCHIES.clear()
     t0 = time.perf_counter()
     con = contract(graph)
     t_contract = time.perf_counter() - t0
+    t_hier = 0.0
+    if con.n_core >= engine._HIERARCHY_MIN_CORE:
+        t0 = time.perf_counter()
+        h = hierarchy(con)
+        t_hier = time.perf_counter() - t0
+    many_to_many(graph, sources[:1], targets[:1])  # loads the compiled kernel (numba's disk cache)
     t0 = time.perf_counter()
-    minutes, _ = many_to_many(graph, sources, targets)
+    minutes, km = many_to_many(graph, sources, targets)
     t_ours = time.perf_counter() - t0
 
     ref_m = np.array([[r.get(int(t), np.inf) for t in targets] for r in ref])
     both = np.isfinite(ref_m)
     same_inf = np.array_equal(both, np.isfinite(minutes))
     diff = float(np.max(np.abs(ref_m[both] - minutes[both]))) if both.any() else 0.0
+    fin = np.isfinite(plain_km)
+    dkm = float(np.max(np.abs(plain_km[fin] - km[fin]))) if fin.any() else 0.0
     print(
-        f"\n[{label}] {graph.n_nodes:,} nodes, {graph.n_edges:,} directed edges; core after contraction "
-        f"{con.n_core:,} nodes ({t_contract:.2f} s, once per graph)"
+        f"\n[{label}] {graph.n_nodes:,} nodes, {graph.n_edges:,} directed edges; core after chain "
+        f"contraction {con.n_core:,} nodes ({t_contract:.2f} s, once per graph)"
     )
+    if t_hier:
+        print(
+            f"  hierarchy: {h.n_rounds} elimination rounds, top core {h.n_top:,} nodes, "
+            f"{len(h.up_indices):,} upward + {len(h.down_head):,} downward edges "
+            f"({t_hier:.1f} s, once per graph)"
+        )
     print(f"  networkx single_source_dijkstra_path_length × {len(sources)}: {t_nx:8.2f} s")
     print(
         f"  scipy dijkstra on the full graph (no km)        : {t_scipy:8.2f} s  ratio {t_nx / t_scipy:6.1f}×"
     )
     print(
+        f"  engine without hierarchy (minutes + km)         : {t_plain:8.2f} s  ratio {t_nx / t_plain:6.1f}×"
+    )
+    print(
         f"  many_to_many (minutes + km) to {len(targets)} targets   : {t_ours:8.2f} s  "
-        f"ratio {t_nx / t_ours:6.1f}×  (incl. contraction {t_nx / (t_ours + t_contract):6.1f}×)"
+        f"ratio {t_nx / t_ours:6.1f}×  (incl. preprocessing {t_nx / (t_ours + t_contract + t_hier):6.1f}×)"
     )
     print(f"  max |Δ minutes| vs networkx at the targets: {diff:.2e}; same unreachable set: {same_inf}")
+    print(
+        f"  max |Δ km| vs the engine without hierarchy (tested against networkx paths): {dkm:.2e}; "
+        f"max |Δ minutes|: {float(np.max(np.abs(plain_min[fin] - minutes[fin]))) if fin.any() else 0.0:.2e}"
+    )
+
+
+def full_matrix(graph: RoadGraph, nodes: np.ndarray, label: str) -> None:
+    """Time a 1,300 × 1,300 matrix with 1 and 2 processes."""
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        m, _ = many_to_many(graph, nodes, nodes, workers=workers)
+        print(
+            f"1,300 × 1,300 on the {label} ({graph.n_nodes:,} nodes), workers={workers}: "
+            f"{time.perf_counter() - t0:.1f} s (minutes + km; {np.isfinite(m).mean():.1%} reachable)"
+        )
 
 
 def main() -> None:
@@ -156,9 +208,15 @@ def main() -> None:
     parser.add_argument("--grid", type=int, default=180, help="intersections per side (180 → ≈ 536k nodes)")
     parser.add_argument("--sources", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--simple-grid", type=int, default=720,
+        help="intersections per side of the large already-simplified graph (720 → ≈ 518k nodes; 0 = skip)",
+    )
     parser.add_argument("--skip-full", action="store_true", help="skip the 1,300 × 1,300 timings")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
+    backend = "compiled kernel (numba)" if engine._use_compiled() else "scipy (numba not installed)"
+    print(f"query backend: {backend}; hierarchy on core graphs of ≥ {engine._HIERARCHY_MIN_CORE:,} nodes")
 
     t0 = time.perf_counter()
     graph = road_like_graph(args.grid, args.seed)
@@ -173,16 +231,20 @@ def main() -> None:
     simple = road_like_graph(args.grid, args.seed, subdivide=False)
     s_src = rng.choice(simple.n_nodes, args.sources, replace=False)
     s_tgt = rng.choice(simple.n_nodes, 1300, replace=False)
-    compare(simple, s_src, s_tgt, "already simplified, like geo._osm output")
+    compare(simple, s_src, s_tgt, "the same graph already simplified, like geo._osm output")
+
+    big = None
+    if args.simple_grid:
+        big = road_like_graph(args.simple_grid, args.seed, subdivide=False)
+        b_src = rng.choice(big.n_nodes, args.sources, replace=False)
+        b_tgt = rng.choice(big.n_nodes, 1300, replace=False)
+        compare(big, b_src, b_tgt, f"large already-simplified graph, grid {args.simple_grid}")
 
     if not args.skip_full:
-        for workers in (1, 2):
-            t0 = time.perf_counter()
-            m, _ = many_to_many(graph, targets, targets, workers=workers)
-            print(
-                f"\n1,300 × 1,300 on the {graph.n_nodes:,}-node graph, workers={workers}: "
-                f"{time.perf_counter() - t0:.1f} s (minutes + km; {np.isfinite(m).mean():.1%} reachable)"
-            )
+        print()
+        full_matrix(graph, targets, "subdivided graph")
+        if big is not None:
+            full_matrix(big, b_tgt, "large simplified graph")
 
 
 if __name__ == "__main__":

@@ -317,7 +317,9 @@ def hierarchy(con: Contracted) -> Hierarchy:
     h = _HIERARCHIES.get(con)
     if h is None:
         frm = np.repeat(np.arange(con.n_core, dtype=np.int64), np.diff(con.indptr))
-        h = build_hierarchy(con.n_core, frm, con.indices, con.edge_minutes, con.edge_km)
+        h = build_hierarchy(
+            con.n_core, frm, con.indices, con.edge_minutes, con.edge_km, compiled=_use_compiled()
+        )
         _HIERARCHIES[con] = h
     return h
 
