@@ -3,7 +3,10 @@
 This file is only the frame: page settings, the language switch, and the navigation. Every page is a file
 ``pages/NN_name.py`` (found automatically, ordered by ``NN``; title and icon from ``pages/_i18n.PAGES``);
 files starting with ``_`` in ``pages/`` are shared helpers, never pages, because the navigation below is
-explicit (``st.navigation``), which turns off Streamlit's automatic ``pages/`` listing.
+explicit (``st.navigation``), which turns off Streamlit's automatic ``pages/`` listing. Streamlit only learns
+that on the first run through this file: a fresh server opened on a direct link (``/coverage``) would run
+the page alone with the automatic listing, so every page calls ``ui.require_app_frame()`` (through
+``ui.sidebar_filters``/``ui.page_header``), which reruns such a session through this frame.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pages import _ui as ui
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(page_title="巡诊 xunzhen", page_icon="🩺", layout="wide", initial_sidebar_state="expanded")
+ui.frame_started()  # a direct link to a page (…/coverage) on a fresh server reruns through here: see _ui
 ui.static_assets_ready()
 
 lang = ui.language_switch()

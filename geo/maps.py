@@ -507,6 +507,7 @@ def base_map(
     )
     m.get_root().html.add_child(folium.Element(_legend_html(lang, type_labels)))
     _MetricScale().add_to(m)
+    _AttributionPrefix().add_to(m)
     m.fit_bounds([[23.5, 115.8], [28.35, 120.7]])
     return _assets.localize(m, asset_base_url)
 
@@ -523,6 +524,23 @@ class _MetricScale(folium.MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+class _AttributionPrefix(folium.MacroElement):
+    """Attribution prefix plain "Leaflet" (Leaflet 1.9's default prefix carries a flag icon; the users are
+    mainland-China government offices, where a political symbol on an official map is not acceptable)."""
+
+    _template = folium.template.Template(
+        """{% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        }
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AttributionPrefix"
 
 
 def _type_labels(lang: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo import maps, overview
@@ -10,16 +11,20 @@ from pages import _ui as ui
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _quality(prefectures: tuple[str, ...], lang: str) -> tuple[overview.QualityReport, bytes]:
-    data = ui.embedded_data()
-    report = overview.quality_report(data.townships, data.facilities, prefectures)
+def _quality(
+    prefectures: tuple[str, ...], lang: str, facilities: str, _fac: pd.DataFrame
+) -> tuple[overview.QualityReport, bytes]:
+    """Data-quality report of the working table ``_fac`` (unhashed; ``facilities`` is its fingerprint)."""
+    del facilities  # part of the cache key only
+    report = overview.quality_report(ui.embedded_data().townships, _fac, prefectures)
     return report, overview.quality_csv(report, lang)
 
 
 view = ui.sidebar_filters()
 ui.page_header("home", intro_key="home.intro")
 data = ui.embedded_data()
-shown = overview.select_facilities(data.facilities, view.prefectures, view.types)
+fac, fac_version = ui.working_facilities(), ui.facilities_version()
+shown = overview.select_facilities(fac, view.prefectures, view.types)
 if not view.prefectures or not view.types:
     st.info(ui.t("common.nothing_selected"))
 
@@ -52,7 +57,7 @@ try:
             lambda: maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
                                   asset_base_url=asset_url),
             (basemap, view.lang, view.tianditu_key, asset_url),
-            layers, (view.prefectures, view.types),
+            layers, (view.prefectures, view.types, fac_version),
             key="home_map", height=640, center=center, zoom=zoom,
         )
 except XunzhenError as err:
@@ -66,7 +71,7 @@ with left:
 with right:
     st.subheader(ui.t("home.quality"))
     st.caption(ui.t("home.quality_intro"))
-    report, quality_csv = _quality(view.prefectures, view.lang)
+    report, quality_csv = _quality(view.prefectures, view.lang, fac_version, fac)
     counts = report.counts()
     q1, q2 = st.columns(2)
     q1.metric(ui.t("home.q_townships_without_point"), counts["townships_without_point"])

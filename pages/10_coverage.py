@@ -18,94 +18,15 @@ from geo.network import active_network
 from pages import _ui as ui
 from routing.exports import csv_bytes, xlsx_bytes
 
-# Page strings (zh first). TODO(app): move into pages/_i18n.py under ``coverage.*`` (the app helper's file).
-_S: dict[str, dict[str, str]] = {
-    "intro": {
-        "zh": "每个乡镇到最近的县级及以上医院（或流动医院停靠点）要多少分钟？T 分钟内可达即为覆盖；"
-        "未覆盖乡镇按“人口×超时分钟”排序，并注明原因（超出时限 / 2 公里内无道路 / 无坐标点）。",
-        "en": "How many minutes from each township to the nearest county-level-or-above hospital (or mobile "
-        "stop)? Within T minutes = covered; left-out townships are ranked by population × excess minutes, "
-        "with the reason (too far / no road within 2 km / no point).",
-    },
-    "scope": {"zh": "范围", "en": "Scope"},
-    "province": {"zh": "全省", "en": "Whole province"},
-    "minutes": {"zh": "时间阈值 T（分钟）", "en": "Threshold T (minutes)"},
-    "sources": {"zh": "医疗来源（医院类型）", "en": "Care sources (hospital types)"},
-    "whatif": {
-        "zh": "假设分析：增加流动医院停靠点 / 去掉医院",
-        "en": "What-if: add mobile stops / remove hospitals",
-    },
-    "add_stops": {
-        "zh": "在这些乡镇增设流动医院停靠点",
-        "en": "Add a mobile-hospital stop at these townships",
-    },
-    "remove": {"zh": "去掉这些医院", "en": "Remove these hospitals"},
-    "areas": {"zh": "显示服务范围（较慢）", "en": "Show service areas (slower)"},
-    "share": {"zh": "覆盖人口占比", "en": "Population covered"},
-    "covered_pop": {"zh": "覆盖人口", "en": "Covered population"},
-    "townships": {"zh": "覆盖乡镇", "en": "Townships covered"},
-    "left_out": {"zh": "未覆盖乡镇", "en": "Townships left out"},
-    "delta": {"zh": "假设变化：覆盖人口增减", "en": "What-if: change in covered population"},
-    "est": {"zh": "（估算）", "en": " (estimated)"},
-    "pop_note": {
-        "zh": "乡镇人口为估算值（县人口按村点数分配）；医院位置为近似（县城/街道驻地）。",
-        "en": "Township population is estimated (county census split by village points); hospital locations "
-        "are approximate (seat points).",
-    },
-    "est_note": {
-        "zh": "当前为估算路网：所有时间均为估算值（直线距离×绕行系数），非道路实测。",
-        "en": "Estimated network: every time is an estimate (great-circle × circuity), not road-routed.",
-    },
-    "tab_left": {"zh": "未覆盖乡镇（排序）", "en": "Left out (ranked)"},
-    "tab_county": {"zh": "按县区", "en": "By county"},
-    "tab_pref": {"zh": "按地市", "en": "By prefecture"},
-    "tab_change": {"zh": "假设分析：变化的乡镇", "en": "What-if: townships that change"},
-    "tab_all": {"zh": "全部乡镇", "en": "All townships"},
-    "no_change": {"zh": "没有乡镇发生变化。", "en": "No township changes."},
-    "downloads": {"zh": "下载", "en": "Downloads"},
-    "dl_csv": {"zh": "乡镇表 CSV", "en": "Townships CSV"},
-    "dl_xlsx": {"zh": "工作簿 XLSX", "en": "Workbook XLSX"},
-    "dl_html": {"zh": "离线地图 HTML", "en": "Offline map HTML"},
-    "dl_png": {"zh": "静态地图 PNG", "en": "Static map PNG"},
-    "dl_pdf": {"zh": "静态地图 PDF", "en": "Static map PDF"},
-}
-
-_COLS = {
-    "zh": {
-        "rank": "排序",
-        "prefecture_name": "地市",
-        "county_name": "县区",
-        "name": "乡镇",
-        "code": "代码",
-        "minutes": "分钟",
-        "km": "公里",
-        "population_est": "人口（估算）",
-        "reason_zh": "原因",
-        "nearest_source": "最近医疗点",
-        "priority": "人口×超时",
-        "covered": "已覆盖",
-        "townships": "乡镇数",
-        "covered_townships": "覆盖乡镇",
-        "covered_population_est": "覆盖人口（估算）",
-        "covered_share": "覆盖占比",
-        "minutes_before": "原分钟",
-        "minutes_after": "新分钟",
-        "nearest_after": "新最近医疗点",
-        "change": "变化",
-    },
-    "en": {"reason_en": "reason", "population_est": "population (est.)"},
-}
-
 
 def s(key: str) -> str:
-    """Page string in the current language."""
-    return _S[key]["en" if ui.lang() == "en" else "zh"]
+    """Page string ``coverage.<key>`` (pages/_i18n.py) in the current language."""
+    return ui.t("coverage." + key)
 
 
 def _show(frame: pd.DataFrame, columns: list[str], estimated: bool) -> pd.DataFrame:
-    """Columns to show, renamed for the language; minutes/km headers say 估算 on the estimated network."""
-    lg = "en" if ui.lang() == "en" else "zh"
-    cols = [c if not (lg == "en" and c == "reason_zh") else "reason_en" for c in columns]
+    """Columns to show, rounded, with headers in the current language (估算 on the estimated network)."""
+    cols = [c if not (ui.lang() == "en" and c == "reason_zh") else "reason_en" for c in columns]
     out = frame[[c for c in cols if c in frame.columns]].copy()
     for col, digits in (
         ("minutes", 1),
@@ -120,26 +41,25 @@ def _show(frame: pd.DataFrame, columns: list[str], estimated: bool) -> pd.DataFr
             out[col] = out[col].round(digits)
     if "covered_share" in out:
         out["covered_share"] = (out["covered_share"] * 100).round(1)
-        names_pct = {"covered_share": "覆盖占比 %" if lg == "zh" else "covered %"}
-    else:
-        names_pct = {}
-    names = {**_COLS.get(lg, {}), **names_pct}
-    if estimated:
-        for c in ("minutes", "km", "minutes_before", "minutes_after"):
-            names[c] = names.get(c, c) + s("est")
-    return out.rename(columns=names)
+    return ui.localize_table(out, estimated=estimated, labels={"name": s("col_township")})
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def _inputs(fingerprint: str, prefecture: str | None, types: tuple[str, ...]) -> cov.CoverageInputs:
-    """Townships × sources matrix for one scope and source set (network identified by its fingerprint)."""
-    del fingerprint  # part of the cache key only
-    return cov.prepare(active_network(), prefecture=prefecture, source_types=types)
+def _inputs(
+    fingerprint: str, facilities: str, prefecture: str | None, types: tuple[str, ...], _fac: pd.DataFrame
+) -> cov.CoverageInputs:
+    """Townships × sources matrix for one scope and source set (network and facility table identified by
+    their fingerprints; ``_fac`` is the table itself, not hashed)."""
+    del fingerprint, facilities  # part of the cache key only
+    return cov.prepare(active_network(), prefecture=prefecture, source_types=types, facilities=_fac)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _areas(fingerprint: str, prefecture: str | None, types: tuple[str, ...], minutes: float) -> object:
-    inputs = _inputs(fingerprint, prefecture, types)
+def _areas(
+    fingerprint: str, facilities: str, prefecture: str | None, types: tuple[str, ...], minutes: float,
+    _fac: pd.DataFrame,
+) -> object:
+    inputs = _inputs(fingerprint, facilities, prefecture, types, _fac)
     return cov.service_areas(active_network(), inputs.sources, minutes)
 
 
@@ -148,6 +68,7 @@ ui.page_header("coverage")
 st.caption(s("intro"))
 data = ui.embedded_data()
 network = active_network()
+fac, fac_version = ui.working_facilities(), ui.facilities_version()
 
 prefs = data.prefectures.sort_values(["is_focus", "code"], ascending=[False, True])
 scope_options = ["", *prefs["name"].tolist()]
@@ -188,8 +109,8 @@ types = (
 )
 
 try:
-    with st.spinner("…"):
-        inputs = _inputs(network.fingerprint(), scope or None, tuple(types))
+    with st.spinner(s("computing")):
+        inputs = _inputs(network.fingerprint(), fac_version, scope or None, tuple(types), fac)
 except XunzhenError as err:
     ui.show_error(err)
     st.stop()
@@ -223,7 +144,7 @@ except XunzhenError as err:
 
 est = s("est") if result.summary["estimated"] else ""
 # offer this result to the scenario store of the 数据 page (kind "coverage": covered × population_est)
-st.session_state["xz:results"] = {**st.session_state.get("xz:results", {}), "coverage": result.townships}
+ui.store_result("coverage", result.townships)
 summ = result.summary
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(s("share") + est, f"{summ['covered_share']:.1%}")
@@ -240,8 +161,10 @@ st.caption(s("pop_note"))
 areas = None
 if show_areas:
     try:
-        with st.spinner("…"):
-            areas = _areas(network.fingerprint(), scope or None, tuple(types), float(minutes))
+        with st.spinner(s("computing_areas")):
+            areas = _areas(
+                network.fingerprint(), fac_version, scope or None, tuple(types), float(minutes), fac
+            )
     except XunzhenError as err:
         ui.show_error(err)
 basemap = view.basemap if not (view.basemap == "tianditu" and not view.tianditu_key) else "none"

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo._errors import XunzhenError
+from geo.facilities import FACILITY_TYPES
 from pages import _ui as ui
 from routing import forms
 from routing.pairing import (
@@ -25,96 +26,36 @@ from routing.pairing_map import pairing_map, pairing_map_html
 from routing.progress import planned_table, progress_report, read_annex2
 from routing.roster import RosterParams, calendar_table, make_roster
 
-# Page strings (zh first). TODO(app): move into pages/_i18n.py under ``pairing.*`` (the app helper's file).
-_S: dict[str, dict[str, str]] = {
-    "intro": {
-        "zh": "千名医师下基层：为每个乡镇卫生院、社区卫生服务中心安排每月至少1个医师工作日"
-        "（县域内为主，市属医院约占30%），"
-        "生成月度排班、附件1/附件2，并回收附件2跟踪进度。",
-        "en": "Doctors to the grassroots: at least one doctor-day a month for every township and community "
-        "health centre (mostly within the county, ~30% from city hospitals); monthly roster, "
-        "forms 附件1/附件2, "
-        "and progress from returned 附件2.",
-    },
-    "level": {"zh": "范围", "en": "Scope"},
-    "pref": {"zh": "设区市", "en": "Prefecture"},
-    "county": {"zh": "县（市、区）", "en": "County"},
-    "whole": {"zh": "全市", "en": "Whole prefecture"},
-    "month": {"zh": "排班月份", "en": "Roster month"},
-    "params": {"zh": "规则与参数", "en": "Rules and parameters"},
-    "objective": {"zh": "优化目标", "en": "Objective"},
-    "total": {"zh": "总车程最短", "en": "Least total travel"},
-    "max": {"zh": "最长单程最短", "en": "Shortest longest trip"},
-    "rule": {"zh": "县域内规则", "en": "县域内 (within-county) rule"},
-    "hard": {"zh": "必须县域内", "en": "Hard"},
-    "soft": {"zh": "可跨县（加罚分）", "en": "Soft (penalty)"},
-    "penalty": {"zh": "跨县罚分（分钟/人日）", "en": "Out-of-county penalty (min per doctor-day)"},
-    "share": {"zh": "市属医院最低占比 %", "en": "Minimum city-hospital share %"},
-    "per_doc": {"zh": "每名医师每月最多天数", "en": "Max days per doctor per month"},
-    "caps": {
-        "zh": "医院每月可派人日（可编辑；默认值为假设）",
-        "en": "Doctor-days per hospital per month (editable; defaults are assumptions)",
-    },
-    "example": {"zh": "使用漳平示例人日（示例）", "en": "Use the Zhangping example capacities (example)"},
-    "run": {"zh": "生成结对与排班", "en": "Pair and roster"},
-    "press": {"zh": "设置后点击“生成结对与排班”。", "en": "Set the options, then press “Pair and roster”."},
-    "centers": {"zh": "受援中心", "en": "Centres"},
-    "days": {"zh": "每月人日", "en": "Doctor-days/month"},
-    "total_min": {"zh": "总单程车程（分钟）", "en": "Total one-way travel (min)"},
-    "max_min": {"zh": "最长单程（分钟）", "en": "Longest trip (min)"},
-    "est": {"zh": "（估算）", "en": " (estimated)"},
-    "pairs": {"zh": "结对表", "en": "Pairs"},
-    "hospitals": {"zh": "医院使用情况", "en": "Hospitals"},
-    "calendar": {
-        "zh": "月历（休 = 周末/节假日；含调休上班日）",
-        "en": "Calendar (休 = weekend/holiday; make-up workdays included)",
-    },
-    "annex": {"zh": "附件1 / 附件2 预览", "en": "附件1 / 附件2 preview"},
-    "dl_xlsx": {"zh": "下载工作簿 XLSX", "en": "Download workbook (XLSX)"},
-    "dl_a1": {"zh": "附件1 CSV", "en": "附件1 CSV"},
-    "dl_a2": {"zh": "附件2 CSV", "en": "附件2 CSV"},
-    "dl_pairs": {"zh": "结对 CSV", "en": "Pairs CSV"},
-    "dl_map": {"zh": "离线地图 HTML", "en": "Offline map (HTML)"},
-    "progress": {"zh": "进度：上传已填报的附件2", "en": "Progress: upload a filled-in 附件2"},
-    "months_planned": {"zh": "计划执行月份", "en": "Months the plan runs"},
-    "by_month": {
-        "zh": "按地市、月份：计划与完成人日",
-        "en": "Planned vs done doctor-days per prefecture and month",
-    },
-    "targets": {
-        "zh": "与全省目标对比（10月底8000人次、12月底10000人次）",
-        "en": "Against the province targets (8,000 by end Oct, 10,000 by end Dec)",
-    },
-    "gaps": {"zh": "当月无医师工作日的中心", "en": "Centres with no doctor-day in a month"},
-    "tertiary": {
-        "zh": "三级医院对口帮扶薄弱县医院（示例名单，非官方）",
-        "en": "Tertiary → weak county hospitals (example lists, not official)",
-    },
-    "t_hosp": {"zh": "三级医院", "en": "Tertiary hospitals"},
-    "t_counties": {"zh": "薄弱县", "en": "Weak counties"},
-    "t_run": {"zh": "生成对口帮扶配对", "en": "Pair tertiary hospitals"},
-}
-
 
 def s(key: str) -> str:
-    """Page string in the current language."""
-    return _S[key]["en" if ui.lang() == "en" else "zh"]
+    """Page string ``pairing.<key>`` (pages/_i18n.py) in the current language."""
+    return ui.t("pairing." + key)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _plan(prefecture: str, county: str | None, caps: tuple[tuple[str, int], ...], params: PairingParams):
-    return plan_pairing(prefecture=prefecture, county=county, capacities=dict(caps), params=params)
+def _plan(
+    prefecture: str,
+    county: str | None,
+    caps: tuple[tuple[str, int], ...],
+    params: PairingParams,
+    facilities: str,
+    _fac: pd.DataFrame,
+):
+    """The plan (``facilities``: fingerprint of the working table ``_fac``, which is not hashed)."""
+    del facilities  # part of the cache key only
+    return plan_pairing(_fac, prefecture=prefecture, county=county, capacities=dict(caps), params=params)
 
 
 view = ui.sidebar_filters(types=False)
 ui.page_header("pairing")
 st.caption(s("intro"))
-data = ui.embedded_data()
-fac = data.facilities
-prefs = sorted(fac["prefecture_name"].dropna().unique().tolist())
+fac, fac_version = ui.working_facilities(), ui.facilities_version()
+prefs = sorted(p for p in fac["prefecture_name"].dropna().unique().tolist() if p)
 c1, c2, c3 = st.columns([2, 2, 1])
 pref = ui.url_widget(c1.selectbox, "pp", "龙岩市", valid=prefs.__contains__, label=s("pref"), options=prefs)
-county_names = sorted(fac.loc[fac["prefecture_name"] == pref, "county_name"].dropna().unique().tolist())
+county_names = sorted(
+    c for c in fac.loc[fac["prefecture_name"] == pref, "county_name"].dropna().unique() if c
+)
 counties = [s("whole"), *county_names]
 county_choice = c2.selectbox(
     s("county"),
@@ -147,13 +88,22 @@ except XunzhenError as err:
     ui.show_error(err)
     st.stop()
 st.markdown(f"**{s('caps')}**")
+cap_cols = ["facility_id", "name", "facility_type", "county_name", "capacity_days", "capacity_source"]
+shown_caps = caps_df[cap_cols].assign(
+    facility_type=caps_df["facility_type"].map(lambda k: FACILITY_TYPES.get(k, {}).get(view.lang, k))
+)
 edited = st.data_editor(
-    caps_df[["facility_id", "name", "facility_type", "county_name", "capacity_days", "capacity_source"]],
-    key=f"xz:pair_caps:{pref}:{county}:{use_example}",
+    shown_caps,
+    key=f"xz:pair_caps:{pref}:{county}:{use_example}:{fac_version}",
     hide_index=True,
     width="stretch",
     disabled=["facility_id", "name", "facility_type", "county_name", "capacity_source"],
-    column_config={"capacity_days": st.column_config.NumberColumn(min_value=0, max_value=500, step=1)},
+    column_config={
+        **{c: ui.column_label(c) for c in cap_cols},
+        "capacity_days": st.column_config.NumberColumn(
+            ui.column_label("capacity_days"), min_value=0, max_value=500, step=1
+        ),
+    },
 )
 try:
     caps = read_capacities(edited, source=s("caps"))
@@ -167,19 +117,23 @@ except XunzhenError as err:
     ui.show_error(err)
     st.stop()
 
-key = (pref, county, tuple(sorted(caps.items())), params, month, int(per_doc))
+key = (pref, county, tuple(sorted(caps.items())), params, month, int(per_doc), fac_version)
 if st.button(s("run"), type="primary"):
     st.session_state["xz:pair_key"] = key
 if st.session_state.get("xz:pair_key") != key:
     st.info(s("press"))
 else:
     try:
-        plan = _plan(pref, county, tuple(sorted(caps.items())), params)
-        roster = make_roster(plan.pairs, month, params=RosterParams(max_days_per_doctor=int(per_doc)))
-        calendar = calendar_table(roster, month)
+        with st.spinner(s("solving")):
+            plan = _plan(pref, county, tuple(sorted(caps.items())), params, fac_version, fac)
+            roster = make_roster(plan.pairs, month, params=RosterParams(max_days_per_doctor=int(per_doc)))
+            calendar = calendar_table(roster, month)
     except XunzhenError as err:
         ui.show_error(err)
         st.stop()
+    # offer the plan to the scenario store of the 数据 page (routing.scenarios compares pairs and drive km)
+    ui.store_result("pairing", plan.pairs)
+    ui.store_result("roster", roster)
     est = s("est") if plan.estimated else ""
     summ = plan.summary()
     m1, m2, m3, m4 = st.columns(4)
@@ -188,8 +142,9 @@ else:
     m3.metric(s("total_min") + est, f"{summ['total_minutes']:,.0f}")
     m4.metric(s("max_min") + est, f"{summ['max_minutes']:.0f}")
     st.caption(
-        f"{plan.result.solver} · optimal={summ['optimal']} · bound={summ['bound_minutes']} · "
-        + " · ".join(f"{k}: {v}" for k, v in summ["city_share"].items())
+        f"{s('solver')}：{plan.result.solver} · {s('optimal') if summ['optimal'] else s('not_optimal')} · "
+        f"{s('bound')}{est}：{summ['bound_minutes']} · {s('city_share')}："
+        + "、".join(f"{k} {v}" for k, v in summ["city_share"].items())
     )
     for note in plan.notes:
         st.warning(note)
@@ -199,13 +154,10 @@ else:
     except XunzhenError as err:
         ui.show_error(err)
     t1, t2, t3, t4 = st.tabs([s("pairs"), s("hospitals"), s("calendar"), s("annex")])
-    mcol = "minutes_est" if plan.estimated else "minutes"
-    t1.dataframe(
-        plan.pairs.rename(columns={"minutes": mcol, "km": "km_est" if plan.estimated else "km"}),
-        hide_index=True,
-        width="stretch",
+    t1.dataframe(ui.localize_table(plan.pairs, estimated=plan.estimated), hide_index=True, width="stretch")
+    t2.dataframe(
+        ui.localize_table(plan.hospitals, drop=("lon", "lat")), hide_index=True, width="stretch"
     )
-    t2.dataframe(plan.hospitals, hide_index=True, width="stretch")
     t3.dataframe(calendar, width="stretch")
     a1 = forms.annex1_table(roster, estimated=plan.estimated)
     a2 = forms.annex2_table(roster, plan.centers)
@@ -259,11 +211,11 @@ else:
         ui.show_error(err)
     else:
         st.markdown(f"**{s('by_month')}**")
-        st.dataframe(report.by_month, hide_index=True, width="stretch")
+        st.dataframe(ui.localize_table(report.by_month), hide_index=True, width="stretch")
         st.markdown(f"**{s('targets')}**")
-        st.dataframe(report.targets, hide_index=True, width="stretch")
+        st.dataframe(ui.localize_table(report.targets), hide_index=True, width="stretch")
         st.markdown(f"**{s('gaps')}** ({len(report.gaps)})")
-        st.dataframe(report.gaps, hide_index=True, width="stretch")
+        st.dataframe(ui.localize_table(report.gaps), hide_index=True, width="stretch")
 
 with st.expander(s("tertiary")):
     tert_all = fac[fac["facility_type"] == "tertiary_hospital"]
@@ -292,9 +244,7 @@ with st.expander(s("tertiary")):
                 f"{tp.result.total_minutes:,.0f}"
             )
             st.dataframe(
-                pd.DataFrame(tp.pairs).rename(
-                    columns={"minutes": "minutes_est" if tp.estimated else "minutes"}
-                ),
+                ui.localize_table(pd.DataFrame(tp.pairs), estimated=tp.estimated),
                 hide_index=True,
                 width="stretch",
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -16,70 +17,10 @@ from routing import tour_map as tmap
 from routing import tour_outputs as out
 from routing.tours import TourParams, plan_fujian_tours, read_visits_csv
 
-# Page strings (zh first). TODO(app): move into pages/_i18n.py under ``tours.*`` — that file is the app
-# helper's.
-_S: dict[str, dict[str, str]] = {
-    "intro": {
-        "zh": "为移动医院规划多日、多站巡诊路线：按优先级（偏远程度、人口估算、覆盖缺口、"
-        "距上次巡诊月数）选择乡镇，每天的工作时段含驾驶时间，晚上住在当天最后一站（或每晚返回驻地）。",
-        "en": "Plan multi-day, multi-stop tours for a mobile hospital: townships are chosen by priority "
-        "(remoteness, estimated population, coverage gap, months since the last visit); each working day "
-        "includes driving; teams sleep at their last stop (or return to the depot nightly).",
-    },
-    "scope": {"zh": "巡诊范围（地市，来自左侧筛选）", "en": "Scope (prefectures, from the sidebar)"},
-    "depot": {"zh": "出发医院（驻地）", "en": "Depot hospital"},
-    "days": {"zh": "天数", "en": "Days"},
-    "teams": {"zh": "队伍数", "en": "Teams"},
-    "start": {"zh": "每日开始", "en": "Day starts"},
-    "end": {"zh": "每日结束（含驾驶）", "en": "Day ends (driving included)"},
-    "clinic": {"zh": "每站义诊时长（小时）", "en": "Clinic hours per stop"},
-    "drive": {"zh": "每日最长驾驶（小时）", "en": "Max driving hours per day"},
-    "overnight": {"zh": "住宿方式", "en": "Overnight"},
-    "stay": {"zh": "住在当天最后一站", "en": "Sleep at the last stop"},
-    "home": {"zh": "每晚返回驻地", "en": "Return to the depot nightly"},
-    "return": {"zh": "最后一天返回驻地", "en": "Return to the depot on the last day"},
-    "remote": {
-        "zh": "只考虑距县级及以上医院至少（分钟）的乡镇",
-        "en": "Only townships at least (min) from a county hospital",
-    },
-    "streets": {"zh": "包括街道", "en": "Include urban sub-districts (街道)"},
-    "cover": {
-        "zh": "覆盖式巡诊：站点周边（分钟）内的乡镇计为覆盖",
-        "en": "Covering tour: townships within (min) of a stop count as covered",
-    },
-    "cover_on": {"zh": "覆盖式巡诊", "en": "Covering tour"},
-    "plan": {"zh": "规划路线", "en": "Plan tours"},
-    "required": {"zh": "必须安排的乡镇", "en": "Townships that must be visited"},
-    "visits": {"zh": "上次巡诊记录（CSV：乡镇, 月数）", "en": "Last visits (CSV: township, months)"},
-    "visits_help": {
-        "zh": "每行一个乡镇（代码或名称，如 光泽县司前乡）及距上次移动医院巡诊的月数；用于优先级。",
-        "en": "One township per row (code or name, e.g. 光泽县司前乡) and months since the last "
-        "mobile-hospital visit; used in the priority.",
-    },
-    "planning": {"zh": "正在求解（固定随机种子，结果可复现）…", "en": "Solving (fixed seed, reproducible)…"},
-    "served": {"zh": "安排乡镇", "en": "Townships served"},
-    "pop": {"zh": "服务人口（估算）", "en": "Population served (estimated)"},
-    "drive_h": {"zh": "驾驶小时", "en": "Drive hours"},
-    "priority": {"zh": "优先级合计", "en": "Priority collected"},
-    "itinerary": {"zh": "行程表", "en": "Itinerary"},
-    "per_day": {"zh": "每日汇总", "en": "Per day"},
-    "left": {"zh": "未安排的乡镇及原因", "en": "Townships not scheduled, and why"},
-    "dl_xlsx": {"zh": "下载 XLSX", "en": "Download XLSX"},
-    "dl_csv": {"zh": "下载 CSV", "en": "Download CSV"},
-    "dl_print": {"zh": "下载可打印行程（A4）", "en": "Download printable itinerary (A4)"},
-    "dl_map": {"zh": "下载离线地图 HTML", "en": "Download offline map (HTML)"},
-    "est": {"zh": "（估算）", "en": " (estimated)"},
-    "no_depot": {
-        "zh": "所选地市没有医院可作为驻地。",
-        "en": "No hospital in the selected prefectures to start from.",
-    },
-    "press": {"zh": "设置参数后点击“规划路线”。", "en": "Set the parameters, then press “Plan tours”."},
-}
-
 
 def s(key: str) -> str:
-    """Page string in the current language."""
-    return _S[key]["en" if ui.lang() == "en" else "zh"]
+    """Page string ``tours.<key>`` (pages/_i18n.py) in the current language."""
+    return ui.t("tours." + key)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -91,9 +32,14 @@ def _plan(
     streets: bool,
     visits: tuple[tuple[str, float], ...] | None,
     required: tuple[str, ...],
+    facilities: str,
+    _fac: pd.DataFrame,
 ):
+    """The tour from the depot ``facility_id`` (``facilities``: fingerprint of ``_fac``, not hashed)."""
+    del facilities  # part of the cache key only
     return plan_fujian_tours(
         depot,
+        facilities=_fac,
         prefectures=list(prefectures),
         params=params,
         min_remoteness_minutes=min_remote,
@@ -112,15 +58,16 @@ view = ui.sidebar_filters(types=False)
 ui.page_header("tours")
 st.caption(s("intro"))
 data = ui.embedded_data()
+fac, fac_version = ui.working_facilities(), ui.facilities_version()
 lang = view.lang
 
 prefs = data.prefectures
 chosen = list(view.prefectures)
 scope_names = prefs.loc[prefs["code"].isin(chosen), "name"].tolist()
-hospitals = data.facilities[
-    data.facilities["facility_type"].isin(["city_hospital", "tertiary_hospital", "county_hospital"])
-    & data.facilities["prefecture_code"].isin(chosen)
-    & data.facilities["lon"].notna()
+hospitals = fac[
+    fac["facility_type"].isin(["city_hospital", "tertiary_hospital", "county_hospital"])
+    & fac["prefecture_code"].isin(chosen)
+    & fac["lon"].notna()
 ].sort_values(
     ["facility_type", "facility_id"],
     key=lambda c: (
@@ -134,7 +81,6 @@ depot_options = hospitals["facility_id"].tolist()
 depot_label = dict(
     zip(hospitals["facility_id"], hospitals["prefecture_name"] + " " + hospitals["name"], strict=True)
 )
-depot_query = dict(zip(hospitals["facility_id"], hospitals["county_name"] + hospitals["name"], strict=True))
 
 c1, c2, c3 = st.columns([3, 1, 1])
 depot_id = ui.url_widget(
@@ -213,6 +159,7 @@ key = (
     bool(streets),
     visits,
     tuple(sorted(required)),
+    fac_version,
 )
 if st.button(s("plan"), type="primary"):
     st.session_state["xz:tour_key"] = key
@@ -221,13 +168,15 @@ if st.session_state.get("xz:tour_key") != key:
     st.stop()
 try:
     with st.spinner(s("planning")):
-        tour = _plan(depot_query[depot_id], *key[1:])
+        tour = _plan(*key, fac)
 except XunzhenError as err:
     ui.show_error(err)
     st.stop()
 
 plan = tour.plan
 tot = plan.totals
+# offer the tour to the scenario store of the 数据 page (kind "tours": one row per team-day, km summed)
+ui.store_result("tours", out.scenario_table(tour))
 est = s("est") if plan.estimated else ""
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(s("served"), f"{tot['townships_served']} / {tot['candidates']}")

@@ -26,134 +26,15 @@ from geo.facilities import upload as up
 from pages import _ui as ui
 from routing import scenarios as sc
 
-WORK = "xz:working_facilities"
-RESULTS = "xz:results"
+WORK = ui.WORKING_FACILITIES
+RESULTS = ui.RESULTS
 FLASH = "xz:data_flash"
 
-# Page strings (zh first). TODO(app): move into pages/_i18n.py under ``data.*`` (the app helper's file).
-_S: dict[str, dict[str, str]] = {
-    "intro": {
-        "zh": "上传本地的机构清单（CSV 或 Excel），逐行检查并修正坐标；"
-        "在地图上标定实测位置；保存和比较规划方案。",
-        "en": "Upload your own facility list (CSV or Excel), checked row by row; mark surveyed locations "
-        "on the map; save and compare planning scenarios.",
-    },
-    "tab_upload": {"zh": "上传清单", "en": "Upload a list"},
-    "tab_survey": {"zh": "标定实测位置", "en": "Surveyed locations"},
-    "tab_geocode": {"zh": "地址定位", "en": "Geocoding"},
-    "tab_scenarios": {"zh": "方案管理", "en": "Scenarios"},
-    "working": {"zh": "当前工作机构表", "en": "Working facility table"},
-    "working_help": {
-        "zh": "上传和标定的结果保存在这张表中（本次会话），保存方案时一并保存。",
-        "en": "Uploads and surveyed points change this table (this session); saving a scenario stores it.",
-    },
-    "w_total": {"zh": "机构数", "en": "Facilities"},
-    "w_surveyed": {"zh": "实测位置", "en": "Surveyed"},
-    "w_approx": {"zh": "近似位置", "en": "Approximate"},
-    "reset": {"zh": "恢复为内置数据", "en": "Reset to the embedded data"},
-    "download_working": {"zh": "下载工作机构表（CSV）", "en": "Download the working table (CSV)"},
-    "upload_label": {
-        "zh": "机构清单：CSV（UTF-8 或 GBK）或 Excel（.xlsx）",
-        "en": "Facility list: CSV (UTF-8 or GBK) or Excel (.xlsx)",
-    },
-    "upload_help": {
-        "zh": "表头可用中文或英文：名称、类型、地址、经度、纬度、坐标系、医生数……",
-        "en": "Headers in Chinese or English: name, type, address, lon, lat, crs, doctors …",
-    },
-    "read_info": {
-        "zh": "已读取 {rows} 行（编码 {encoding}，表头在第 {header} 行{sheet}）。",
-        "en": "Read {rows} rows (encoding {encoding}, header on row {header}{sheet}).",
-    },
-    "mapping": {
-        "zh": "未识别的列：请指定对应字段",
-        "en": "Unrecognised columns: choose what each one is",
-    },
-    "ignore": {"zh": "（忽略此列）", "en": "(ignore this column)"},
-    "crs": {"zh": "未注明坐标系的行按", "en": "Rows without a coordinate system are"},
-    "crs_auto": {"zh": "自动判断（对照乡镇驻地）", "en": "detected (against township seats)"},
-    "fix_swapped": {"zh": "交换填反的经纬度", "en": "Swap back swapped latitude/longitude"},
-    "validating": {"zh": "正在逐行检查…", "en": "Checking every row…"},
-    "m_rows": {"zh": "读取行数", "en": "Rows read"},
-    "m_accepted": {"zh": "采用", "en": "Accepted"},
-    "m_fixed": {"zh": "其中已修正", "en": "of which corrected"},
-    "m_rejected": {"zh": "未采用", "en": "Rejected"},
-    "problems": {"zh": "检查结果（每个问题一行）", "en": "Validation report (one line per problem)"},
-    "no_problems": {"zh": "没有发现问题。", "en": "No problems found."},
-    "accepted": {"zh": "采用的行", "en": "Accepted rows"},
-    "rejected": {
-        "zh": "未采用的行（下载后修改再上传，数据不会丢失）",
-        "en": "Rejected rows (download, fix, upload again)",
-    },
-    "download_rejected": {"zh": "下载未采用的行", "en": "Download the rejected rows"},
-    "apply": {"zh": "并入工作机构表", "en": "Merge into the working table"},
-    "applied": {
-        "zh": "已并入：{moved} 个机构更新为实测位置，新增 {added} 个。",
-        "en": "Merged: {moved} moved to surveyed points, {added} added.",
-    },
-    "survey_intro": {
-        "zh": "选择机构，在地图上点击其实际位置，然后点“设为实测位置”。也可直接输入坐标。",
-        "en": "Choose a facility, click its true position on the map, then press “Set as surveyed”. "
-        "Or type the coordinates.",
-    },
-    "county": {"zh": "县（市、区）", "en": "County"},
-    "facility": {"zh": "机构", "en": "Facility"},
-    "clicked": {
-        "zh": "点击位置：经度 {lon:.6f}，纬度 {lat:.6f}（{crs}），距当前位置 {d:.0f} 米",
-        "en": "Clicked: lon {lon:.6f}, lat {lat:.6f} ({crs}), {d:.0f} m from the current location",
-    },
-    "click_first": {
-        "zh": "请先在地图上点击实际位置。",
-        "en": "Click the true position on the map first.",
-    },
-    "set_surveyed": {"zh": "设为实测位置", "en": "Set as surveyed"},
-    "manual": {"zh": "手动输入坐标", "en": "Type coordinates"},
-    "lon": {"zh": "经度", "en": "Longitude"},
-    "lat": {"zh": "纬度", "en": "Latitude"},
-    "crs_of_input": {"zh": "坐标系", "en": "Coordinate system"},
-    "moved": {"zh": "已更新：{name} 现为实测位置。", "en": "Updated: {name} is now at a surveyed point."},
-    "geocode_intro": {
-        "zh": "离线：按内置行政区划匹配到乡镇或县城驻地（近似）。"
-        "在线服务需联网，高德/百度需密钥；结果均转换为 WGS84。",
-        "en": "Offline: matched to the township or county seat of the embedded gazetteer (approximate). "
-        "Online services need internet, AMap/Baidu a key; every answer is converted to WGS84.",
-    },
-    "query": {"zh": "地址或机构名称", "en": "Address or facility name"},
-    "provider": {"zh": "定位服务", "en": "Provider"},
-    "api_key": {"zh": "密钥（仅本次会话）", "en": "API key (this session only)"},
-    "geocode": {"zh": "定位", "en": "Geocode"},
-    "save_title": {"zh": "保存当前方案", "en": "Save the current scenario"},
-    "name": {"zh": "方案名称", "en": "Scenario name"},
-    "notes": {"zh": "备注", "en": "Notes"},
-    "overwrite": {"zh": "同名时覆盖", "en": "Overwrite a scenario of the same name"},
-    "save": {"zh": "保存", "en": "Save"},
-    "saved": {
-        "zh": "已保存（编号 {id}），包含结果：{kinds}",
-        "en": "Saved (id {id}) with results: {kinds}",
-    },
-    "none": {"zh": "无", "en": "none"},
-    "saved_list": {"zh": "已保存的方案", "en": "Saved scenarios"},
-    "db": {"zh": "数据库：{url}", "en": "Database: {url}"},
-    "empty": {"zh": "还没有保存的方案。", "en": "No saved scenarios yet."},
-    "pick": {"zh": "选择方案", "en": "Scenario"},
-    "open": {"zh": "打开（载入其机构表和结果）", "en": "Open (load its facilities and results)"},
-    "opened": {"zh": "已打开方案：{name}", "en": "Opened: {name}"},
-    "new_name": {"zh": "新名称", "en": "New name"},
-    "rename": {"zh": "重命名", "en": "Rename"},
-    "confirm_delete": {"zh": "确认删除", "en": "Confirm deletion"},
-    "delete": {"zh": "删除", "en": "Delete"},
-    "compare_title": {"zh": "方案对比（B − A）", "en": "Compare two scenarios (B − A)"},
-    "changed": {"zh": "结对变化", "en": "Changed pairings"},
-    "estimated_note": {
-        "zh": "对比中的行程与覆盖数字来自估算路网，均为估算值。",
-        "en": "Travel and coverage figures here come from the estimated network: they are estimates.",
-    },
-}
 
 
 def s(key: str, **values: object) -> str:
-    """Page string ``key`` in the current language."""
-    text = _S[key]["en" if ui.lang() == "en" else "zh"]
-    return text.format(**values) if values else text
+    """Page string ``data.<key>`` (pages/_i18n.py) in the current language."""
+    return ui.t("data." + key, **values)
 
 
 def md(text: object) -> str:
@@ -310,9 +191,7 @@ with tab_upload:
                 )
             if len(result.accepted):
                 with st.expander(f"{s('accepted')}（{len(result.accepted)}）"):
-                    st.dataframe(
-                        result.accepted.drop(columns="geometry"), hide_index=True, width="stretch"
-                    )
+                    st.dataframe(ui.localize_table(result.accepted), hide_index=True, width="stretch")
                 if st.button(s("apply"), type="primary", icon=":material/merge:"):
                     updated, report = up.apply_surveyed_locations(working(), result.accepted)
                     st.session_state[WORK] = updated
@@ -438,9 +317,9 @@ with tab_geocode:
     )
     if st.button(s("geocode"), key="xz:geo_run"):
         try:
-            with st.spinner("…"):
+            with st.spinner(s("geocoding")):
                 r = geocoding.geocode(query, provider, api_key=key or None)  # type: ignore[arg-type]
-            st.dataframe(pd.DataFrame([r.as_dict()]), hide_index=True, width="stretch")
+            st.dataframe(ui.localize_table(pd.DataFrame([r.as_dict()])), hide_index=True, width="stretch")
         except XunzhenError as err:
             ui.show_error(err)
 
@@ -462,16 +341,17 @@ with tab_scen:
             overwrite = st.checkbox(s("overwrite"))
             if st.form_submit_button(s("save"), type="primary"):
                 try:
-                    sid = db.save(
-                        sc.Scenario(
-                            name=name,
-                            facilities=working(),
-                            results=results,
-                            notes=notes,
-                            parameters={"prefectures": list(view.prefectures)},
-                        ),
-                        overwrite=overwrite,
+                    scenario = sc.Scenario(
+                        name=name,
+                        facilities=working(),
+                        results=results,
+                        notes=notes,
+                        parameters={"prefectures": list(view.prefectures)},
                     )
+                    # headline figures from the results (NaN, i.e. no such result, is left out)
+                    figures = {"covered_population": sc.covered_population, "drive_km": sc.drive_km}
+                    scenario.metrics = {k: v for k, f in figures.items() if (v := f(scenario)) == v}
+                    sid = db.save(scenario, overwrite=overwrite)
                     st.success(md(s("saved", id=sid, kinds="、".join(results) or s("none"))))
                 except XunzhenError as err:
                     ui.show_error(err)
@@ -480,7 +360,7 @@ with tab_scen:
         if listing.empty:
             st.info(s("empty"))
         else:
-            st.dataframe(listing, hide_index=True, width="stretch")
+            st.dataframe(ui.localize_table(listing), hide_index=True, width="stretch")
             names = list(listing["name"])
             pick = st.selectbox(s("pick"), names, key="xz:scen_pick", format_func=md)
             a1, a2, a3 = st.columns(3)
@@ -512,4 +392,6 @@ with tab_scen:
                 st.dataframe(comparison.table(lang), hide_index=True, width="stretch")
                 if len(comparison.changed_pairings):
                     st.markdown(f"**{s('changed')}**（{len(comparison.changed_pairings)}）")
-                    st.dataframe(comparison.changed_pairings, hide_index=True, width="stretch")
+                    st.dataframe(
+                        ui.localize_table(comparison.changed_pairings), hide_index=True, width="stretch"
+                    )

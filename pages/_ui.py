@@ -169,6 +169,74 @@ def embedded_data() -> EmbeddedData:
     return EmbeddedData(load_prefectures(), load_counties(), load_townships(), load_facilities())
 
 
+WORKING_FACILITIES = "xz:working_facilities"
+RESULTS = "xz:results"
+_WF_VERSION = "xz:_working_facilities_version"
+
+
+def _frame_version(frame: Any) -> str:
+    """Short content hash of a facility table (geometry left out: lon/lat carry the point)."""
+    import hashlib
+
+    import pandas as pd
+
+    plain = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    digest = hashlib.sha1(pd.util.hash_pandas_object(plain, index=False).to_numpy().tobytes())
+    digest.update(",".join(map(str, plain.columns)).encode())
+    return digest.hexdigest()[:12]
+
+
+@st.cache_resource(show_spinner=False)
+def _embedded_version() -> str:
+    return _frame_version(embedded_data().facilities)
+
+
+def working_facilities() -> Any:
+    """The facility table the analyses plan on: the 数据 page's working table, else the embedded one.
+
+    The 数据 page keeps uploads and surveyed locations in ``st.session_state["xz:working_facilities"]``;
+    until the planner changes anything this is the embedded table (shared, read-only: ``.copy()`` before
+    mutating).
+    """
+    frame = st.session_state.get(WORKING_FACILITIES)
+    return embedded_data().facilities if frame is None else frame
+
+
+def facilities_version() -> str:
+    """Content hash of :func:`working_facilities` (a cache key; recomputed when the table object changes)."""
+    frame = working_facilities()
+    cached = st.session_state.get(_WF_VERSION)
+    if cached is not None and cached[0] is frame:
+        return str(cached[1])
+    version = _frame_version(frame)
+    st.session_state[_WF_VERSION] = (frame, version)
+    return version
+
+
+def uses_planner_data() -> bool:
+    """True when the working facility table differs from the embedded one (uploads, surveyed points)."""
+    return facilities_version() != _embedded_version()
+
+
+def data_source_line() -> str:
+    """Markdown: which facility data the analyses use (embedded, or the planner's and what changed)."""
+    frame = working_facilities()
+    if not uses_planner_data():
+        badge = f":blue-badge[{t('common.data_embedded_badge')}] "
+        return badge + t("common.data_embedded", n=f"{len(frame):,}")
+    embedded_ids = set(embedded_data().facilities["facility_id"])
+    added = int((~frame["facility_id"].isin(embedded_ids)).sum())
+    surveyed = int((frame["location_quality"] == "surveyed").sum())
+    return f":violet-badge[{t('common.data_planner_badge')}] " + t(
+        "common.data_planner", n=f"{len(frame):,}", added=added, surveyed=surveyed
+    )
+
+
+def store_result(kind: str, table: Any) -> None:
+    """Offer a result table to the 数据 page's scenario store (``xz:results[kind]``, routing.scenarios)."""
+    st.session_state[RESULTS] = {**st.session_state.get(RESULTS, {}), kind: table}
+
+
 @st.cache_resource(show_spinner=False)
 def static_assets_ready() -> int:
     """Copy the Leaflet files from their installed package into ``static/vendor/`` (once per process)."""
@@ -216,6 +284,35 @@ def language_switch() -> str:
     ))
 
 
+_FRAMED = "xz:_framed"
+
+
+def frame_started() -> None:
+    """Record that this session runs inside ``app.py``'s frame (``app.py`` calls it on every run)."""
+    st.session_state[_FRAMED] = True
+
+
+def require_app_frame() -> None:
+    """Make sure a page opened by a direct link runs inside ``app.py``'s frame (language, sidebar, pages).
+
+    Streamlit treats a ``pages/`` folder next to the main script as an old-style multipage app until the
+    first run that calls ``st.navigation``: on a fresh server, a link straight to ``/coverage`` would run
+    ``pages/10_coverage.py`` alone and list every file in ``pages/`` (``i18n``, ``ui`` …) as a page. A session
+    that has not been through ``app.py`` yet switches that mode off and reruns once, so ``app.py`` runs and
+    opens the same page (same URL path) in its frame.
+    """
+    if st.session_state.get(_FRAMED):
+        return
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without this internal: nothing to fix
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.session_state[_FRAMED] = True  # once: never loop
+        st.rerun()
+
+
 def sidebar_filters(*, types: bool = True, basemap: bool = True) -> View:
     """The shared sidebar: prefecture filter (focus marked), facility types, basemap; all kept in the URL.
 
@@ -234,6 +331,7 @@ def sidebar_filters(*, types: bool = True, basemap: bool = True) -> View:
     from geo.facilities import FACILITY_TYPES
     from geo.maps import BASEMAPS
 
+    require_app_frame()
     data = embedded_data()
     lg = lang()
     prefs = data.prefectures.sort_values(["is_focus", "code"], ascending=[False, True])
@@ -286,7 +384,9 @@ def network_status() -> tuple[bool, str]:
 
 
 def page_header(page: str, intro_key: str | None = None) -> None:
-    """Page title, the active road network (estimated → 估算 badge), and an optional intro line."""
+    """Page title, the active road network (estimated → 估算 badge), which facility data the page uses
+    (embedded or the planner's working table), and an optional intro line."""
+    require_app_frame()
     st.title(_i18n.page_title(page, lang()))
     estimated, label = network_status()
     if estimated:
@@ -296,6 +396,7 @@ def page_header(page: str, intro_key: str | None = None) -> None:
         )
     else:
         st.markdown(f":green-badge[{t('common.network_osm_badge')}] **{t('common.network_label')}**：{label}")
+    st.markdown(data_source_line(), help=t("common.data_help"))
     if intro_key:
         st.caption(t(intro_key))
 
@@ -303,6 +404,51 @@ def page_header(page: str, intro_key: str | None = None) -> None:
 def show_error(err: Exception) -> None:
     """Show a library error to the user as a message (never a traceback)."""
     st.error(t("common.error", message=str(err)))
+
+
+def column_label(column: str) -> str:
+    """Header of a data column in the current language (``pages/_i18n.COLUMNS``)."""
+    return _i18n.column_label(column, lang())
+
+
+# --- tables -------------------------------------------------------------------------------------------
+#: Columns holding travel times or distances: their headers say 估算/estimated on the estimated network.
+ESTIMATED_COLUMNS = ("minutes", "km", "minutes_before", "minutes_after", "drive_km", "drive_minutes")
+#: Columns holding facility-type keys: their values are shown as the type's name.
+TYPE_COLUMNS = ("facility_type", "hospital_type")
+
+
+def localize_table(
+    frame: Any, *, estimated: bool = False, labels: dict[str, str] | None = None, drop: Sequence[str] = ()
+) -> Any:
+    """A copy of ``frame`` for display: headers in the current language (``pages/_i18n.COLUMNS``), 估算 on
+    time/distance headers when ``estimated`` (rounded to 0.1), facility types and location qualities by
+    name; ``labels`` overrides headers; ``drop`` (and ``geometry``) left out."""
+    import pandas as pd
+
+    from geo.facilities import FACILITY_TYPES
+    from geo.maps import LOCATION_QUALITY_LABELS
+
+    lg = lang()
+    out = frame.drop(columns=[c for c in (*drop, "geometry") if c in frame.columns])
+    out = out.copy()
+    for col in TYPE_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].map(lambda k: FACILITY_TYPES.get(k, {}).get(lg, k))
+    if "location_quality" in out.columns:
+        out["location_quality"] = out["location_quality"].map(
+            lambda q: LOCATION_QUALITY_LABELS.get(q, {}).get(lg, q)
+        )
+    for col in ESTIMATED_COLUMNS:
+        if col in out.columns and pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].round(1)
+    names = {}
+    for col in out.columns:
+        label = (labels or {}).get(col) or _i18n.column_label(str(col), lg)
+        if estimated and col in ESTIMATED_COLUMNS:
+            label += t("common.est")
+        names[col] = label
+    return out.rename(columns=names)
 
 
 # --- pages ----------------------------------------------------------------------------------------

@@ -406,3 +406,33 @@ def itinerary_print_html(tour: Any, lang: str = "zh") -> str:
         parts.append("</section>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def scenario_table(tour: Any) -> pd.DataFrame:
+    """One row per team-day with plain column names, the ``tours`` result of a saved scenario.
+
+    Columns: ``team``, ``day``, ``stops`` (clinic stops), ``route`` (start → stops → overnight),
+    ``drive_minutes``, ``km`` (``routing.scenarios`` sums it as drive km), ``end`` (HH:MM), ``overnight``,
+    ``estimated`` (True on the estimated network).
+    """
+    plan = _plan(tour)
+    columns = ["team", "day", "stops", "route", "drive_minutes", "km", "end", "overnight", "estimated"]
+    return pd.DataFrame(
+        [
+            {
+                "team": d.team,
+                "day": d.day,
+                "stops": len(d.stops),
+                "route": " → ".join(
+                    [plan.names[d.start_place]] + [s.name for s in d.stops] + [plan.names[d.overnight_place]]
+                ),
+                "drive_minutes": round(float(d.drive_minutes), 1),
+                "km": round(float(d.km), 1),
+                "end": hhmm(d.end_minutes),
+                "overnight": plan.names[d.overnight_place],
+                "estimated": bool(plan.estimated),
+            }
+            for d in plan.days
+        ],
+        columns=columns,
+    )

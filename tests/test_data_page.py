@@ -46,9 +46,9 @@ def test_page_runs_and_scenario_survives_restart(data_dir: Path) -> None:
 
     st.cache_resource.clear()  # a restart: nothing cached, a new engine on the same file
     again = _app()
-    listing = next(d for d in again.dataframe if "name" in d.value.columns)
-    assert list(listing.value["name"]) == ["基线方案"]
-    assert listing.value["n_facilities"][0] > 1000
+    listing = next(d for d in again.dataframe if "名称" in d.value.columns)  # headers in Chinese
+    assert list(listing.value["名称"]) == ["基线方案"]
+    assert listing.value["机构数"][0] > 1000
 
 
 def test_geocode_tab(data_dir: Path) -> None:
@@ -56,9 +56,9 @@ def test_geocode_tab(data_dir: Path) -> None:
     next(b for b in at.button if b.label == "定位").click()
     at.run()
     assert not at.exception
-    result = next(d for d in at.dataframe if "matched" in d.value.columns).value
-    assert result["matched"][0] == "福建省龙岩市漳平市双洋镇"
-    assert result["location_quality"][0] == "approximate: township seat"
+    result = next(d for d in at.dataframe if "匹配到" in d.value.columns).value
+    assert result["匹配到"][0] == "福建省龙岩市漳平市双洋镇"
+    assert result["位置精度"][0] == "近似：乡镇驻地"  # approximate: township seat
 
 
 def test_manual_surveyed_point(data_dir: Path) -> None:
