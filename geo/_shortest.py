@@ -287,29 +287,37 @@ def _contract(graph: RoadGraph) -> Contracted:
 _HIERARCHIES: weakref.WeakKeyDictionary[Contracted, Hierarchy] = weakref.WeakKeyDictionary()
 #: Core graphs with fewer nodes than this are searched with plain Dijkstra (the hierarchy does not pay).
 _HIERARCHY_MIN_CORE = 5_000
+#: The hierarchy is built (once per graph) for the first query with at least this many distinct sources.
+_HIERARCHY_MIN_SOURCES = 16
 
 
 #: Environment variable choosing the query kernel: "auto" (compiled if numba is installed), "numba", "scipy".
 BACKEND_ENV = "XUNZHEN_SHORTEST_BACKEND"
 
 
-def _use_compiled() -> bool:
-    """Whether to run the compiled kernel (see :data:`BACKEND_ENV`)."""
+def _backend_choice() -> str:
+    """The kernel asked for in :data:`BACKEND_ENV` ("auto" when unset).
+
+    Raises ``InputValidationError`` on an unknown value and ``OptionalDependencyError`` when "numba" is
+    asked for but cannot be imported.
+    """
     choice = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
     if choice not in {"auto", "numba", "scipy"}:
         msg = f"{BACKEND_ENV}={choice!r}: use auto, numba or scipy."
         raise InputValidationError(msg)
-    if choice == "scipy":
-        return False
-    if numba_available():
-        return True
-    if choice == "numba":
+    if choice == "numba" and not numba_available():
         msg = (
             f"{BACKEND_ENV}=numba asks for the compiled shortest-path kernel, but numba is not installed: "
             "pip install numba==0.68.1 (or unset the variable to use scipy)."
         )
         raise OptionalDependencyError(msg)
-    return False
+    return choice
+
+
+def _use_compiled() -> bool:
+    """Whether to run the compiled kernel (see :data:`BACKEND_ENV`): numba if installed, unless "scipy"."""
+    choice = _backend_choice()
+    return choice == "numba" or (choice == "auto" and numba_available())
 
 
 def hierarchy(con: Contracted) -> Hierarchy:
@@ -391,6 +399,7 @@ def many_to_many(
     InputValidationError
         If a node index is outside the graph or ``limit_minutes`` is not positive.
     """
+    _backend_choice()
     src = _check_nodes(source_nodes, graph.n_nodes, "source_nodes")
     tgt = _check_nodes(target_nodes, graph.n_nodes, "target_nodes")
     if limit_minutes is not None and not (float(limit_minutes) > 0):
@@ -415,7 +424,7 @@ def many_to_many(
         batch = max(1, min(batch, -(-len(uniq) // workers)))
     chunks = [uniq[i : i + batch] for i in range(0, len(uniq), batch)]
     hier = None
-    if con.n_core >= _HIERARCHY_MIN_CORE:
+    if con.n_core >= _HIERARCHY_MIN_CORE and (con in _HIERARCHIES or len(uniq) >= _HIERARCHY_MIN_SOURCES):
         h = hierarchy(con)
         cols = _target_columns(con, tgt)
         hier = (h, sweep_plan(h, cols), cols if _use_compiled() else None)

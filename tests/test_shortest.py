@@ -7,8 +7,12 @@ import itertools
 import networkx as nx
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
 
-from geo._errors import InputValidationError
+import geo._shortest as shortest
+from geo._ch import build_hierarchy, numba_available
+from geo._errors import InputValidationError, OptionalDependencyError
 from geo._graph import RoadGraph
 from geo._shortest import contract, many_to_many, reachable_within
 
@@ -156,3 +160,142 @@ def test_few_targets_use_the_reversed_graph_with_the_same_values() -> None:
             )
     forward_km = np.array([many_to_many(graph, np.array([s]), targets)[1][0] for s in sources])
     np.testing.assert_allclose(km, forward_km, atol=1e-9)
+
+
+# --- the node-elimination hierarchy (geo._ch), used on large core graphs --------------------------------
+
+
+def _grid_like(seed: int, side: int = 14) -> RoadGraph:
+    """An already-simplified road-like graph: a jittered grid, no degree-2 chains, some one-way streets."""
+    rng = np.random.default_rng(seed)
+    node = np.arange(side * side).reshape(side, side)
+    u = np.concatenate([node[:, :-1].ravel(), node[:-1, :].ravel()])
+    v = np.concatenate([node[:, 1:].ravel(), node[1:, :].ravel()])
+    keep = rng.random(len(u)) > 0.1
+    u, v = u[keep], v[keep]
+    mins = rng.uniform(0.5, 5, len(u))
+    kms = rng.uniform(0.2, 4, len(u))
+    oneway = rng.random(len(u)) < 0.1
+    frm = np.concatenate([u, v[~oneway]])
+    to = np.concatenate([v, u[~oneway]])
+    m = np.concatenate([mins, mins[~oneway] * rng.uniform(0.9, 1.1, int((~oneway).sum()))])
+    k = np.concatenate([kms, kms[~oneway]])
+    lon = rng.uniform(116, 117, side * side)
+    lat = rng.uniform(25, 26, side * side)
+    return RoadGraph.from_edges(lon, lat, frm, to, m, k)
+
+
+_BACKENDS = ["scipy", "numba"] if numba_available() else ["scipy"]
+
+
+@pytest.fixture
+def force_hierarchy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the hierarchy on every graph and query, whatever its size."""
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 0)
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_SOURCES", 0)
+    shortest._HIERARCHIES.clear()
+
+
+def _check_against_networkx(graph: RoadGraph, minutes: np.ndarray, km: np.ndarray, sources, targets) -> None:
+    g = _nx(graph)
+    for i, s in enumerate(sources):
+        lengths, paths = nx.single_source_dijkstra(g, int(s), weight="minutes")
+        for j, t in enumerate(targets):
+            if int(t) not in lengths:
+                assert np.isinf(minutes[i, j]) and np.isinf(km[i, j])
+                continue
+            assert minutes[i, j] == pytest.approx(lengths[int(t)], abs=1e-9)
+            p = paths[int(t)]
+            path_km = sum(g.edges[a, b]["km"] for a, b in itertools.pairwise(p))
+            assert km[i, j] == pytest.approx(path_km, abs=1e-9)
+
+
+@pytest.mark.parametrize("backend", _BACKENDS)
+@pytest.mark.parametrize("seed", range(3))
+def test_hierarchy_matches_networkx_on_simplified_graphs(
+    seed: int, backend: str, force_hierarchy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(shortest.BACKEND_ENV, backend)
+    graph = _grid_like(seed)
+    h = shortest.hierarchy(contract(graph))
+    assert h.n_rounds > 0 and h.n_top < graph.n_nodes  # nodes were eliminated
+    nodes = np.arange(graph.n_nodes)
+    sources = nodes[::5]
+    minutes, km = many_to_many(graph, sources, nodes)
+    _check_against_networkx(graph, minutes, km, sources, nodes)
+
+
+@pytest.mark.parametrize("backend", _BACKENDS)
+@pytest.mark.parametrize("seed", range(3))
+def test_hierarchy_matches_networkx_with_chains(
+    seed: int, backend: str, force_hierarchy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Interior chain nodes as sources/targets, rings, dead ends, one-way chains, through the hierarchy."""
+    monkeypatch.setenv(shortest.BACKEND_ENV, backend)
+    graph, n = _road_like(seed + 20, n_core=40, n_edges=90)
+    nodes = np.arange(n)
+    sources = nodes[::3]
+    minutes, km = many_to_many(graph, sources, nodes)
+    _check_against_networkx(graph, minutes, km, sources, nodes)
+
+
+@pytest.mark.parametrize("backend", _BACKENDS)
+def test_hierarchy_limit_workers_and_reverse(
+    backend: str, force_hierarchy: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = _grid_like(9, side=16)
+    nodes = np.arange(graph.n_nodes)
+    monkeypatch.setenv(shortest.BACKEND_ENV, "scipy")
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 1 << 62)
+    plain_min, plain_km = many_to_many(graph, nodes, nodes)  # the engine without hierarchy
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 0)
+    monkeypatch.setenv(shortest.BACKEND_ENV, backend)
+    minutes, km = many_to_many(graph, nodes, nodes)
+    np.testing.assert_allclose(minutes, plain_min, atol=1e-9)
+    np.testing.assert_allclose(km, plain_km, atol=1e-9)
+    bounded, bounded_km = many_to_many(graph, nodes, nodes, limit_minutes=9.0)
+    inside = plain_min <= 9.0
+    np.testing.assert_allclose(bounded[inside], plain_min[inside], atol=1e-9)
+    np.testing.assert_allclose(bounded_km[inside], plain_km[inside], atol=1e-9)
+    assert np.isinf(bounded[~inside]).all() and np.isinf(bounded_km[~inside]).all()
+    par, par_km = many_to_many(graph, nodes[::-1], nodes, workers=2)
+    np.testing.assert_allclose(par, plain_min[::-1], atol=1e-9)
+    np.testing.assert_allclose(par_km, plain_km[::-1], atol=1e-9)
+    few, few_km = many_to_many(graph, nodes, nodes[:3])  # reversed graph, through its own hierarchy
+    np.testing.assert_allclose(few, plain_min[:, :3], atol=1e-9)
+    np.testing.assert_allclose(few_km, plain_km[:, :3], atol=1e-9)
+
+
+def test_compiled_and_vectorised_witness_searches_give_the_same_times() -> None:
+    graph = _grid_like(4, side=18)
+    frm = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
+    shapes = []
+    for compiled in ([False, True] if numba_available() else [False]):
+        h = build_hierarchy(graph.n_nodes, frm, graph.indices, graph.edge_minutes, graph.edge_km,
+                            compiled=compiled)
+        up = sp.csr_matrix((h.up_minutes, h.up_indices, h.up_indptr), shape=(h.n, h.n))
+        down = sp.csr_matrix((h.down_minutes, (h.down_tail, h.down_head)), shape=(h.n, h.n))
+        # every upward / downward edge is the length of a real path: never shorter than the true time
+        true = dijkstra(graph.csr("minutes"), directed=True)
+        for mat in (up.tocoo(), down.tocoo()):
+            assert (mat.data >= true[mat.row, mat.col] - 1e-9).all()
+        shapes.append((h.n_rounds, h.n_top))
+    assert all(r > 0 for r, _ in shapes)
+
+
+def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = _grid_like(2)
+    nodes = np.arange(5)
+    monkeypatch.setenv(shortest.BACKEND_ENV, "fast")
+    with pytest.raises(InputValidationError, match="auto, numba or scipy"):
+        many_to_many(graph, nodes, nodes)
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 0)
+    monkeypatch.setattr(shortest, "numba_available", lambda: False)
+    monkeypatch.setenv(shortest.BACKEND_ENV, "numba")
+    with pytest.raises(OptionalDependencyError, match="pip install numba"):
+        many_to_many(graph, nodes, nodes)
+    monkeypatch.setenv(shortest.BACKEND_ENV, "auto")  # numba absent: scipy fallback, same values
+    a, _ = many_to_many(graph, nodes, nodes)
+    monkeypatch.setenv(shortest.BACKEND_ENV, "scipy")
+    b, _ = many_to_many(graph, nodes, nodes)
+    np.testing.assert_allclose(a, b, atol=1e-9)
