@@ -18,6 +18,13 @@ How it works
 4. When there are far fewer targets than sources, the search runs from the targets on the reversed graph.
 5. Optional ``limit_minutes`` bounds every search (scipy's ``limit``): pairs beyond it are ``inf``.
    Optional ``workers > 1`` splits the sources over forked processes.
+6. **Hierarchy** for large core graphs (≥ ``_HIERARCHY_MIN_CORE`` nodes — already-simplified OSM graphs,
+   where step 1 has nothing to contract): built once per graph (cached) by the first query with at least
+   ``_HIERARCHY_MIN_SOURCES`` distinct sources, see :mod:`geo._ch`. Each query then runs an upward search
+   from every source and a downward sweep restricted to the targets' ancestors (RPHAST) instead of a full
+   Dijkstra. Kernel: compiled with numba when it is installed (km carried along the search), else scipy's
+   Dijkstra on the upward graph + the numpy sweep; ``$XUNZHEN_SHORTEST_BACKEND`` = ``auto`` (default) |
+   ``numba`` (``OptionalDependencyError`` without numba) | ``scipy``.
 
 The values are exactly those of a plain Dijkstra on the original graph (up to float rounding, ≤ 1e-9 minutes
 in tests); ``tests/test_shortest.py`` checks this against networkx and ``bench/matrix.py`` measures the
