@@ -389,7 +389,7 @@ with tab_scen:
                 comparison = db.compare(a, b)
                 if comparison.estimated:
                     st.caption(f":orange-badge[估算] {s('estimated_note')}")
-                st.dataframe(comparison.table(lang), hide_index=True, width="stretch")
+                st.dataframe(ui.localize_table(comparison.table(lang)), hide_index=True, width="stretch")
                 if len(comparison.changed_pairings):
                     st.markdown(f"**{s('changed')}**（{len(comparison.changed_pairings)}）")
                     st.dataframe(

@@ -142,12 +142,19 @@ def url_widget(
     """
     value = _seed(name, default, valid, parse or _parser_for(default))
     wkey = _PREFIX + "w:" + name
-    if wkey not in st.session_state:
-        st.session_state[wkey] = value
-    result = widget(key=wkey, **widget_kwargs)
+    # The canonical value (xz:<name>) drives the widget on every run: a page switch creates the sidebar
+    # widgets anew (their state would be dropped, e.g. the prefecture filter reset to nothing); a user's
+    # change reaches xz:<name> first through the on_change callback, so it is never overwritten here.
+    st.session_state[wkey] = value
+    result = widget(key=wkey, on_change=_widget_changed, args=(name,), **widget_kwargs)
     st.session_state[_PREFIX + name] = result
     _sync_url()
     return result
+
+
+def _widget_changed(name: str) -> None:
+    """on_change of a URL-backed widget: copy its new value to the canonical setting."""
+    st.session_state[_PREFIX + name] = st.session_state[_PREFIX + "w:" + name]
 
 
 # --- cached data ----------------------------------------------------------------------------------

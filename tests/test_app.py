@@ -95,3 +95,73 @@ def test_focus_button_selects_the_four_focus_prefectures():
     pref = at.query_params["pref"]
     focus_codes = ["350400", "350700", "350800", "350900"]
     assert sorted((pref if isinstance(pref, str) else pref[0]).split(",")) == focus_codes
+
+
+@pytest.fixture
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Fresh data dir (scenario SQLite) and cache dir (estimated network, no matrix cache); caches dropped."""
+    import streamlit as st
+
+    from geo import network as gn
+
+    monkeypatch.setenv("XUNZHEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv(gn.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.delenv("XUNZHEN_DATABASE_URL", raising=False)
+    gn._ACTIVE.clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield tmp_path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    gn._ACTIVE.clear()
+
+
+def _click(at: AppTest, label: str) -> None:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _save_scenario(at: AppTest, name: str) -> None:
+    at.switch_page("pages/50_data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    next(t for t in at.text_input if t.label == "方案名称").input(name)
+    _click(at, "保存")
+    saved = " ".join(x.value for x in at.success)
+    assert "已保存" in saved and "coverage" in saved and "pairing" in saved and "tours" in saved, saved
+
+
+@pytest.mark.slow
+def test_page_results_flow_into_saved_scenarios_and_compare(private_dirs: Path) -> None:
+    """Coverage, pairing and tours runs land in xz:results; two saved scenarios compare with real Δs."""
+    at = _app(pref="350800", days="1", cov_t="45")  # 龙岩: coverage scope, tour scope; 1-day tour
+    at.run()
+    at.switch_page("pages/10_coverage.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/20_pairing.py").run()
+    _click(at, "生成结对与排班")
+    at.switch_page("pages/40_tours.py").run()
+    _click(at, "规划路线")
+    results = at.session_state["xz:results"]
+    assert {"coverage", "pairing", "roster", "tours"} <= set(results)
+    assert results["tours"]["km"].sum() > 0
+    assert {"hospital_id", "center_id", "km", "days"} <= set(results["pairing"].columns)
+    _save_scenario(at, "方案A")
+
+    # scenario B: a longer threshold and the other pairing objective
+    at.switch_page("pages/10_coverage.py").run()
+    at.slider[0].set_value(90).run()
+    at.switch_page("pages/20_pairing.py").run()
+    next(r for r in at.radio if r.key == "xz:pair_obj").set_value("max").run()
+    _click(at, "生成结对与排班")
+    _save_scenario(at, "方案B")
+
+    table = next(d.value for d in at.dataframe if "指标" in d.value.columns).set_index("指标")
+    covered = table.loc[next(i for i in table.index if i.startswith("覆盖人口"))]
+    drive = table.loc[next(i for i in table.index if i.startswith("行车里程"))]
+    assert covered["Δ"] > 0 and covered["方案B"] > covered["方案A"] > 0
+    assert drive["方案A"] > 0 and drive["方案B"] > 0
+    assert drive["Δ"] == pytest.approx(drive["方案B"] - drive["方案A"])
+    assert any("估算" in i for i in table.index)  # estimated network: the figures say so
+    changed = table.loc["变动的结对（个）", "Δ"]
+    assert changed >= 1
+    assert any("结对变化" in m.value for m in at.markdown)

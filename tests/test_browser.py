@@ -11,6 +11,7 @@ can); skipped, saying why, when the browser or driver is missing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -56,12 +57,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_server() -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
-    """The app served on a free localhost port: (url, start time, process)."""
-    reason = _skip_reason()
-    if reason:
-        pytest.skip(reason)
+@contextlib.contextmanager
+def _serve() -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+    """A fresh ``streamlit run app.py`` on a free localhost port: (url, start time, process)."""
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="xunzhen-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
     t_start = time.perf_counter()
@@ -72,27 +70,40 @@ def app_server() -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with {proc.returncode}; log: {Path(log.name).read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.fail(f"streamlit did not answer on {url} within {START_TIMEOUT_S} s")
-    _SERVER_UP_S.append(time.perf_counter() - t_start)
-    yield url, t_start, proc
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                tail = Path(log.name).read_text()[-2000:]
+                pytest.fail(f"streamlit exited with {proc.returncode}; log: {tail}")
+            try:
+                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"streamlit did not answer on {url} within {START_TIMEOUT_S} s")
+        yield url, t_start, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[tuple[str, float, subprocess.Popen[bytes]]]:
+    """The app served on a free localhost port: (url, start time, process)."""
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    t0 = time.perf_counter()
+    with _serve() as server:
+        _SERVER_UP_S.append(time.perf_counter() - t0)
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -267,3 +278,105 @@ def test_filter_change_rerenders_markers(app_server, browser, capsys):
     _report(capsys, f"filter change -> markers re-rendered: {t_rerender:.1f} s (goal <= 3 s); "
                     f"{counts[1]} markers")
     assert "pref=" in browser.current_url  # the view is in the URL, so the link can be shared
+
+
+# --- direct links, every page in the app frame, screenshots -------------------------------------------------
+PAGE_TITLES = {"coverage": "覆盖分析", "pairing": "结对与排班", "tours": "巡诊路线", "data": "数据"}
+RUN_BUTTONS = {"pairing": "生成结对与排班", "tours": "规划路线"}
+
+
+def _nav_titles(driver: object) -> list[str]:
+    """Titles in the sidebar navigation (each link's last text line; the first is the icon's name)."""
+    from selenium.webdriver.common.by import By
+
+    links = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a")
+    return [a.text.split("\n")[-1] for a in links]
+
+
+def _until(predicate, timeout_s: float):
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+        except Exception:  # the page is re-rendering: try again
+            last = None
+        if last:
+            return last
+        time.sleep(0.2)
+    return last
+
+
+def _h1(driver: object) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [h.text for h in driver.find_elements(By.CSS_SELECTOR, "h1")]
+
+
+def _idle(driver: object, timeout_s: float = 120) -> None:
+    """Wait until Streamlit has finished running the script (no running indicator, no spinner)."""
+    from selenium.webdriver.common.by import By
+
+    def done() -> bool:
+        running = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+        spinners = driver.find_elements(By.CSS_SELECTOR, "[data-testid='stSpinner']")
+        return not running and not spinners
+
+    time.sleep(1.0)
+    _until(done, timeout_s)
+
+
+def test_direct_link_opens_the_page_in_the_app_frame(browser):
+    """A fresh server whose very first visitor opens /coverage: the page shows inside the app frame."""
+    from selenium.webdriver.common.by import By
+
+    expected_nav = ["总览地图", *PAGE_TITLES.values()]
+    with _serve() as (url, _, _):
+        browser.get(url + "coverage")
+        nav = _until(
+            lambda: _nav_titles(browser) == expected_nav and "覆盖分析" in _h1(browser), START_TIMEOUT_S
+        )
+        assert nav, f"navigation {_nav_titles(browser)}, titles {_h1(browser)}"
+        _idle(browser)
+        assert _nav_titles(browser) == expected_nav
+        body = browser.find_element(By.TAG_NAME, "body").text
+        assert "English" in body and "福建省基层巡诊与对口帮扶规划工具" in body  # language switch and tagline
+        assert not [t for t in _nav_titles(browser) if t.lower() in ("app", "i18n", "ui", "_ui", "_i18n")]
+        assert urlparse(browser.current_url).path.rstrip("/").endswith("coverage")
+        browser.save_screenshot(str(OUT / "direct-coverage.png"))
+
+
+@pytest.mark.parametrize("page", list(PAGE_TITLES))
+def test_page_screenshots(app_server, browser, page):
+    """Each page opened by its link (龙岩), run where it has a run button; full-page screenshot; no error."""
+    from selenium.webdriver.common.by import By
+
+    url = app_server[0]
+    browser.get(f"{url}{page}?pref=350800&days=1")
+    assert _until(lambda: PAGE_TITLES[page] in _h1(browser), START_TIMEOUT_S), _h1(browser)
+    _idle(browser)
+    if page in RUN_BUTTONS:
+        buttons = browser.find_elements(By.CSS_SELECTOR, "button")
+        button = next(b for b in buttons if RUN_BUTTONS[page] in b.text)
+        button.click()
+        frame = _until(lambda: browser.find_elements(By.CSS_SELECTOR, "iframe[title*='st_folium']"), 180)
+        assert frame, f"{page}: no map after pressing {RUN_BUTTONS[page]}"
+        _idle(browser, 180)
+    if page != "data":
+        drawn = _until(lambda: _map_counts(browser) and _map_counts(browser)[0] > 0, 60)
+        assert drawn, f"{page}: map not drawn"
+        browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[title*='st_folium']"))
+        try:
+            attribution = browser.find_element(By.CSS_SELECTOR, ".leaflet-control-attribution")
+            prefix_svgs = attribution.find_elements(By.CSS_SELECTOR, "svg")
+            html = attribution.get_attribute("innerHTML")
+            assert attribution.text.startswith("Leaflet") and not prefix_svgs, html
+        finally:
+            browser.switch_to.default_content()
+    time.sleep(1.0)
+    _full_page_screenshot(browser, OUT / f"{page}.png")
+    errors = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    assert not errors, f"{page}: exception shown"
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "估算" in body  # the estimated network is stated (header badge, figures)
+    assert _nav_titles(browser) == ["总览地图", *PAGE_TITLES.values()]
