@@ -199,7 +199,7 @@ else:
 
     st.subheader(s("progress"))
     run_months = st.multiselect(s("months_planned"), months, default=[month], key="xz:pair_months")
-    upload = st.file_uploader("附件2 (XLSX)", type=["xlsx"], key="xz:pair_upload")
+    upload = st.file_uploader(s("annex2_upload"), type=["xlsx"], key="xz:pair_upload")
     try:
         done = (
             read_annex2(upload.getvalue(), known_ids=plan.centers["facility_id"].tolist(), name=upload.name)

@@ -352,7 +352,8 @@ with tab_scen:
                     figures = {"covered_population": sc.covered_population, "drive_km": sc.drive_km}
                     scenario.metrics = {k: v for k, f in figures.items() if (v := f(scenario)) == v}
                     sid = db.save(scenario, overwrite=overwrite)
-                    st.success(md(s("saved", id=sid, kinds="、".join(results) or s("none"))))
+                    kinds = "、".join(ui.t(f"data.kind_{k}") for k in results) or s("none")
+                    st.success(md(s("saved", id=sid, kinds=kinds)))
                 except XunzhenError as err:
                     ui.show_error(err)
         listing = db.list()
@@ -388,7 +389,8 @@ with tab_scen:
                 b = b2.selectbox("B", names, index=0, key="xz:cmp_b", format_func=md)
                 comparison = db.compare(a, b)
                 if comparison.estimated:
-                    st.caption(f":orange-badge[估算] {s('estimated_note')}")
+                    badge = ui.t("common.network_estimated_badge")
+                    st.caption(f":orange-badge[{badge}] {s('estimated_note')}")
                 st.dataframe(ui.localize_table(comparison.table(lang)), hide_index=True, width="stretch")
                 if len(comparison.changed_pairings):
                     st.markdown(f"**{s('changed')}**（{len(comparison.changed_pairings)}）")

@@ -151,6 +151,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "coverage.dl_pdf": {"zh": "静态地图 PDF", "en": "Static map PDF"},
     # --- pairing page (pages/20_pairing.py) ------------------------------------------------------------
     "pairing.intro": {"zh": "千名医师下基层：为每个乡镇卫生院、社区卫生服务中心安排每月至少1个医师工作日（县域内为主，市属医院约占30%），生成月度排班、附件1/附件2，并回收附件2跟踪进度。", "en": "Doctors to the grassroots: at least one doctor-day a month for every township and community health centre (mostly within the county, ~30% from city hospitals); monthly roster, forms 附件1/附件2, and progress from returned 附件2."},
+    "pairing.annex2_upload": {"zh": "已填报的附件2（XLSX）", "en": "Filled-in 附件2 (XLSX)"},
     "pairing.solving": {"zh": "正在求解结对与排班…", "en": "Pairing and rostering…"},
     "pairing.solver": {"zh": "求解器", "en": "Solver"},
     "pairing.optimal": {"zh": "已证明最优", "en": "proven optimal"},
@@ -284,6 +285,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.query": {"zh": "地址或机构名称", "en": "Address or facility name"},
     "data.provider": {"zh": "定位服务", "en": "Provider"},
     "data.api_key": {"zh": "密钥（仅本次会话）", "en": "API key (this session only)"},
+    "data.kind_coverage": {"zh": "覆盖分析", "en": "coverage"},
+    "data.kind_pairing": {"zh": "结对", "en": "pairing"},
+    "data.kind_roster": {"zh": "排班", "en": "roster"},
+    "data.kind_tours": {"zh": "巡诊路线", "en": "tours"},
     "data.geocoding": {"zh": "正在定位…", "en": "Geocoding…"},
     "data.geocode": {"zh": "定位", "en": "Geocode"},
     "data.save_title": {"zh": "保存当前方案", "en": "Save the current scenario"},
