@@ -95,6 +95,41 @@ def _dedupe(frm: np.ndarray, to: np.ndarray, mins: np.ndarray, kms: np.ndarray, 
     return frm[first], to[first], mins[first], kms[first]
 
 
+def _merge(
+    edges: tuple[np.ndarray, ...], shortcuts: tuple[np.ndarray, ...], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Merge sorted, parallel-free shortcuts into the sorted, parallel-free edges (as :func:`_dedupe`).
+
+    A shortcut parallel to an edge replaces it when faster (then shorter); otherwise it is dropped.
+    """
+    frm, to, mins, kms = edges
+    s_frm, s_to, s_min, s_km = shortcuts
+    key = frm * n + to
+    s_key = s_frm * n + s_to
+    pos = np.searchsorted(key, s_key)
+    hit = pos < len(key)
+    hit[hit] = key[pos[hit]] == s_key[hit]
+    if hit.any():
+        p, q = pos[hit], np.flatnonzero(hit)
+        better = (s_min[q] < mins[p]) | ((s_min[q] == mins[p]) & (s_km[q] < kms[p]))
+        mins, kms = mins.copy(), kms.copy()
+        mins[p[better]] = s_min[q[better]]
+        kms[p[better]] = s_km[q[better]]
+    new = ~hit
+    at = pos[new]
+    return (
+        np.insert(frm, at, s_frm[new]), np.insert(to, at, s_to[new]),
+        np.insert(mins, at, s_min[new]), np.insert(kms, at, s_km[new]),
+    )
+
+
+def _ptr(sorted_ids: np.ndarray, n: int) -> np.ndarray:
+    """CSR offsets (n + 1,) of ids 0..n-1 (``sorted_ids`` sorted, or any order: only counts are used)."""
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sorted_ids, minlength=n), out=ptr[1:])
+    return ptr
+
+
 def _hash(n: int) -> np.ndarray:
     """A fixed pseudo-random permutation value per node (deterministic tie-break)."""
     x = np.arange(n, dtype=np.uint64)
@@ -114,7 +149,7 @@ def _no_witness(
     need = s_frm != s_to
     if not need.any():
         return need
-    indptr = np.searchsorted(frm, np.arange(n + 1))
+    indptr = _ptr(frm, n)
     key = frm * n + to
     # direct edge u -> w
     k = s_frm * n + s_to
@@ -192,7 +227,7 @@ def build_hierarchy(
         i_idx = np.flatnonzero(in_sel)
         o_v = frm[o_idx]
         i_v = to[i_idx]
-        o_start = np.searchsorted(o_v, np.arange(n))  # first out-edge slot of each node among o_idx
+        o_start = _ptr(o_v, n)  # first out-edge slot of each node among o_idx
         cnt = outdeg[i_v]
         rep_i = np.repeat(i_idx, cnt)
         offs = np.arange(len(rep_i)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
@@ -205,9 +240,8 @@ def build_hierarchy(
             need = _no_witness(frm, to, mins, pick, s_frm, s_to, s_min, n)
         s_frm, s_to, s_min, s_km = s_frm[need], s_to[need], s_min[need], s_km[need]
         keep = ~(out_sel | in_sel)
-        frm, to, mins, kms = _dedupe(
-            np.concatenate([frm[keep], s_frm]), np.concatenate([to[keep], s_to]),
-            np.concatenate([mins[keep], s_min]), np.concatenate([kms[keep], s_km]), n,
+        frm, to, mins, kms = _merge(
+            (frm[keep], to[keep], mins[keep], kms[keep]), _dedupe(s_frm, s_to, s_min, s_km, n), n
         )
         alive -= n_pick
         rnd += 1
@@ -577,8 +611,8 @@ def _no_witness_compiled(
     A tentative distance is the length of a real path, so a search cut short only keeps more shortcuts.
     """
     order = np.argsort(s_frm, kind="stable")
-    s_ptr = np.searchsorted(s_frm[order], np.arange(n + 1))
-    indptr = np.searchsorted(frm, np.arange(n + 1))
+    s_ptr = _ptr(s_frm, n)
+    indptr = _ptr(frm, n)
     need_sorted = np.ones(len(order), dtype=bool)
     _witness_kernel()(
         indptr.astype(np.int64), to.astype(np.int64), mins, pick, s_ptr.astype(np.int64),
