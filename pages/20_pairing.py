@@ -150,11 +150,21 @@ else:
         st.warning(note)
     try:
         fmap = pairing_map(plan, lang=view.lang, asset_base_url=ui.asset_base_url(), basemap=view.basemap)
+        used = plan.hospitals["facility_id"].isin(plan.pairs["hospital_id"])
+        pts = pd.concat([plan.centers[["lon", "lat"]], plan.hospitals.loc[used, ["lon", "lat"]]])
+        south_west, north_east = [pts["lat"].min(), pts["lon"].min()], [pts["lat"].max(), pts["lon"].max()]
+        fmap.fit_bounds([south_west, north_east], padding=(30, 30))  # zoom to the plan, not the province
         st_folium(fmap, key="pair_map", height=560, use_container_width=True, returned_objects=[])
     except XunzhenError as err:
         ui.show_error(err)
     t1, t2, t3, t4 = st.tabs([s("pairs"), s("hospitals"), s("calendar"), s("annex")])
-    t1.dataframe(ui.localize_table(plan.pairs, estimated=plan.estimated), hide_index=True, width="stretch")
+    t1.dataframe(
+        ui.localize_table(
+            plan.pairs, estimated=plan.estimated, drop=("hospital_id", "prefecture", "estimated")
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     t2.dataframe(
         ui.localize_table(plan.hospitals, drop=("lon", "lat")), hide_index=True, width="stretch"
     )
@@ -180,7 +190,7 @@ else:
         s("dl_xlsx"),
         xlsx,
         file_name=f"{stem}.xlsx",
-        icon="⬇️",
+        icon=":material/download:",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     b2.download_button(s("dl_a1"), forms.to_csv_bytes(a1), file_name=f"{stem}-附件1.csv", mime="text/csv")

@@ -207,23 +207,27 @@ b1.download_button(
     s("dl_xlsx"),
     out.xlsx_bytes(tour, lang),
     file_name="xunzhen-tour.xlsx",
-    icon="⬇️",
+    icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 b2.download_button(
-    s("dl_csv"), out.csv_bytes(tour, lang), file_name="xunzhen-tour.csv", mime="text/csv", icon="⬇️"
+    s("dl_csv"),
+    out.csv_bytes(tour, lang),
+    file_name="xunzhen-tour.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )
 b3.download_button(
     s("dl_print"),
     out.itinerary_print_html(tour, lang).encode("utf-8"),
     file_name="xunzhen-tour-print.html",
     mime="text/html",
-    icon="🖨️",
+    icon=":material/print:",
 )
 b4.download_button(
     s("dl_map"),
     _map_html(tour, key, lang).encode("utf-8"),
     file_name="xunzhen-tour-map.html",
     mime="text/html",
-    icon="🗺️",
+    icon=":material/map:",
 )

@@ -192,3 +192,31 @@ def test_page_results_flow_into_saved_scenarios_and_compare(private_dirs: Path) 
     changed = table.loc["变动的结对（个）", "Δ"]
     assert changed >= 1
     assert any("结对变化" in m.value for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_planner_data_changes_the_analyses(private_dirs: Path) -> None:
+    """A hospital added to the working facility table (as the 数据 page does on an upload) covers 红山乡."""
+    from tests.test_planner_data import HONGSHAN, _with_hospital_at
+
+    def covered_population(at: AppTest) -> int:
+        value = next(m.value for m in at.metric if m.label.startswith("覆盖人口（"))
+        return int(value.replace(",", ""))
+
+    at = _app(cov_t="60")
+    at.run()
+    at.switch_page("pages/10_coverage.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    before = covered_population(at)
+    assert any("内置数据" in m.value for m in at.markdown)
+
+    at.session_state["xz:working_facilities"] = _with_hospital_at(HONGSHAN)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("规划数据" in m.value and "上传新增 1 个" in m.value for m in at.markdown)
+    assert covered_population(at) >= before + 14_000  # 红山乡 (≈ 14,574, 估算) is now covered
+
+    at.switch_page("pages/40_tours.py").run()  # the new hospital is offered as a depot
+    assert not at.exception, [e.value for e in at.exception]
+    depot = next(s for s in at.selectbox if s.label == "出发医院（驻地）")
+    assert "U0000000001" in depot.options or any("测试医院" in o for o in depot.options)
