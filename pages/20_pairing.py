@@ -135,6 +135,7 @@ else:
     ui.store_result("pairing", plan.pairs)
     ui.store_result("roster", roster)
     est = s("est") if plan.estimated else ""
+    colon = ui.t("common.colon")
     summ = plan.summary()
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(s("centers"), summ["centers"])
@@ -142,8 +143,8 @@ else:
     m3.metric(s("total_min") + est, f"{summ['total_minutes']:,.0f}")
     m4.metric(s("max_min") + est, f"{summ['max_minutes']:.0f}")
     st.caption(
-        f"{s('solver')}：{plan.result.solver} · {s('optimal') if summ['optimal'] else s('not_optimal')} · "
-        f"{s('bound')}{est}：{summ['bound_minutes']} · {s('city_share')}："
+        f"{s('solver')}{colon}{plan.result.solver} · {s('optimal') if summ['optimal'] else s('not_optimal')}"
+        f" · {s('bound')}{est}{colon}{summ['bound_minutes']} · {s('city_share')}{colon}"
         + "、".join(f"{k} {v}" for k, v in summ["city_share"].items())
     )
     for note in plan.notes:

@@ -80,6 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "After an upload or a surveyed location on the Data page, every analysis uses that working "
         "table; “Reset to the embedded data” undoes it.",
     },
+    "common.colon": {"zh": "：", "en": ": "},
     "common.est": {"zh": "（估算）", "en": " (estimated)"},
     "common.error": {"zh": "出错了：{message}", "en": "Something went wrong: {message}"},
     "common.nothing_selected": {

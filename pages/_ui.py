@@ -396,13 +396,14 @@ def page_header(page: str, intro_key: str | None = None) -> None:
     require_app_frame()
     st.title(_i18n.page_title(page, lang()))
     estimated, label = network_status()
+    network = f"**{t('common.network_label')}**{t('common.colon')}{label}"
     if estimated:
         st.markdown(
-            f":orange-badge[{t('common.network_estimated_badge')}] **{t('common.network_label')}**：{label}",
+            f":orange-badge[{t('common.network_estimated_badge')}] {network}",
             help=t("common.network_estimated_note"),
         )
     else:
-        st.markdown(f":green-badge[{t('common.network_osm_badge')}] **{t('common.network_label')}**：{label}")
+        st.markdown(f":green-badge[{t('common.network_osm_badge')}] {network}")
     st.markdown(data_source_line(), help=t("common.data_help"))
     if intro_key:
         st.caption(t(intro_key))
