@@ -1,31 +1,34 @@
-"""A node-elimination hierarchy for many-to-many queries on road graphs (PHAST-style, numpy only).
+"""A node-elimination hierarchy for many-to-many queries on road graphs (PHAST / RPHAST style).
 
 Used by :mod:`geo._shortest` on the chain-contracted core graph, where plain Dijkstra per source has no
-degree-2 nodes left to skip (already-simplified OSM graphs).
+degree-2 nodes left to skip (already-simplified OSM graphs). Exact: times equal a plain Dijkstra's (float
+rounding aside); km is that of a fastest path.
 
-Preprocessing (once per graph, cached by the caller)
-----------------------------------------------------
+Preprocessing (:func:`build_hierarchy`, once per graph, cached by the caller)
+-----------------------------------------------------------------------------
 Nodes are eliminated in *rounds*. Each round picks an independent set of low-degree nodes (no two adjacent;
-a node is picked when its score ``in·out − in − out`` is the smallest among its neighbours, ties broken by a
-fixed hash, so the result is deterministic) and removes them, adding a *shortcut* ``u → w`` for every
-in-edge ``u → v`` and out-edge ``v → w`` of each removed node ``v`` (minutes and km of the two edges added).
-Parallel edges keep the fastest (then shortest) one, so every edge always carries the minutes and km of one
-real path. No shortcut is ever dropped by a witness search, which keeps the hierarchy exact by construction:
-the remaining graph preserves all shortest times between remaining nodes. Rounds stop when the remaining
-graph (the *top core*) is small or too dense to be worth shrinking further.
+a node is picked when its score ``in·out − in − out`` is ≤ ``_MAX_SCORE`` and the smallest among its
+neighbours', ties broken by a fixed hash, so the result is deterministic) and removes them, adding a
+*shortcut* ``u → w`` for every in-edge ``u → v`` and out-edge ``v → w`` of each removed node ``v`` (minutes
+and km of the two edges added) unless a *witness* path ``u → … → w`` that avoids every node removed in
+this round is at least as fast (local Dijkstra, compiled, when numba is installed; else paths of one or
+two edges, vectorised). Parallel edges keep the fastest, so every edge carries the minutes and km of one
+real path, and the remaining graph keeps every shortest time between remaining nodes. Rounds stop when
+the remaining graph (the *top core*) is small or no longer shrinks.
 
-Query (:func:`many_to_many_core`)
----------------------------------
-1. *Upward search* from each source with ``scipy.sparse.csgraph.dijkstra`` on the *upward graph*: the
-   out-edges each node had when it was removed (all lead to nodes removed later or to the top core) plus
-   the top core's edges. This settles every top-core node exactly.
-2. *Downward sweep* (as PHAST / RPHAST): rounds in reverse order, each removed node takes
-   ``min(its upward value, min over its in-edges at removal u → v of dist(u) + minutes(u → v))``, vectorised
-   over all sources of a batch; only nodes from which a target can be reached downward are swept.
-3. km: along the upward search tree by pointer jumping, carried along the sweep with the minutes (the km of
-   the edge that gives the minimum; on an exact tie in minutes, the shorter km).
+Query
+-----
+1. *Upward search* from each source (Dijkstra) on the *upward graph*: the out-edges each node had when it
+   was removed (they lead to nodes removed later or to the top core) plus the top core's edges. This
+   settles every top-core node exactly.
+2. *Downward sweep* (:func:`sweep_plan`): rounds in reverse order, each removed node takes ``min(its upward
+   value, min over its in-edges at removal u → v of dist(u) + minutes(u → v))``; only nodes from which a
+   target is reached downward are swept (RPHAST).
+3. km rides along: the km of the edge giving the minimum (an exact tie in minutes keeps the first found).
 
-Times are those of a plain Dijkstra on the input graph (float rounding aside).
+Two kernels: :func:`query_compiled` (numba: heap Dijkstra with km carried along, then the sweep for
+``_SWEEP_WIDTH`` sources at a time) and, without numba, scipy's Dijkstra + tree km in ``geo._shortest`` with
+the vectorised :func:`sweep`.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ _CORE_SHARE = 0.005
 #: ... or when a round would remove fewer than this share of the remaining nodes.
 _MIN_ROUND_SHARE = 0.002
 #: Highest node score (``in·out − in − out``, shortcuts added minus edges removed) allowed per round.
-_MAX_SCORE = 120
+_MAX_SCORE = 400
 _MAX_ROUNDS = 200
 
 
@@ -359,6 +362,8 @@ def sweep(plan: SweepPlan, dist: np.ndarray, km: np.ndarray) -> tuple[np.ndarray
 # carried along the search (no predecessor trees). Compiled on first use and cached on disk by numba.
 
 _KERNEL: list = []
+#: Sources swept together by the compiled kernel (one pass over the sweep edges serves them all).
+_SWEEP_WIDTH = 8
 
 
 def numba_available() -> bool:
@@ -378,7 +383,7 @@ def _kernel():
     @numba.njit(cache=True, nogil=True)
     def query(
         up_indptr, up_indices, up_min, up_km, st_ptr, st_node, st_min, st_km,
-        sw_head, sw_tail, sw_min, sw_km, cols, limit, out_min, out_km,
+        sw_head, sw_tail, sw_min, sw_km, sw_nodes, cols, limit, out_min, out_km,
     ):
         n = up_indptr.shape[0] - 1
         dist = np.full(n, np.inf)
@@ -388,7 +393,16 @@ def _kernel():
         cap = up_indices.shape[0] + st_node.shape[0] + 1
         heap_d = np.empty(cap)
         heap_v = np.empty(cap, np.int64)
-        for i in range(st_ptr.shape[0] - 1):
+        # the sweep runs _SWEEP_WIDTH sources at once: node-major (n, width) arrays, one pass over the edges
+        width = _SWEEP_WIDTH
+        dd = np.full((n, width), np.inf)
+        kk = np.full((n, width), np.inf)
+        dirty = np.zeros(n, np.bool_)
+        dirty_list = np.empty(n, np.int64)
+        nd_ = 0
+        b = st_ptr.shape[0] - 1
+        for i in range(b):
+            q = i % width
             nt = 0
             hs = 0
             for e in range(st_ptr[i], st_ptr[i + 1]):
@@ -458,24 +472,46 @@ def _kernel():
                             j = p
                         heap_d[j] = nd
                         heap_v[j] = w
-            for e in range(sw_head.shape[0]):
-                t = sw_tail[e]
-                c_min = dist[t] + sw_min[e]
-                hd = sw_head[e]
-                if c_min < dist[hd]:
-                    if dist[hd] == np.inf:
-                        touched[nt] = hd
-                        nt += 1
-                    dist[hd] = c_min
-                    km[hd] = km[t] + sw_km[e]
-            for j in range(cols.shape[0]):
-                out_min[i, j] = dist[cols[j]]
-                out_km[i, j] = km[cols[j]]
-            for j in range(nt):
+            for j in range(nt):  # upward-search values into the batch column, reset the scratch arrays
                 v = touched[j]
+                dd[v, q] = dist[v]
+                kk[v, q] = km[v]
+                if not dirty[v]:
+                    dirty[v] = True
+                    dirty_list[nd_] = v
+                    nd_ += 1
                 dist[v] = np.inf
                 km[v] = np.inf
                 done[v] = False
+            if q == width - 1 or i == b - 1:
+                w_used = q + 1
+                for e in range(sw_head.shape[0]):
+                    t = sw_tail[e]
+                    hd = sw_head[e]
+                    m = sw_min[e]
+                    k = sw_km[e]
+                    for c in range(w_used):
+                        c_min = dd[t, c] + m
+                        if c_min < dd[hd, c]:
+                            dd[hd, c] = c_min
+                            kk[hd, c] = kk[t, c] + k
+                i0 = i - q
+                for j in range(cols.shape[0]):
+                    for c in range(w_used):
+                        out_min[i0 + c, j] = dd[cols[j], c]
+                        out_km[i0 + c, j] = kk[cols[j], c]
+                for j in range(sw_nodes.shape[0]):
+                    v = sw_nodes[j]
+                    for c in range(width):
+                        dd[v, c] = np.inf
+                        kk[v, c] = np.inf
+                for j in range(nd_):
+                    v = dirty_list[j]
+                    dirty[v] = False
+                    for c in range(width):
+                        dd[v, c] = np.inf
+                        kk[v, c] = np.inf
+                nd_ = 0
 
     _KERNEL.append(query)
     return query
@@ -503,7 +539,8 @@ def query_compiled(
     _kernel()(
         h.up_indptr, h.up_indices.astype(np.int64), h.up_minutes, h.up_km,
         st_ptr.astype(np.int64), st_node.astype(np.int64), st_min.astype(float), st_km.astype(float),
-        head.astype(np.int64), tail.astype(np.int64), mins, kms, cols.astype(np.int64), float(limit),
+        head.astype(np.int64), tail.astype(np.int64), mins, kms, plan.nodes.astype(np.int64),
+        cols.astype(np.int64), float(limit),
         out_min, out_km,
     )
     return out_min, out_km

@@ -427,14 +427,16 @@ def many_to_many(
     limit = np.inf if limit_minutes is None else float(limit_minutes)
     workers = max(1, min(int(workers), len(uniq), os.cpu_count() or 1))
     batch = max(1, min(256, _BATCH_CELLS // max(con.n_core, 1)))
-    if workers > 1:
-        batch = max(1, min(batch, -(-len(uniq) // workers)))
-    chunks = [uniq[i : i + batch] for i in range(0, len(uniq), batch)]
     hier = None
     if con.n_core >= _HIERARCHY_MIN_CORE and (con in _HIERARCHIES or len(uniq) >= _HIERARCHY_MIN_SOURCES):
         h = hierarchy(con)
         cols = _target_columns(con, tgt)
         hier = (h, sweep_plan(h, cols), cols if _use_compiled() else None)
+        if hier[2] is not None:  # the compiled kernel keeps only (batch, targets) arrays
+            batch = 256
+    if workers > 1:
+        batch = max(1, min(batch, -(-len(uniq) // workers)))
+    chunks = [uniq[i : i + batch] for i in range(0, len(uniq), batch)]
     if workers > 1 and len(chunks) > 1:
         results = _run_forked(con, chunks, tgt, limit, workers, hier)
     else:
