@@ -37,7 +37,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Hierarchy", "build_hierarchy"]
+__all__ = [
+    "Hierarchy", "SweepPlan", "build_hierarchy", "numba_available", "query_compiled", "sweep", "sweep_plan",
+]
 
 #: Stop eliminating when the remaining graph has at most this share of the nodes ...
 _CORE_SHARE = 0.005

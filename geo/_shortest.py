@@ -46,7 +46,7 @@ from geo._ch import Hierarchy, SweepPlan, build_hierarchy, numba_available, quer
 from geo._errors import InputValidationError, OptionalDependencyError
 from geo._graph import RoadGraph
 
-__all__ = ["contract", "many_to_many", "reachable_within", "reverse"]
+__all__ = ["BACKEND_ENV", "contract", "hierarchy", "many_to_many", "reachable_within", "reverse"]
 
 #: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
 _BATCH_CELLS = 4_000_000
