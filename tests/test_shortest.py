@@ -299,3 +299,14 @@ def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(shortest.BACKEND_ENV, "scipy")
     b, _ = many_to_many(graph, nodes, nodes)
     np.testing.assert_allclose(a, b, atol=1e-9)
+
+
+def test_hierarchy_is_deterministic() -> None:
+    graph = _grid_like(6)
+    frm = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
+    args = (graph.n_nodes, frm, graph.indices, graph.edge_minutes, graph.edge_km)
+    a, b = build_hierarchy(*args), build_hierarchy(*args)
+    np.testing.assert_array_equal(a.level, b.level)
+    np.testing.assert_array_equal(a.up_indices, b.up_indices)
+    np.testing.assert_array_equal(a.up_minutes, b.up_minutes)
+    np.testing.assert_array_equal(a.down_tail, b.down_tail)
