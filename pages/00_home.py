@@ -83,7 +83,7 @@ with right:
         icon=":material/download:",
     )
 with st.expander(f"{ui.t('home.q_townships_without_point')}（{counts['townships_without_point']}）"):
-    st.dataframe(report.townships_without_point, hide_index=True, width="stretch")
+    ui.show_table(report.townships_without_point)
 
 st.divider()
 st.subheader(ui.t("home.pages"))

@@ -193,17 +193,17 @@ left_cols = [
     "nearest_source",
     "priority",
 ]
-tabs[0].dataframe(_show(result.left_out, left_cols, inputs.estimated), hide_index=True, width="stretch")
+ui.show_table(_show(result.left_out, left_cols, inputs.estimated), where=tabs[0], localize=False)
 grp_cols = ["townships", "covered_townships", "population_est", "covered_population_est", "covered_share"]
-tabs[1].dataframe(
+ui.show_table(
     _show(result.by_county, ["prefecture_name", "county_name", *grp_cols], inputs.estimated),
-    hide_index=True,
-    width="stretch",
+    where=tabs[1],
+    localize=False,
 )
-tabs[2].dataframe(
+ui.show_table(
     _show(result.by_prefecture, ["prefecture_name", *grp_cols], inputs.estimated),
-    hide_index=True,
-    width="stretch",
+    where=tabs[2],
+    localize=False,
 )
 if changed is None or changed.empty:
     tabs[3].info(s("no_change"))
@@ -217,9 +217,9 @@ else:
         "nearest_after",
         "change",
     ]
-    tabs[3].dataframe(_show(changed, ch_cols, inputs.estimated), hide_index=True, width="stretch")
+    ui.show_table(_show(changed, ch_cols, inputs.estimated), where=tabs[3], localize=False)
 all_cols = ["county_name", "name", "code", "minutes", "km", "covered", "reason_zh", "nearest_source"]
-tabs[4].dataframe(_show(result.townships, all_cols, inputs.estimated), hide_index=True, width="stretch")
+ui.show_table(_show(result.townships, all_cols, inputs.estimated), where=tabs[4], localize=False)
 
 st.subheader(s("downloads"))
 notes = cov.export_notes(result)

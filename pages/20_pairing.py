@@ -159,16 +159,10 @@ else:
     except XunzhenError as err:
         ui.show_error(err)
     t1, t2, t3, t4 = st.tabs([s("pairs"), s("hospitals"), s("calendar"), s("annex")])
-    t1.dataframe(
-        ui.localize_table(
-            plan.pairs, estimated=plan.estimated, drop=("hospital_id", "prefecture", "estimated")
-        ),
-        hide_index=True,
-        width="stretch",
+    ui.show_table(
+        plan.pairs, where=t1, estimated=plan.estimated, drop=("hospital_id", "prefecture", "estimated")
     )
-    t2.dataframe(
-        ui.localize_table(plan.hospitals, drop=("lon", "lat")), hide_index=True, width="stretch"
-    )
+    ui.show_table(plan.hospitals, where=t2, drop=("lon", "lat"))
     t3.dataframe(calendar, width="stretch")
     a1 = forms.annex1_table(roster, estimated=plan.estimated)
     a2 = forms.annex2_table(roster, plan.centers)
@@ -222,11 +216,11 @@ else:
         ui.show_error(err)
     else:
         st.markdown(f"**{s('by_month')}**")
-        st.dataframe(ui.localize_table(report.by_month), hide_index=True, width="stretch")
+        ui.show_table(report.by_month)
         st.markdown(f"**{s('targets')}**")
-        st.dataframe(ui.localize_table(report.targets), hide_index=True, width="stretch")
+        ui.show_table(report.targets)
         st.markdown(f"**{s('gaps')}** ({len(report.gaps)})")
-        st.dataframe(ui.localize_table(report.gaps), hide_index=True, width="stretch")
+        ui.show_table(report.gaps)
 
 with st.expander(s("tertiary")):
     tert_all = fac[fac["facility_type"] == "tertiary_hospital"]
@@ -254,8 +248,4 @@ with st.expander(s("tertiary")):
                 f"{s('total_min')}{s('est') if tp.estimated else ''}: "
                 f"{tp.result.total_minutes:,.0f}"
             )
-            st.dataframe(
-                ui.localize_table(pd.DataFrame(tp.pairs), estimated=tp.estimated),
-                hide_index=True,
-                width="stretch",
-            )
+            ui.show_table(pd.DataFrame(tp.pairs), estimated=tp.estimated)

@@ -195,12 +195,12 @@ except XunzhenError as err:
 st.subheader(s("itinerary"))
 st.dataframe(out.itinerary_frame(tour, lang, as_text=True), hide_index=True, width="stretch")
 st.subheader(s("per_day"))
-st.dataframe(out.day_summary_frame(tour, lang), hide_index=True, width="stretch")
+ui.show_table(out.day_summary_frame(tour, lang), localize=False)
 with st.expander(f"{s('left')} ({len(plan.left_out) + len(tour.unplaced)})"):
-    st.dataframe(out.left_out_frame(tour, lang), hide_index=True, width="stretch")
+    ui.show_table(out.left_out_frame(tour, lang), localize=False)
 
 with st.expander(out.LABELS[lang]["candidates"]):
-    st.dataframe(out.candidates_frame(tour, lang), hide_index=True, width="stretch")
+    ui.show_table(out.candidates_frame(tour, lang), localize=False)
 
 b1, b2, b3, b4 = st.columns(4)
 b1.download_button(

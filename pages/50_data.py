@@ -75,7 +75,7 @@ if FLASH in st.session_state:
     _message, _table = st.session_state.pop(FLASH)
     st.success(_message)
     if _table is not None:
-        st.dataframe(_table, hide_index=True, width="stretch")
+        ui.show_table(_table)
 
 # --- the working table ------------------------------------------------------------------------------
 facilities = working()
@@ -191,7 +191,7 @@ with tab_upload:
                 )
             if len(result.accepted):
                 with st.expander(f"{s('accepted')}（{len(result.accepted)}）"):
-                    st.dataframe(ui.localize_table(result.accepted), hide_index=True, width="stretch")
+                    ui.show_table(result.accepted)
                 if st.button(s("apply"), type="primary", icon=":material/merge:"):
                     updated, report = up.apply_surveyed_locations(working(), result.accepted)
                     st.session_state[WORK] = updated
@@ -319,7 +319,7 @@ with tab_geocode:
         try:
             with st.spinner(s("geocoding")):
                 r = geocoding.geocode(query, provider, api_key=key or None)  # type: ignore[arg-type]
-            st.dataframe(ui.localize_table(pd.DataFrame([r.as_dict()])), hide_index=True, width="stretch")
+            ui.show_table(pd.DataFrame([r.as_dict()]))
         except XunzhenError as err:
             ui.show_error(err)
 
@@ -361,7 +361,7 @@ with tab_scen:
         if listing.empty:
             st.info(s("empty"))
         else:
-            st.dataframe(ui.localize_table(listing), hide_index=True, width="stretch")
+            ui.show_table(listing)
             names = list(listing["name"])
             pick = st.selectbox(s("pick"), names, key="xz:scen_pick", format_func=md)
             a1, a2, a3 = st.columns(3)
@@ -391,9 +391,7 @@ with tab_scen:
                 if comparison.estimated:
                     badge = ui.t("common.network_estimated_badge")
                     st.caption(f":orange-badge[{badge}] {s('estimated_note')}")
-                st.dataframe(ui.localize_table(comparison.table(lang)), hide_index=True, width="stretch")
+                ui.show_table(comparison.table(lang))
                 if len(comparison.changed_pairings):
                     st.markdown(f"**{s('changed')}**（{len(comparison.changed_pairings)}）")
-                    st.dataframe(
-                        ui.localize_table(comparison.changed_pairings), hide_index=True, width="stretch"
-                    )
+                    ui.show_table(comparison.changed_pairings)

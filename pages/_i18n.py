@@ -392,6 +392,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "matched": {"zh": "匹配到", "en": "Matched"},
     "provider": {"zh": "定位服务", "en": "Provider"},
     "action": {"zh": "处理", "en": "Action"},
+    "kind": {"zh": "类型", "en": "Kind"},
+    "no_point_reason": {"zh": "无坐标原因", "en": "Why no point"},
     "metric": {"zh": "指标", "en": "Metric"},
     "hospitals_a": {"zh": "方案 A 的支援医院", "en": "Hospitals in A"},
     "hospitals_b": {"zh": "方案 B 的支援医院", "en": "Hospitals in B"},

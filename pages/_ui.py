@@ -459,6 +459,28 @@ def localize_table(
     return out.rename(columns=names)
 
 
+def show_table(
+    frame: Any,
+    *,
+    where: Any = None,
+    estimated: bool = False,
+    labels: dict[str, str] | None = None,
+    drop: Sequence[str] = (),
+    localize: bool = True,
+) -> None:
+    """Show a table to planners: headers through :func:`localize_table` (unless ``localize=False``), numbers
+    with thousands separators, no index, full width; ``where`` is a container (default ``st``)."""
+    import pandas as pd
+
+    shown = localize_table(frame, estimated=estimated, labels=labels, drop=drop) if localize else frame
+    config = {
+        str(c): st.column_config.NumberColumn(format="localized")
+        for c in shown.columns
+        if pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
+    }
+    (where or st).dataframe(shown, hide_index=True, width="stretch", column_config=config)
+
+
 # --- pages ----------------------------------------------------------------------------------------
 def page_files() -> list[Path]:
     """Page scripts ``pages/NN_name.py`` in ``NN`` order (files starting with ``_`` are helpers)."""
