@@ -293,8 +293,12 @@ class SweepPlan:
     flat: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
-    """Plan the downward sweep that gives exact times at ``targets`` (node indices of the hierarchy)."""
+def sweep_plan(h: Hierarchy, targets: np.ndarray, *, segments: bool = True) -> SweepPlan:
+    """Plan the downward sweep that gives exact times at ``targets`` (node indices of the hierarchy).
+
+    ``segments=False`` skips the per-slot segments of the vectorised :func:`sweep` (the compiled kernel
+    uses only ``flat``).
+    """
     needed = np.zeros(h.n, dtype=bool)
     needed[targets] = True
     ptr = h.down_level_ptr
@@ -305,7 +309,7 @@ def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
     nodes = np.flatnonzero(needed)
     pos = np.full(h.n, -1, dtype=np.int64)
     pos[nodes] = np.arange(len(nodes))
-    segments = []
+    segs = []
     flat: list[tuple[np.ndarray, ...]] = []
     for r in range(h.n_rounds - 1, -1, -1):
         lo, hi = ptr[r], ptr[r + 1]
@@ -318,6 +322,8 @@ def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
         mins = h.down_minutes[lo:hi][sel]
         kms = h.down_km[lo:hi][sel]
         flat.append((head, tail, mins, kms))
+        if not segments:
+            continue
         # slot of each edge within its head's group (edges are sorted by head)
         start = np.ones(len(head), dtype=bool)
         start[1:] = head[1:] != head[:-1]
@@ -325,12 +331,12 @@ def sweep_plan(h: Hierarchy, targets: np.ndarray) -> SweepPlan:
         slot = np.arange(len(head)) - first
         for k in range(int(slot.max()) + 1):
             s = slot == k
-            segments.append((pos[head[s]], pos[tail[s]], mins[s], kms[s]))
+            segs.append((pos[head[s]], pos[tail[s]], mins[s], kms[s]))
     if flat:
         cat = tuple(np.concatenate([f[i] for f in flat]) for i in range(4))
     else:
         cat = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-    return SweepPlan(nodes=nodes, segments=segments, flat=cat)  # type: ignore[arg-type]
+    return SweepPlan(nodes=nodes, segments=segs, flat=cat)  # type: ignore[arg-type]
 
 
 def sweep(plan: SweepPlan, dist: np.ndarray, km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -431,7 +431,8 @@ def many_to_many(
     if con.n_core >= _HIERARCHY_MIN_CORE and (con in _HIERARCHIES or len(uniq) >= _HIERARCHY_MIN_SOURCES):
         h = hierarchy(con)
         cols = _target_columns(con, tgt)
-        hier = (h, sweep_plan(h, cols), cols if _use_compiled() else None)
+        compiled = _use_compiled()
+        hier = (h, sweep_plan(h, cols, segments=not compiled), cols if compiled else None)
         if hier[2] is not None:  # the compiled kernel keeps only (batch, targets) arrays
             batch = 256
     if workers > 1:
