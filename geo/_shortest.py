@@ -314,7 +314,7 @@ def _backend_choice() -> str:
         raise InputValidationError(msg)
     if choice == "numba" and not numba_available():
         msg = (
-            f"{BACKEND_ENV}=numba asks for the compiled shortest-path kernel, but numba is not installed: "
+            f"{BACKEND_ENV}=numba asks for the compiled shortest-path kernel, but numba cannot be imported: "
             "pip install numba==0.68.1 (or unset the variable to use scipy)."
         )
         raise OptionalDependencyError(msg)
