@@ -1,19 +1,26 @@
 """Benchmark: the many-to-many engine (geo._shortest) against networkx Dijkstra loops, side by side.
 
-Run: ``.venv/bin/python bench/matrix.py [--grid 180] [--sources 20] [--seed 0]``
+Run: ``.venv/bin/python bench/matrix.py [--grid 180] [--simple-grid 720] [--sources 20] [--seed 0]
+[--skip-full]`` (about 5 minutes; networkx needs ≈ 2 GB for the large graph).
 
-The graph is **generated** (no OpenStreetMap extract of Fujian can be reached from this machine): a jittered
-grid of intersections over a 2° × 2° square in western Fujian, each street subdivided into 4–13 shape nodes
-(as raw OSM ways are), every 20th street an arterial at 60 km/h (local streets 30 km/h), 5 % of streets one-
-way, 8 % removed, plus a few two-carriageway expressways at 90 km/h. With ``--grid 180`` it has ≈ 536k
-nodes.
+The graphs are **generated** (no OpenStreetMap extract of Fujian can be reached from this machine): a
+jittered grid of intersections over a 2° × 2° square in western Fujian, each street subdivided into 4–13
+shape nodes (as raw OSM ways are), every 20th street an arterial at 60 km/h (local streets 30 km/h), 5 % of
+streets one-way, 8 % removed, plus a few two-carriageway expressways at 90 km/h. With ``--grid 180`` it has
+≈ 540k nodes.
 
-Printed: the graph size and its contracted core; networkx ``single_source_dijkstra_path_length`` for
-``--sources`` sources vs ``many_to_many`` for the same sources to 1,300 target nodes (values compared at the
-targets: max abs difference), the ratio, plain ``scipy.sparse.csgraph.dijkstra`` on the uncontracted graph
-as a second reference, the same comparison on the already-simplified graph (what ``geo._osm`` builds from
-real OSM, where chain contraction has nothing left to gain), and the time for a 1,300 × 1,300 matrix with 1
-and 2 processes.
+Printed, for three graphs — that one; the same graph already simplified (32k nodes: what ``geo._osm``
+builds from real OSM, ways split only at intersections, so chain contraction has nothing to gain); and a
+large already-simplified graph (``--simple-grid 720`` → ≈ 518k nodes, no degree-2 nodes) — the graph
+size, its contracted core and its hierarchy (``geo._ch``, with build times); networkx
+``single_source_dijkstra_path_length`` for ``--sources`` sources vs ``many_to_many`` for the same sources
+to 1,300 target nodes (minutes compared at the targets with networkx: max abs difference, same unreachable
+set; km compared with the engine without hierarchy, whose km the tests check against networkx paths), the
+ratio with and without the once-per-graph preprocessing, and as further references plain
+``scipy.sparse.csgraph.dijkstra`` on the full graph and the engine without hierarchy. Then the time for a
+1,300 × 1,300 matrix with 1 and 2 processes on the first and the large graph. The query backend
+(compiled numba kernel, or scipy when numba is absent) is printed first; ``XUNZHEN_SHORTEST_BACKEND=scipy``
+measures the fallback.
 """
 
 from __future__ import annotations
