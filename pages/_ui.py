@@ -459,6 +459,13 @@ def localize_table(
     return out.rename(columns=names)
 
 
+def _number_text(value: float) -> str:
+    """A number as text with thousands separators and at most 3 decimals; blank when missing."""
+    if value != value:  # NaN
+        return ""
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
 def show_table(
     frame: Any,
     *,
@@ -473,6 +480,9 @@ def show_table(
     import pandas as pd
 
     shown = localize_table(frame, estimated=estimated, labels=labels, drop=drop) if localize else frame
+    gaps = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c]) and shown[c].isna().any()]
+    if gaps:  # a missing number shows blank, not "None": such columns become formatted text
+        shown = shown.assign(**{str(c): shown[c].map(_number_text) for c in gaps})
     config = {
         str(c): st.column_config.NumberColumn(format="localized")
         for c in shown.columns

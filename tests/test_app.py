@@ -183,6 +183,8 @@ def test_page_results_flow_into_saved_scenarios_and_compare(private_dirs: Path) 
     _save_scenario(at, "方案B")
 
     table = next(d.value for d in at.dataframe if "指标" in d.value.columns).set_index("指标")
+    # columns with a blank cell are shown as formatted text ("1,152.6"): read them back as numbers
+    table = table.map(lambda v: float(str(v).replace(",", "")) if str(v).strip() else float("nan"))
     covered = table.loc[next(i for i in table.index if i.startswith("覆盖人口"))]
     drive = table.loc[next(i for i in table.index if i.startswith("行车里程"))]
     assert covered["Δ"] > 0 and covered["方案B"] > covered["方案A"] > 0
