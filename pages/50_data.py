@@ -93,7 +93,7 @@ with st.container(border=True):
         st.rerun()
     c[4].download_button(
         s("download_working"),
-        facilities.drop(columns="geometry").to_csv(index=False).encode("utf-8-sig"),
+        facilities.drop(columns="geometry", errors="ignore").to_csv(index=False).encode("utf-8-sig"),
         file_name="xunzhen-facilities.csv",
         mime="text/csv",
         icon=":material/download:",
