@@ -248,9 +248,7 @@ def test_tour_map_follows_road_geometry_on_osm() -> None:
     from routing.tour_map import tour_map
     from routing.tours import FujianTour
 
-    osm = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm-samples" / "West-Oakland.osm.bz2"
-    if not osm.exists():
-        pytest.skip("OSM sample not present")
+    osm = Path(__file__).resolve().parent / "data" / "osm" / "West-Oakland.osm.bz2"
     net = OSMNetwork.from_file(osm)
     g = net.graph
     idx = [0, g.n_nodes // 2, g.n_nodes - 1]
