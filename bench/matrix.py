@@ -229,7 +229,11 @@ def main() -> None:
     parser.add_argument("--skip-full", action="store_true", help="skip the 1,300 × 1,300 timings")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-    backend = "compiled kernel (numba)" if engine._use_compiled() else "scipy (numba not installed)"
+    backend = (
+        "compiled kernel (numba)"
+        if engine._use_compiled()
+        else f"scipy + numpy ({engine.BACKEND_ENV}=scipy, or numba not importable)"
+    )
     print(f"query backend: {backend}; hierarchy on core graphs of ≥ {engine._HIERARCHY_MIN_CORE:,} nodes")
 
     t0 = time.perf_counter()
