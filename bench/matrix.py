@@ -34,7 +34,7 @@ import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-# Run as a script, this folder is sys.path[0]; its coverage.py would shadow the optional ``coverage``
+# Run as a script, this folder is sys.path[0]; a module here could shadow the optional ``coverage``
 # module numba probes at import, so take the folder off the path and put the repository root on it.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]

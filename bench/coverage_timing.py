@@ -1,6 +1,6 @@
 """Benchmark: coverage of all 1,106 townships after a change of T, with the travel matrix cached.
 
-Run: ``.venv/bin/python bench/coverage.py``
+Run: ``.venv/bin/python bench/coverage_timing.py``
 
 Uses the active network (the estimated one unless an OSM network was built) and a temporary cache directory.
 Printed, side by side in this process:
