@@ -49,6 +49,11 @@ def _plan(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _static_map(_tour, key: tuple, lang: str, fmt: str) -> bytes:
+    return tmap.tour_static_map(_tour, lang=lang, fmt=fmt, dpi=150)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _map_html(_tour, key: tuple, lang: str) -> str:
     return tmap.tour_map_html(_tour, lang=lang)
@@ -230,4 +235,19 @@ b4.download_button(
     file_name="xunzhen-tour-map.html",
     mime="text/html",
     icon=":material/map:",
+)
+b5, b6, _b7, _b8 = st.columns(4)
+b5.download_button(
+    s("dl_png"),
+    _static_map(tour, key, lang, "png"),
+    file_name="xunzhen-tour-map.png",
+    mime="image/png",
+    icon=":material/image:",
+)
+b6.download_button(
+    s("dl_pdf"),
+    _static_map(tour, key, lang, "pdf"),
+    file_name="xunzhen-tour-map.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
 )

@@ -370,3 +370,226 @@ def static_map(
         fig.savefig(buf, format=fmt, dpi=dpi if fmt == "png" else None)
         plt.close(fig)
     return buf.getvalue()
+
+
+# ------------------------------------------------------------ static map with lines and labels (appended)
+
+
+@dataclass(frozen=True)
+class LineLayer:
+    """Polylines to draw: each a sequence of WGS84 ``(lon, lat)`` pairs; ``linestyle`` "-" or "--"."""
+
+    paths: Sequence[Any]
+    color: Any = "#1f77b4"
+    linewidth: float = 2.0
+    linestyle: Any = "-"
+    alpha: float = 0.9
+    zorder: int = 5
+
+
+@dataclass(frozen=True)
+class LabelLayer:
+    """Text labels at WGS84 ``lon``/``lat`` (e.g. stop numbers), in a rounded box of ``boxcolor`` if set."""
+
+    lon: Sequence[float]
+    lat: Sequence[float]
+    texts: Sequence[str]
+    color: str = "white"
+    boxcolor: Any = None
+    fontsize: float = 7.5
+    zorder: int = 7
+
+
+def static_map_with_lines(
+    *,
+    title: str,
+    lines: Sequence[str] = (),
+    routes: Sequence[LineLayer] = (),
+    labels: Sequence[LabelLayer] = (),
+    points: Sequence[PointLayer] = (),
+    polygons: Sequence[PolygonLayer] = (),
+    legend: Sequence[LegendEntry] = (),
+    legend_title: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
+    footer: str = "",
+    note: str = "",
+    fmt: str = "png",
+    dpi: int = 200,
+    boundaries: bool = True,
+) -> bytes:
+    """:func:`static_map` plus line layers (routes) and text labels; legend kind "dashed" draws a dashed line.
+
+    Same page (A4 landscape, no tiles, Fujian boundaries, CJK font) and arguments as :func:`static_map`;
+    ``routes`` are drawn over the polygons, ``labels`` on top; ``note`` is printed in bold under the
+    key figures (e.g. "straight lines, estimated"). Bounds default to the routes' and points' extent.
+
+    Returns
+    -------
+    bytes
+        The PNG image or PDF document.
+
+    Raises
+    ------
+    InputValidationError
+        If ``fmt`` is not "png" or "pdf".
+    """
+    if fmt not in ("png", "pdf"):
+        msg = f"Static map format must be 'png' or 'pdf', got {fmt!r}."
+        raise InputValidationError(msg)
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    family = cjk_font_family()
+    with plt.rc_context({"font.family": family, "pdf.fonttype": 42, "axes.unicode_minus": False}):
+        fig = plt.figure(figsize=(11.69, 8.27))
+        ax = fig.add_axes((0.03, 0.07, 0.64, 0.74 if note else 0.77))
+        ax.set_facecolor("#ececec")
+        if boundaries:
+            from geo.places import load_counties, load_prefectures
+
+            pref = load_prefectures()
+            _draw_geoms(ax, list(pref.geometry), facecolor="#fbfaf6", edgecolor="none", zorder=0)
+            _draw_geoms(
+                ax,
+                list(load_counties().geometry),
+                facecolor="none",
+                edgecolor="#9a9a9a",
+                linewidth=0.35,
+                linestyle=(0, (3, 2)),
+                zorder=1,
+            )
+            _draw_geoms(
+                ax, list(pref.geometry), facecolor="none", edgecolor="#4a4a4a", linewidth=0.9, zorder=3
+            )
+        for layer in polygons:
+            _draw_geoms(
+                ax,
+                list(layer.geometries),
+                facecolor=layer.facecolor,
+                edgecolor=layer.edgecolor,
+                alpha=layer.alpha,
+                linewidth=layer.linewidth,
+                zorder=layer.zorder,
+            )
+        xs: list[np.ndarray] = []
+        ys: list[np.ndarray] = []
+        for route in routes:
+            for path in route.paths:
+                arr = np.asarray(path, dtype=float).reshape(-1, 2)
+                if len(arr) < 2:
+                    continue
+                xs.append(arr[:, 0])
+                ys.append(arr[:, 1])
+                ax.plot(
+                    arr[:, 0],
+                    arr[:, 1],
+                    color=route.color,
+                    lw=route.linewidth,
+                    ls=route.linestyle,
+                    alpha=route.alpha,
+                    zorder=route.zorder,
+                    solid_capstyle="round",
+                )
+        for layer in points:
+            xs.append(np.asarray(layer.lon, float))
+            ys.append(np.asarray(layer.lat, float))
+            ax.scatter(
+                np.asarray(layer.lon),
+                np.asarray(layer.lat),
+                s=layer.size,
+                c=layer.color,
+                edgecolors=layer.edgecolor,
+                linewidths=layer.linewidth,
+                marker=layer.marker,
+                zorder=layer.zorder,
+            )
+        for lab in labels:
+            for x, y, text in zip(lab.lon, lab.lat, lab.texts, strict=True):
+                box = (
+                    {"boxstyle": "round,pad=0.22", "fc": lab.boxcolor, "ec": "white", "lw": 0.6}
+                    if lab.boxcolor is not None
+                    else None
+                )
+                ax.text(
+                    x,
+                    y,
+                    str(text),
+                    fontsize=lab.fontsize,
+                    color=lab.color,
+                    ha="center",
+                    va="center",
+                    fontweight="bold",
+                    bbox=box,
+                    zorder=lab.zorder,
+                )
+        if bounds is None:
+            lons = np.concatenate(xs) if xs else np.array([])
+            lats = np.concatenate(ys) if ys else np.array([])
+            ok = np.isfinite(lons) & np.isfinite(lats)
+            if ok.sum() >= 2:
+                pad = 0.15
+                bounds = (
+                    lons[ok].min() - pad,
+                    lats[ok].min() - pad,
+                    lons[ok].max() + pad,
+                    lats[ok].max() + pad,
+                )
+            else:
+                bounds = (115.8, 23.5, 120.7, 28.35)
+        lon0, lat0, lon1, lat1 = bounds
+        ax.set_xlim(lon0, lon1)
+        ax.set_ylim(lat0, lat1)
+        ax.set_aspect(1.0 / np.cos(np.radians((lat0 + lat1) / 2)))
+        ax.tick_params(labelsize=7, colors="#666666")
+        fig.text(0.03, 0.955, title, fontsize=16, fontweight="bold", va="top")
+        y = 0.915
+        for line in lines[:3]:
+            fig.text(0.03, y, line, fontsize=9.5, va="top", color="#333333")
+            y -= 0.022
+        if note:
+            fig.text(0.03, y, note, fontsize=9.5, va="top", color="#a0522d", fontweight="bold")
+        handles = []
+        for e in legend:
+            if e.kind == "patch":
+                handles.append(Patch(facecolor=e.color, edgecolor=e.edgecolor, label=e.label))
+            elif e.kind in ("line", "dashed"):
+                ls = "--" if e.kind == "dashed" else "-"
+                handles.append(Line2D([0], [0], color=e.color, lw=2, ls=ls, label=e.label))
+            else:
+                handles.append(
+                    Line2D(
+                        [0],
+                        [0],
+                        marker="*" if e.kind == "star" else "o",
+                        color="none",
+                        markerfacecolor=e.color,
+                        markeredgecolor=e.edgecolor,
+                        markersize=12 if e.kind == "star" else 8,
+                        label=e.label,
+                    )
+                )
+        if handles:
+            fig.legend(
+                handles=handles,
+                title=legend_title or None,
+                loc="upper left",
+                bbox_to_anchor=(0.69, 0.84),
+                fontsize=9,
+                title_fontsize=10,
+                frameon=True,
+            )
+        if len(lines) > 3:
+            fig.text(0.69, 0.30, "\n".join(lines[3:]), fontsize=8.5, va="top", color="#333333", wrap=True)
+        if footer:
+            fig.text(0.03, 0.012, footer, fontsize=7.5, color="#666666", va="bottom")
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=dpi if fmt == "png" else None)
+        plt.close(fig)
+    return buf.getvalue()
+
+
+__all__ += ["LabelLayer", "LineLayer", "static_map_with_lines"]

@@ -197,3 +197,146 @@ def tour_map_html(tour: Any, *, network: Any = None, lang: str = "zh", basemap: 
     from geo import maps
 
     return maps.standalone_html(tour_map(tour, network=network, lang=lang, basemap=basemap))
+
+
+def tour_static_map(
+    tour: Any, *, network: Any = None, lang: str = "zh", fmt: str = "png", dpi: int = 200
+) -> bytes:
+    """The tour as a static map for slides and print (PNG or PDF, A4 landscape, no tiles).
+
+    County boundaries around the plan's prefectures; each day's route coloured by day (road geometry on
+    OSM; dashed straight segments on the estimated network, with the note "straight lines, estimated");
+    numbered stops, the depot, a legend, a title and the key figures (townships served, population served
+    (estimated), drive hours (estimated on the estimated network)).
+
+    Parameters
+    ----------
+    tour
+        A :class:`routing.tours.FujianTour` (needs ``lonlat`` and ``candidates``).
+    network
+        The network the plan was made on (for ``path``); default the active one.
+    lang
+        "zh" or "en".
+    fmt, dpi
+        "png" or "pdf"; PNG resolution.
+
+    Returns
+    -------
+    bytes
+        The PNG image or PDF document.
+    """
+    import numpy as np
+
+    from geo.network import active_network
+    from geo.places import load_prefectures
+    from routing import exports as ex
+
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    en = lang == "en"
+    net = network or active_network()
+    straight = bool(net.is_estimated)
+    ll = np.asarray(tour.lonlat, dtype=float)
+    routes = []
+    for day in range(1, plan.params.days + 1):
+        paths = []
+        for d in (x for x in plan.days if x.day == day):
+            seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
+            for a, b in itertools.pairwise(seq):
+                if a != b:
+                    paths.append(np.asarray(net.path(ll[a], ll[b]).lonlat, dtype=float))
+        if paths:
+            routes.append(
+                ex.LineLayer(
+                    paths=paths,
+                    color=DAY_COLOURS[(day - 1) % 14],
+                    linewidth=2.2,
+                    linestyle="--" if straight else "-",
+                )
+            )
+    lab_lon, lab_lat, lab_txt, lab_col = [], [], [], []
+    for team in sorted({d.team for d in plan.days}):
+        k = 0
+        for d in (x for x in plan.days if x.team == team):
+            for s in d.stops:
+                k += 1
+                lab_lon.append(ll[s.index + 1][0])
+                lab_lat.append(ll[s.index + 1][1])
+                lab_txt.append(f"{team}-{k}" if plan.params.teams > 1 else str(k))
+                lab_col.append(DAY_COLOURS[(d.day - 1) % 14])
+    labels = [
+        ex.LabelLayer(lon=[x], lat=[y], texts=[t], boxcolor=c)
+        for x, y, t, c in zip(lab_lon, lab_lat, lab_txt, lab_col, strict=True)
+    ]
+    left = [lo.index + 1 for lo in plan.left_out]
+    points = []
+    if left:
+        points.append(ex.PointLayer(lon=ll[left, 0], lat=ll[left, 1], color="#9a9a9a", size=9, zorder=4))
+    points.append(
+        ex.PointLayer(
+            lon=ll[[0], 0], lat=ll[[0], 1], color="#b22222", size=260, marker="*", edgecolor="white", zorder=8
+        )
+    )
+    legend = [ex.LegendEntry(f"{L['depot']}: {plan.names[0]}", "#b22222", "star")]
+    kind = "dashed" if straight else "line"
+    legend += [
+        ex.LegendEntry(L["day_n"].format(d=day), DAY_COLOURS[(day - 1) % 14], kind)
+        for day in range(1, plan.params.days + 1)
+        if any(x.day == day and x.stops for x in plan.days)
+    ]
+    if left:
+        legend.append(ex.LegendEntry(L["left"], "#9a9a9a"))
+    t = plan.totals
+    drive_label = L["drive_h"] + est
+    lines = [
+        f"{L['served']}: {t['townships_served']} / {t['candidates']} · "
+        f"{L['pop_served']}: {t['population_served_est']:,.0f} · "
+        f"{drive_label}: {t['drive_hours']:.1f} · {L['km']}{est}: {t['km']:.0f}",
+    ]
+    if hasattr(tour, "depot_name"):
+        label = (getattr(tour, "network_label_en", "") or tour.network_label) if en else tour.network_label
+        lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {label}")
+    p = plan.params
+    lines.append(
+        f"{p.days} {'days' if en else '天'} × {p.teams} {'team(s)' if en else '队'} · "
+        f"{hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)}"
+    )
+    note = ""
+    if straight:
+        note = (
+            "Routes are straight lines; every time and km is estimated, not road-routed."
+            if en
+            else "路线为直线示意（估算）：所有时间和公里数均为估算，非道路实测。"
+        )
+    # the view: the plan's prefectures (their county boundaries are drawn by the base layer)
+    bounds = None
+    cand = getattr(tour, "candidates", None)
+    if cand is not None and "prefecture_name" in cand.columns:
+        prefs = load_prefectures()
+        sel = prefs[prefs["name"].isin(set(cand["prefecture_name"]))]
+        if not sel.empty:
+            x0, y0, x1, y1 = sel.total_bounds
+            x0, y0 = min(x0, ll[0, 0]), min(y0, ll[0, 1])
+            x1, y1 = max(x1, ll[0, 0]), max(y1, ll[0, 1])
+            bounds = (x0 - 0.05, y0 - 0.05, x1 + 0.05, y1 + 0.05)
+    title = f"{L['title']} · {plan.names[0]}"
+    footer = (
+        "xunzhen 巡诊 · boundaries: embedded dataset · population: estimated"
+        if en
+        else "xunzhen 巡诊 · 行政区划：内置数据 · 人口为估算"
+    )
+    return ex.static_map_with_lines(
+        title=title,
+        lines=lines,
+        routes=routes,
+        labels=labels,
+        points=points,
+        legend=legend,
+        legend_title=L["title"] if not en else "Legend",
+        bounds=bounds,
+        footer=footer,
+        note=note,
+        fmt=fmt,
+        dpi=dpi,
+    )

@@ -315,7 +315,7 @@ def test_cli_bad_input_gives_a_message_not_a_traceback(argv, match, capsys) -> N
 
 
 def test_tours_page_smoke() -> None:
-    """The page renders, plans a 1-day Nanping tour on click, and offers the four downloads."""
+    """The page renders, plans a 1-day Nanping tour on click, and offers the six downloads."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
@@ -331,7 +331,7 @@ def test_tours_page_smoke() -> None:
     assert not at.exception
     assert not at.error
     assert len(at.metric) == 4
-    assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 6
 
 
 def test_visits_csv_reads_names_and_reports_bad_rows(tmp_path) -> None:
@@ -351,3 +351,25 @@ def test_visits_csv_reads_names_and_reports_bad_rows(tmp_path) -> None:
     cols.write_text("name,m\nx,1\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="missing column"):
         read_visits_csv(cols)
+
+
+def test_static_map_png_and_pdf_are_written(nanping_tour, tmp_path) -> None:
+    from routing import exports
+    from routing.tour_map import tour_static_map
+
+    png = tour_static_map(nanping_tour, fmt="png", dpi=60)
+    pdf = tour_static_map(nanping_tour, fmt="pdf", lang="en")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]
+    with pytest.raises(InputValidationError, match="png"):
+        exports.static_map_with_lines(title="x", fmt="svg")
+
+
+def test_cli_writes_static_maps(tmp_path, capsys) -> None:
+    from routing.tours import main
+
+    png, pdf = tmp_path / "t.png", tmp_path / "t.pdf"
+    argv = ["--depot", "南平市第一医院", "--days", "1", "--prefecture", "南平", "--min-remoteness", "60"]
+    assert main([*argv, "--iterations", "200", "--png", str(png), "--pdf", str(pdf)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
