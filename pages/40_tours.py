@@ -236,7 +236,7 @@ b4.download_button(
     mime="text/html",
     icon=":material/map:",
 )
-b5, b6, _b7, _b8 = st.columns(4)
+b5, b6, b7, _b8 = st.columns(4)
 b5.download_button(
     s("dl_png"),
     _static_map(tour, key, lang, "png"),
@@ -250,4 +250,11 @@ b6.download_button(
     file_name="xunzhen-tour-map.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
+)
+b7.download_button(
+    s("dl_print_pdf"),
+    out.itinerary_print_pdf(tour, lang),
+    file_name="xunzhen-tour-print.pdf",
+    mime="application/pdf",
+    icon=":material/print:",
 )

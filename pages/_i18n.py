@@ -237,6 +237,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tours.dl_map": {"zh": "下载离线地图 HTML", "en": "Download offline map (HTML)"},
     "tours.dl_png": {"zh": "下载静态地图 PNG（幻灯片）", "en": "Download static map (PNG, slides)"},
     "tours.dl_pdf": {"zh": "下载静态地图 PDF（打印）", "en": "Download static map (PDF, print)"},
+    "tours.dl_print_pdf": {"zh": "下载可打印行程 PDF（A4）", "en": "Download printable itinerary (PDF, A4)"},
     "tours.est": {"zh": "（估算）", "en": " (estimated)"},
     "tours.no_depot": {"zh": "所选地市没有医院可作为驻地。", "en": "No hospital in the selected prefectures to start from."},
     "tours.press": {"zh": "设置参数后点击“规划路线”。", "en": "Set the parameters, then press “Plan tours”."},

@@ -436,3 +436,81 @@ def scenario_table(tour: Any) -> pd.DataFrame:
         ],
         columns=columns,
     )
+
+
+def itinerary_print_pdf(tour: Any, lang: str = "zh", *, rows_per_page: int = 34) -> bytes:
+    """The printable itinerary as a PDF (A4 portrait, drawn with matplotlib): per team, the key figures,
+    the "estimated" note on the estimated network, and the itinerary rows grouped by day (long teams
+    continue on further pages).
+
+    Parameters
+    ----------
+    tour
+        A :class:`routing.tours.FujianTour` or a :class:`TourPlan`.
+    lang
+        "zh" or "en".
+    rows_per_page
+        Table rows per page (A4 portrait fits about 34 with the header).
+
+    Returns
+    -------
+    bytes
+        The PDF document.
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    plan = _plan(tour)
+    L = _lab(lang)
+    frame = itinerary_frame(tour, lang, as_text=True)
+    head = summary_lines(tour, lang)
+    note = _notes(tour, lang)[-1] if plan.estimated else ""
+    cols = [c for c in frame.columns if c not in (L["team"],)]
+    buf = io.BytesIO()
+    family = exports.cjk_font_family()
+    with (
+        plt.rc_context({"font.family": family, "pdf.fonttype": 42}),
+        PdfPages(buf, metadata={"Title": L["title"], "Creator": "xunzhen"}) as pdf,
+    ):
+        for team in sorted({d.team for d in plan.days}) or [1]:
+            sub = frame[frame[L["team"]] == str(team)][cols] if not frame.empty else frame
+            chunks = [sub.iloc[i : i + rows_per_page] for i in range(0, max(len(sub), 1), rows_per_page)]
+            for page, chunk in enumerate(chunks, start=1):
+                fig = plt.figure(figsize=(8.27, 11.69))
+                title = f"{L['title']} · {L['team_n'].format(t=team)}"
+                if len(chunks) > 1:
+                    title += f" ({page}/{len(chunks)})"
+                fig.text(0.06, 0.965, title, fontsize=14, fontweight="bold", va="top")
+                y = 0.935
+                for line in head:
+                    fig.text(0.06, y, line, fontsize=7.5, va="top", color="#333333", wrap=True)
+                    y -= 0.016
+                if note:
+                    fig.text(0.06, y, note, fontsize=7.5, va="top", color="#a0522d", fontweight="bold")
+                    y -= 0.016
+                ax = fig.add_axes((0.06, 0.04, 0.88, y - 0.05))
+                ax.axis("off")
+                if len(chunk):
+                    table = ax.table(
+                        cellText=chunk.to_numpy().tolist(),
+                        colLabels=[str(c) for c in cols],
+                        loc="upper center",
+                        cellLoc="left",
+                    )
+                    table.auto_set_font_size(False)
+                    table.set_fontsize(8.5)
+                    table.auto_set_column_width(list(range(len(cols))))
+                    for (r, _c), cell in table.get_celld().items():
+                        cell.set_height(0.024)
+                        cell.set_linewidth(0.4)
+                        if r == 0:
+                            cell.set_facecolor("#eeeeee")
+                            cell.set_text_props(fontweight="bold")
+                pdf.savefig(fig)
+                plt.close(fig)
+    return buf.getvalue()

@@ -12,7 +12,8 @@ Two entry points, as elsewhere in xunzhen:
 Command line::
 
     python -m routing.tours --depot 南平市第一医院 --days 5 [--prefecture 南平] [--teams 1] \
-        [--xlsx FILE] [--csv FILE] [--html FILE] [--print-html FILE] [--png FILE] [--pdf FILE]
+        [--xlsx FILE] [--csv FILE] [--html FILE] [--print-html FILE] \
+        [--print-pdf FILE] [--png FILE] [--pdf FILE]
 """
 
 from __future__ import annotations
@@ -447,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--csv", help="write the itinerary table (CSV, UTF-8 with BOM)")
     ap.add_argument("--html", help="write a self-contained HTML map of the routes")
     ap.add_argument("--print-html", help="write a printable A4 itinerary per team (HTML)")
+    ap.add_argument("--print-pdf", help="write the printable A4 itinerary per team as PDF")
     ap.add_argument("--png", help="write a static map of the routes for slides (PNG, A4 landscape)")
     ap.add_argument("--pdf", help="write a static map of the routes for print (PDF, A4 landscape)")
     args = ap.parse_args(argv)
@@ -491,6 +493,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.print_html:
             with open(args.print_html, "w", encoding="utf-8") as fh:
                 fh.write(out.itinerary_print_html(tour, args.lang))
+        if args.print_pdf:
+            Path(args.print_pdf).write_bytes(out.itinerary_print_pdf(tour, args.lang))
         for fmt, target in (("png", args.png), ("pdf", args.pdf)):
             if target:
                 Path(target).write_bytes(tmap.tour_static_map(tour, lang=args.lang, fmt=fmt))

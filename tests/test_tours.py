@@ -315,7 +315,7 @@ def test_cli_bad_input_gives_a_message_not_a_traceback(argv, match, capsys) -> N
 
 
 def test_tours_page_smoke() -> None:
-    """The page renders, plans a 1-day Nanping tour on click, and offers the six downloads."""
+    """The page renders, plans a 1-day Nanping tour on click, and offers the seven downloads."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
@@ -331,7 +331,7 @@ def test_tours_page_smoke() -> None:
     assert not at.exception
     assert not at.error
     assert len(at.metric) == 4
-    assert len(at.get("download_button")) == 6
+    assert len(at.get("download_button")) == 7
 
 
 def test_visits_csv_reads_names_and_reports_bad_rows(tmp_path) -> None:
@@ -373,3 +373,13 @@ def test_cli_writes_static_maps(tmp_path, capsys) -> None:
     assert main([*argv, "--iterations", "200", "--png", str(png), "--pdf", str(pdf)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 1000
+
+
+def test_print_pdf_is_a_pdf_with_one_page_per_team(nanping_tour) -> None:
+    from routing.tour_outputs import itinerary_print_pdf
+
+    pdf = itinerary_print_pdf(nanping_tour, "zh")
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page>") >= 1
+    small = itinerary_print_pdf(nanping_tour, "en", rows_per_page=3)
+    assert small.count(b"/Type /Page") > pdf.count(b"/Type /Page")
