@@ -155,8 +155,11 @@ def _legend(used: pd.DataFrame, colours: dict[str, str], lab: dict[str, str]) ->
         for fid, h in used.iterrows()
     )
     return (
-        f'<div style="position:absolute;bottom:24px;left:12px;z-index:999;background:#fff;padding:6px 8px;'
-        f'border:1px solid #999;font-size:12px;max-height:40%;overflow:auto"><b>{lab["hospital"]}</b>'
+        # bottom-right, above Leaflet's attribution: the km scale bar sits bottom-left, the base map's
+        # legend top-left and the layer control top-right
+        f'<div class="xz-pairing-legend" style="position:absolute;bottom:30px;right:10px;z-index:999;'
+        f"background:#fff;padding:6px 8px;border:1px solid #999;border-radius:4px;font-size:12px;"
+        f'max-height:40%;overflow:auto"><b>{html.escape(str(lab["hospital"]))}</b>'
         f"{items}</div>"
     )
 
