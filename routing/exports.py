@@ -212,6 +212,31 @@ def _draw_geoms(ax: Any, geoms: Sequence[Any], **kw: Any) -> None:
         ax.add_collection(PatchCollection(patches, **kw))
 
 
+@dataclass(frozen=True)
+class LineLayer:
+    """Polylines to draw: each a sequence of WGS84 ``(lon, lat)`` pairs; ``linestyle`` "-" or "--"."""
+
+    paths: Sequence[Any]
+    color: Any = "#1f77b4"
+    linewidth: float = 2.0
+    linestyle: Any = "-"
+    alpha: float = 0.9
+    zorder: int = 5
+
+
+@dataclass(frozen=True)
+class LabelLayer:
+    """Text labels at WGS84 ``lon``/``lat`` (e.g. stop numbers), in a rounded box of ``boxcolor`` if set."""
+
+    lon: Sequence[float]
+    lat: Sequence[float]
+    texts: Sequence[str]
+    color: str = "white"
+    boxcolor: Any = None
+    fontsize: float = 7.5
+    zorder: int = 7
+
+
 def static_map(
     *,
     title: str,
@@ -259,145 +284,23 @@ def static_map(
     InputValidationError
         If ``fmt`` is not "png" or "pdf".
     """
-    if fmt not in ("png", "pdf"):
-        msg = f"Static map format must be 'png' or 'pdf', got {fmt!r}."
-        raise InputValidationError(msg)
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    family = cjk_font_family()
-    with plt.rc_context({"font.family": family, "pdf.fonttype": 42, "axes.unicode_minus": False}):
-        fig = plt.figure(figsize=(11.69, 8.27))
-        ax = fig.add_axes((0.03, 0.07, 0.64, 0.77))
-        ax.set_facecolor("#ececec")  # outside Fujian: neutral grey (land or sea)
-        if boundaries:
-            from geo.places import load_counties, load_prefectures
-
-            pref = load_prefectures()
-            _draw_geoms(ax, list(pref.geometry), facecolor="#fbfaf6", edgecolor="none", zorder=0)
-            _draw_geoms(
-                ax,
-                list(load_counties().geometry),
-                facecolor="none",
-                edgecolor="#9a9a9a",
-                linewidth=0.35,
-                linestyle=(0, (3, 2)),
-                zorder=1,
-            )
-            _draw_geoms(
-                ax, list(pref.geometry), facecolor="none", edgecolor="#4a4a4a", linewidth=0.9, zorder=3
-            )
-        for layer in polygons:
-            _draw_geoms(
-                ax,
-                list(layer.geometries),
-                facecolor=layer.facecolor,
-                edgecolor=layer.edgecolor,
-                alpha=layer.alpha,
-                linewidth=layer.linewidth,
-                zorder=layer.zorder,
-            )
-        for layer in points:
-            ax.scatter(
-                np.asarray(layer.lon),
-                np.asarray(layer.lat),
-                s=layer.size,
-                c=layer.color,
-                edgecolors=layer.edgecolor,
-                linewidths=layer.linewidth,
-                marker=layer.marker,
-                zorder=layer.zorder,
-            )
-        if bounds is None:
-            lons = np.concatenate([np.asarray(p.lon, float) for p in points]) if points else np.array([])
-            lats = np.concatenate([np.asarray(p.lat, float) for p in points]) if points else np.array([])
-            ok = np.isfinite(lons) & np.isfinite(lats)
-            if ok.sum() >= 2:
-                pad = 0.15
-                lo_x, lo_y = lons[ok].min() - pad, lats[ok].min() - pad
-                bounds = (lo_x, lo_y, lons[ok].max() + pad, lats[ok].max() + pad)
-            else:
-                bounds = (115.8, 23.5, 120.7, 28.35)
-        lon0, lat0, lon1, lat1 = bounds
-        ax.set_xlim(lon0, lon1)
-        ax.set_ylim(lat0, lat1)
-        ax.set_aspect(1.0 / np.cos(np.radians((lat0 + lat1) / 2)))
-        ax.tick_params(labelsize=7, colors="#666666")
-        fig.text(0.03, 0.955, title, fontsize=16, fontweight="bold", va="top")
-        y = 0.915
-        for line in lines[:4]:
-            fig.text(0.03, y, line, fontsize=9.5, va="top", color="#333333")
-            y -= 0.022
-        handles = []
-        for e in legend:
-            if e.kind == "patch":
-                handles.append(Patch(facecolor=e.color, edgecolor=e.edgecolor, label=e.label))
-            elif e.kind == "line":
-                handles.append(Line2D([0], [0], color=e.color, lw=2, label=e.label))
-            else:
-                handles.append(
-                    Line2D(
-                        [0],
-                        [0],
-                        marker="o",
-                        color="none",
-                        markerfacecolor=e.color,
-                        markeredgecolor=e.edgecolor,
-                        markersize=8,
-                        label=e.label,
-                    )
-                )
-        if handles:
-            fig.legend(
-                handles=handles,
-                title=legend_title or None,
-                loc="upper left",
-                bbox_to_anchor=(0.69, 0.84),
-                fontsize=9,
-                title_fontsize=10,
-                frameon=True,
-            )
-        if len(lines) > 4:
-            text = "\n".join(lines[4:])
-            fig.text(0.69, 0.30, text, fontsize=8.5, va="top", color="#333333", wrap=True)
-        if footer:
-            fig.text(0.03, 0.012, footer, fontsize=7.5, color="#666666", va="bottom")
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=dpi if fmt == "png" else None)
-        plt.close(fig)
-    return buf.getvalue()
-
-
-# ------------------------------------------------------------ static map with lines and labels (appended)
-
-
-@dataclass(frozen=True)
-class LineLayer:
-    """Polylines to draw: each a sequence of WGS84 ``(lon, lat)`` pairs; ``linestyle`` "-" or "--"."""
-
-    paths: Sequence[Any]
-    color: Any = "#1f77b4"
-    linewidth: float = 2.0
-    linestyle: Any = "-"
-    alpha: float = 0.9
-    zorder: int = 5
-
-
-@dataclass(frozen=True)
-class LabelLayer:
-    """Text labels at WGS84 ``lon``/``lat`` (e.g. stop numbers), in a rounded box of ``boxcolor`` if set."""
-
-    lon: Sequence[float]
-    lat: Sequence[float]
-    texts: Sequence[str]
-    color: str = "white"
-    boxcolor: Any = None
-    fontsize: float = 7.5
-    zorder: int = 7
+    return _render_static_map(
+        title=title,
+        lines=lines,
+        routes=(),
+        labels=(),
+        points=points,
+        polygons=polygons,
+        legend=legend,
+        legend_title=legend_title,
+        bounds=bounds,
+        footer=footer,
+        note="",
+        fmt=fmt,
+        dpi=dpi,
+        boundaries=boundaries,
+        top_lines=4,
+    )
 
 
 def static_map_with_lines(
@@ -432,6 +335,47 @@ def static_map_with_lines(
     ------
     InputValidationError
         If ``fmt`` is not "png" or "pdf".
+    """
+    return _render_static_map(
+        title=title,
+        lines=lines,
+        routes=routes,
+        labels=labels,
+        points=points,
+        polygons=polygons,
+        legend=legend,
+        legend_title=legend_title,
+        bounds=bounds,
+        footer=footer,
+        note=note,
+        fmt=fmt,
+        dpi=dpi,
+        boundaries=boundaries,
+        top_lines=3,
+    )
+
+
+def _render_static_map(
+    *,
+    title: str,
+    lines: Sequence[str],
+    routes: Sequence[LineLayer],
+    labels: Sequence[LabelLayer],
+    points: Sequence[PointLayer],
+    polygons: Sequence[PolygonLayer],
+    legend: Sequence[LegendEntry],
+    legend_title: str,
+    bounds: tuple[float, float, float, float] | None,
+    footer: str,
+    note: str,
+    fmt: str,
+    dpi: int,
+    boundaries: bool,
+    top_lines: int,
+) -> bytes:
+    """Draw the static map page shared by :func:`static_map` and :func:`static_map_with_lines`.
+
+    ``top_lines`` key-figure lines go under the title; the rest are printed beside the legend.
     """
     if fmt not in ("png", "pdf"):
         msg = f"Static map format must be 'png' or 'pdf', got {fmt!r}."
@@ -547,7 +491,7 @@ def static_map_with_lines(
         ax.tick_params(labelsize=7, colors="#666666")
         fig.text(0.03, 0.955, title, fontsize=16, fontweight="bold", va="top")
         y = 0.915
-        for line in lines[:3]:
+        for line in lines[:top_lines]:
             fig.text(0.03, y, line, fontsize=9.5, va="top", color="#333333")
             y -= 0.022
         if note:
@@ -582,8 +526,9 @@ def static_map_with_lines(
                 title_fontsize=10,
                 frameon=True,
             )
-        if len(lines) > 3:
-            fig.text(0.69, 0.30, "\n".join(lines[3:]), fontsize=8.5, va="top", color="#333333", wrap=True)
+        if len(lines) > top_lines:
+            rest = "\n".join(lines[top_lines:])
+            fig.text(0.69, 0.30, rest, fontsize=8.5, va="top", color="#333333", wrap=True)
         if footer:
             fig.text(0.03, 0.012, footer, fontsize=7.5, color="#666666", va="bottom")
         buf = io.BytesIO()
