@@ -34,6 +34,7 @@ the vectorised :func:`sweep`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -83,10 +84,44 @@ class Hierarchy:
     down_km: np.ndarray
     down_level_ptr: np.ndarray
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The hierarchy as named arrays (for ``np.savez``); :meth:`from_arrays` reads them back."""
+        out = {k: getattr(self, k) for k in _H_ARRAYS}
+        out["sizes"] = np.array([self.n, self.n_rounds], dtype=np.int64)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> Hierarchy:
+        """Rebuild from :meth:`to_arrays` output; ``ValueError`` when an array is missing or inconsistent."""
+        try:
+            n, n_rounds = (int(x) for x in np.asarray(arrays["sizes"]))
+            a = {k: np.asarray(arrays[k]) for k in _H_ARRAYS}
+        except (KeyError, TypeError, ValueError) as err:
+            msg = f"hierarchy arrays are incomplete ({err})"
+            raise ValueError(msg) from err
+        m_up, m_down = len(a["up_indices"]), len(a["down_head"])
+        ok = (
+            a["level"].shape == (n,) and a["up_indptr"].shape == (n + 1,)
+            and a["down_level_ptr"].shape == (n_rounds + 1,)
+            and all(len(a[k]) == m_up for k in ("up_minutes", "up_km"))
+            and all(len(a[k]) == m_down for k in ("down_tail", "down_minutes", "down_km"))
+            and (n == 0 or int(a["up_indptr"][-1]) == m_up)
+        )
+        if not ok:
+            msg = "hierarchy arrays have inconsistent shapes"
+            raise ValueError(msg)
+        return cls(n=n, n_rounds=n_rounds, **a)
+
     @property
     def n_top(self) -> int:
         """Number of top-core nodes."""
         return int(np.count_nonzero(self.level == self.n_rounds))
+
+
+_H_ARRAYS = (
+    "level", "up_indptr", "up_indices", "up_minutes", "up_km",
+    "down_head", "down_tail", "down_minutes", "down_km", "down_level_ptr",
+)
 
 
 def _dedupe(frm: np.ndarray, to: np.ndarray, mins: np.ndarray, kms: np.ndarray, n: int):

@@ -33,10 +33,13 @@ speed.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import multiprocessing
 import os
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -46,7 +49,11 @@ from geo._ch import Hierarchy, SweepPlan, build_hierarchy, numba_available, quer
 from geo._errors import InputValidationError, OptionalDependencyError
 from geo._graph import RoadGraph
 
-__all__ = ["BACKEND_ENV", "contract", "hierarchy", "many_to_many", "reachable_within", "reverse"]
+__all__ = [
+    "BACKEND_ENV", "adopt_hierarchy_state", "contract", "hierarchy", "hierarchy_state", "many_to_many",
+    "reachable_within", "reverse",
+]
+logger = logging.getLogger(__name__)
 
 #: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
 _BATCH_CELLS = 4_000_000
@@ -339,6 +346,68 @@ def hierarchy(con: Contracted) -> Hierarchy:
     return h
 
 
+#: Hierarchies read from a cache, waiting for the first query on their graph (checked against its core then).
+_PRELOADED: weakref.WeakKeyDictionary[RoadGraph, Hierarchy] = weakref.WeakKeyDictionary()
+#: ... and those of the reversed graph, keyed by the forward graph until :func:`reverse` creates it.
+_PRELOADED_REV: weakref.WeakKeyDictionary[RoadGraph, Hierarchy] = weakref.WeakKeyDictionary()
+_STATE_FORMAT = 1
+
+
+def _core_fingerprint(con: Contracted) -> str:
+    """A hash of the core graph a hierarchy is built on."""
+    h = hashlib.sha256(str(con.n_core).encode())
+    for arr in (con.indptr, con.indices, con.edge_minutes, con.edge_km):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()
+
+
+def hierarchy_state(graph: RoadGraph) -> dict[str, np.ndarray]:
+    """The hierarchies of ``graph`` and of its reverse as named arrays (built if needed), for a cache file.
+
+    Empty when the core graph is below ``_HIERARCHY_MIN_CORE`` nodes (queries never use a hierarchy there).
+    Each direction carries the hash of its core graph; :func:`adopt_hierarchy_state` checks it.
+    """
+    out: dict[str, np.ndarray] = {}
+    for prefix, g in (("fwd_", graph), ("rev_", reverse(graph))):
+        con = contract(g)
+        if con.n_core < _HIERARCHY_MIN_CORE:
+            return {}
+        out |= {prefix + k: v for k, v in hierarchy(con).to_arrays().items()}
+        out[prefix + "core"] = np.array(_core_fingerprint(con))
+    out["format"] = np.array(_STATE_FORMAT)
+    return out
+
+
+def adopt_hierarchy_state(graph: RoadGraph, arrays: Any) -> None:
+    """Use hierarchies from :func:`hierarchy_state` for ``graph`` instead of building them.
+
+    They are checked against the core graph at the first query that needs them (a mismatch is logged and the
+    hierarchy rebuilt). Raises ``ValueError`` when the arrays are incomplete or inconsistent.
+    """
+    if int(np.asarray(arrays["format"])) != _STATE_FORMAT:
+        msg = f"hierarchy format {arrays['format']!r}, expected {_STATE_FORMAT}"
+        raise ValueError(msg)
+    pending = []
+    for prefix in ("fwd_", "rev_"):
+        sub = {k[len(prefix):]: arrays[k] for k in arrays if k.startswith(prefix)}
+        h = Hierarchy.from_arrays(sub)
+        pending.append((h, str(np.asarray(sub["core"]))))
+    _PRELOADED[graph] = pending[0]  # type: ignore[assignment]
+    _PRELOADED_REV[graph] = pending[1]  # type: ignore[assignment]
+
+
+def _adopt_preloaded(graph: RoadGraph, con: Contracted) -> None:
+    """Install the cached hierarchy of ``graph`` for ``con`` if it was built on exactly this core graph."""
+    entry = _PRELOADED.pop(graph, None)
+    if entry is None or con in _HIERARCHIES:
+        return
+    h, core = entry  # type: ignore[misc]
+    if h.n == con.n_core and core == _core_fingerprint(con):
+        _HIERARCHIES[con] = h
+    else:
+        logger.warning("Cached shortest-path hierarchy does not match the road graph; rebuilding it.")
+
+
 _REVERSED: weakref.WeakKeyDictionary[RoadGraph, RoadGraph] = weakref.WeakKeyDictionary()
 
 
@@ -355,6 +424,9 @@ def reverse(graph: RoadGraph) -> RoadGraph:
             graph.edge_minutes, graph.edge_km, graph.node_osm_id,
         )
         _REVERSED[graph] = rev
+    pending = _PRELOADED_REV.pop(graph, None)
+    if pending is not None:
+        _PRELOADED[rev] = pending
     return rev
 
 
@@ -424,6 +496,7 @@ def many_to_many(
         )
         return rev_min.T.copy(), rev_km.T.copy()
     con = contract(graph)
+    _adopt_preloaded(graph, con)
     limit = np.inf if limit_minutes is None else float(limit_minutes)
     workers = max(1, min(int(workers), len(uniq), os.cpu_count() or 1))
     batch = max(1, min(256, _BATCH_CELLS // max(con.n_core, 1)))

@@ -62,6 +62,8 @@ FAR_FROM_ROAD_M = 2000.0
 CACHE_ENV = "XUNZHEN_CACHE_DIR"
 _CACHE_FORMAT = 1
 _NETWORK_STEM = "road_network"
+#: Beside the network: the shortest-path hierarchies (geo._ch) of its graph, tied to its fingerprint.
+_HIERARCHY_SUFFIX = ".hierarchy.npz"
 
 
 # --------------------------------------------------------------------------------------------------- results
@@ -391,8 +393,40 @@ class OSMNetwork(Network):
             json.dumps(meta, ensure_ascii=False, indent=1), "utf-8"
         )
         os.replace(directory / f"{_NETWORK_STEM}.json.tmp", directory / f"{_NETWORK_STEM}.json")
+        self._save_hierarchy(directory)
         _ACTIVE.clear()
         return directory / f"{_NETWORK_STEM}.npz"
+
+    def _save_hierarchy(self, directory: Path) -> None:
+        """Write the shortest-path hierarchies (built now if needed) to ``road_network.hierarchy.npz``."""
+        from geo._shortest import hierarchy_state
+
+        target = directory / f"{_NETWORK_STEM}{_HIERARCHY_SUFFIX}"
+        state = hierarchy_state(self.graph)
+        if not state:  # small graph: queries never use a hierarchy
+            target.unlink(missing_ok=True)
+            return
+        state["fingerprint"] = np.array(self.fingerprint())
+        with tempfile.NamedTemporaryFile(dir=directory, suffix=".npz", delete=False) as tmp:
+            np.savez(tmp, **state)
+        os.replace(tmp.name, target)
+
+    def _load_hierarchy(self, directory: Path) -> None:
+        """Adopt the cached hierarchies if they belong to this exact graph; else log (built on first use)."""
+        from geo._shortest import adopt_hierarchy_state
+
+        path = directory / f"{_NETWORK_STEM}{_HIERARCHY_SUFFIX}"
+        if not path.is_file():
+            return
+        try:
+            with np.load(path) as data:
+                arrays = {k: data[k] for k in data.files}
+            if str(arrays.get("fingerprint")) != self.fingerprint():
+                logger.warning("Hierarchy %s is for another road graph; rebuilding on first use.", path)
+                return
+            adopt_hierarchy_state(self.graph, arrays)
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as err:
+            logger.warning("Cached hierarchy %s cannot be read (%s); rebuilding on first use.", path, err)
 
     @classmethod
     def load(cls, directory: str | Path | None = None) -> OSMNetwork:
@@ -419,7 +453,9 @@ class OSMNetwork(Network):
             fmt = meta.get("format")
             msg = f"Cached road network {str(js)!r} has format {fmt!r}, expected {_CACHE_FORMAT}."
             raise NetworkError(msg)
-        return cls(graph, geometry, meta)
+        net = cls(graph, geometry, meta)
+        net._load_hierarchy(directory)
+        return net
 
 
 _GRAPH_FIELDS = ("node_lon", "node_lat", "node_osm_id", "indptr", "indices", "edge_minutes", "edge_km")
@@ -502,7 +538,7 @@ def build_network_from_file(path: str | Path, cache: bool = True) -> OSMNetwork:
 def clear_network_cache() -> bool:
     """Remove the cached OSM network (the estimated one becomes active). True if something was removed."""
     removed = False
-    for suffix in (".npz", ".json"):
+    for suffix in (".npz", ".json", _HIERARCHY_SUFFIX):
         f = network_dir() / f"{_NETWORK_STEM}{suffix}"
         if f.is_file():
             f.unlink()

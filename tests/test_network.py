@@ -305,3 +305,121 @@ def test_prefecture_download_rejects_unknown_names() -> None:
 
     with pytest.raises(NetworkError, match="not a prefecture of Fujian"):
         prefecture_graph("广州")
+
+
+# ---------------------------------------------------------------------- cached shortest-path hierarchy
+
+
+def _count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count calls of the hierarchy builder used by geo._shortest."""
+    import geo._shortest as shortest
+
+    calls: list[int] = []
+    real = shortest.build_hierarchy
+
+    def counting(n, *args, **kwargs):
+        calls.append(n)
+        return real(n, *args, **kwargs)
+
+    monkeypatch.setattr(shortest, "build_hierarchy", counting)
+    return calls
+
+
+def _generated_network(side: int = 72, seed: int = 3) -> OSMNetwork:
+    """A jittered-grid road network of side² ≥ 5,000 nodes (no degree-2 chains), some one-way edges."""
+    from geo._graph import RoadGraph
+    from geo._osm import EdgeGeometry
+
+    rng = np.random.default_rng(seed)
+    node = np.arange(side * side).reshape(side, side)
+    u = np.concatenate([node[:, :-1].ravel(), node[:-1, :].ravel()])
+    v = np.concatenate([node[:, 1:].ravel(), node[1:, :].ravel()])
+    oneway = rng.random(len(u)) < 0.1
+    mins = rng.uniform(0.5, 5, len(u))
+    kms = rng.uniform(0.2, 4, len(u))
+    frm, to = np.concatenate([u, v[~oneway]]), np.concatenate([v, u[~oneway]])
+    graph = RoadGraph.from_edges(
+        116 + (node.ravel() % side) * 0.01, 25 + (node.ravel() // side) * 0.01, frm, to,
+        np.concatenate([mins, mins[~oneway]]), np.concatenate([kms, kms[~oneway]]),
+    )
+    m = graph.n_edges
+    geom = EdgeGeometry(
+        edge_seg=np.zeros(m, np.int64), edge_rev=np.zeros(m, bool), seg_ptr=np.zeros(2, np.int64),
+        lon=np.zeros(0), lat=np.zeros(0),
+    )
+    return OSMNetwork(graph, geom, {"source": "generated", "data_date": ""})
+
+
+def _round_trip_gives_same_results_without_rebuild(
+    net: OSMNetwork, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, n_src: int
+) -> None:
+    import geo._shortest as shortest
+    from geo._shortest import many_to_many
+
+    calls = _count_builds(monkeypatch)
+    rng = np.random.default_rng(0)
+    src = rng.integers(0, net.graph.n_nodes, n_src)
+    tgt = rng.integers(0, net.graph.n_nodes, 3 * n_src)
+    net.save()
+    assert (cache_dir / "network" / "road_network.hierarchy.npz").is_file()
+    built = len(calls)
+    assert built == 2  # forward and reversed graph, once each, at save time
+    want = many_to_many(net.graph, src, tgt)
+    want_rev = many_to_many(net.graph, tgt, src[:5])  # few targets: the reversed graph's hierarchy
+    assert len(calls) == built
+    loaded = OSMNetwork.load()
+    assert loaded.graph is not net.graph and loaded.fingerprint() == net.fingerprint()
+    got = many_to_many(loaded.graph, src, tgt)
+    got_rev = many_to_many(loaded.graph, tgt, src[:5])
+    assert len(calls) == built  # nothing rebuilt after load
+    assert shortest.contract(loaded.graph) in shortest._HIERARCHIES
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    np.testing.assert_array_equal(got_rev[0], want_rev[0])
+    np.testing.assert_array_equal(got_rev[1], want_rev[1])
+
+
+def test_hierarchy_cached_with_oakland_sample(
+    oakland: OSMNetwork, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo._shortest as shortest
+
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 10)  # the sample's core is small
+    _round_trip_gives_same_results_without_rebuild(oakland, cache_dir, monkeypatch, n_src=20)
+
+
+def test_hierarchy_cached_with_generated_graph(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = _generated_network()
+    assert net.graph.n_nodes >= 5000
+    _round_trip_gives_same_results_without_rebuild(net, cache_dir, monkeypatch, n_src=20)
+
+
+def test_hierarchy_mismatch_or_corrupt_is_rebuilt(
+    oakland: OSMNetwork, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import geo._shortest as shortest
+    from geo._shortest import many_to_many
+
+    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 10)
+    calls = _count_builds(monkeypatch)
+    src = np.arange(oakland.graph.n_nodes)  # ≥ 16 sources: the hierarchy is used
+    assert len(src) >= 16
+    oakland.save()
+    want = many_to_many(oakland.graph, src, src[::-1])
+    path = cache_dir / "network" / "road_network.hierarchy.npz"
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["fingerprint"] = np.array("osm:0000000000000000")
+    np.savez(path, **arrays)
+    n0 = len(calls)
+    loaded = OSMNetwork.load()
+    assert "another road graph" in caplog.text
+    got = many_to_many(loaded.graph, src, src[::-1])
+    assert len(calls) == n0 + 1  # rebuilt on first use
+    np.testing.assert_array_equal(got[0], want[0])
+    path.write_bytes(b"corrupt")
+    loaded = OSMNetwork.load()
+    assert "cannot be read" in caplog.text
+    got = many_to_many(loaded.graph, src, src[::-1])
+    assert len(calls) == n0 + 2
+    np.testing.assert_array_equal(got[1], want[1])
