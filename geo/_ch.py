@@ -418,10 +418,67 @@ def numba_available() -> bool:
     return True
 
 
+#: The compiled binary-heap operations shared by both kernels: ``push(heap_d, heap_v, size, d, v) -> size``
+#: and ``pop(heap_d, heap_v, size) -> (d, v, size)`` (the smallest entry; the last one sifted down from the
+#: root). Inlined into the kernels by numba.
+_heap_push = None
+_heap_pop = None
+
+
+def _heap_ops() -> None:
+    """Compile the heap operations into ``_heap_push`` / ``_heap_pop`` (once)."""
+    global _heap_push, _heap_pop  # set once, on first use of a kernel (numba is optional)
+    if _heap_push is not None:
+        return
+    import numba
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def push(heap_d, heap_v, hs, d, v):
+        j = hs
+        while j > 0:
+            p = (j - 1) >> 1
+            if heap_d[p] <= d:
+                break
+            heap_d[j] = heap_d[p]
+            heap_v[j] = heap_v[p]
+            j = p
+        heap_d[j] = d
+        heap_v[j] = v
+        return hs + 1
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def pop(heap_d, heap_v, hs):
+        d = heap_d[0]
+        v = heap_v[0]
+        hs -= 1
+        if hs > 0:
+            ld = heap_d[hs]
+            lv = heap_v[hs]
+            j = 0
+            while True:
+                c = 2 * j + 1
+                if c >= hs:
+                    break
+                if c + 1 < hs and heap_d[c + 1] < heap_d[c]:
+                    c += 1
+                if heap_d[c] >= ld:
+                    break
+                heap_d[j] = heap_d[c]
+                heap_v[j] = heap_v[c]
+                j = c
+            heap_d[j] = ld
+            heap_v[j] = lv
+        return d, v, hs
+
+    _heap_push, _heap_pop = push, pop
+
+
 def _kernel():
     if _KERNEL:
         return _KERNEL[0]
     import numba
+
+    _heap_ops()
 
     @numba.njit(cache=True, nogil=True)
     def query(
@@ -457,39 +514,9 @@ def _kernel():
                         nt += 1
                     dist[v] = d
                     km[v] = st_km[e]
-                    # push
-                    j = hs
-                    hs += 1
-                    while j > 0:
-                        p = (j - 1) >> 1
-                        if heap_d[p] <= d:
-                            break
-                        heap_d[j] = heap_d[p]
-                        heap_v[j] = heap_v[p]
-                        j = p
-                    heap_d[j] = d
-                    heap_v[j] = v
+                    hs = _heap_push(heap_d, heap_v, hs, d, v)
             while hs > 0:
-                d = heap_d[0]
-                v = heap_v[0]
-                hs -= 1
-                if hs > 0:  # sift the last entry down from the root
-                    ld = heap_d[hs]
-                    lv = heap_v[hs]
-                    j = 0
-                    while True:
-                        c = 2 * j + 1
-                        if c >= hs:
-                            break
-                        if c + 1 < hs and heap_d[c + 1] < heap_d[c]:
-                            c += 1
-                        if heap_d[c] >= ld:
-                            break
-                        heap_d[j] = heap_d[c]
-                        heap_v[j] = heap_v[c]
-                        j = c
-                    heap_d[j] = ld
-                    heap_v[j] = lv
+                d, v, hs = _heap_pop(heap_d, heap_v, hs)
                 if done[v] or d > dist[v]:
                     continue
                 if d > limit:
@@ -504,17 +531,7 @@ def _kernel():
                             nt += 1
                         dist[w] = nd
                         km[w] = km[v] + up_km[e]
-                        j = hs
-                        hs += 1
-                        while j > 0:
-                            p = (j - 1) >> 1
-                            if heap_d[p] <= nd:
-                                break
-                            heap_d[j] = heap_d[p]
-                            heap_v[j] = heap_v[p]
-                            j = p
-                        heap_d[j] = nd
-                        heap_v[j] = w
+                        hs = _heap_push(heap_d, heap_v, hs, nd, w)
             for j in range(nt):  # upward-search values into the batch column, reset the scratch arrays
                 v = touched[j]
                 dd[v, q] = dist[v]
@@ -600,6 +617,8 @@ def _witness_kernel():
         return _WITNESS[0]
     import numba
 
+    _heap_ops()
+
     @numba.njit(cache=True, nogil=True)
     def witness(indptr, to, mins, pick, s_ptr, s_to, s_min, settle_max, need):
         n = indptr.shape[0] - 1
@@ -625,26 +644,7 @@ def _witness_kernel():
             hs = 1
             settled = 0
             while hs > 0 and settled < settle_max:
-                d = heap_d[0]
-                v = heap_v[0]
-                hs -= 1
-                if hs > 0:
-                    ld = heap_d[hs]
-                    lv = heap_v[hs]
-                    j = 0
-                    while True:
-                        c = 2 * j + 1
-                        if c >= hs:
-                            break
-                        if c + 1 < hs and heap_d[c + 1] < heap_d[c]:
-                            c += 1
-                        if heap_d[c] >= ld:
-                            break
-                        heap_d[j] = heap_d[c]
-                        heap_v[j] = heap_v[c]
-                        j = c
-                    heap_d[j] = ld
-                    heap_v[j] = lv
+                d, v, hs = _heap_pop(heap_d, heap_v, hs)
                 if done[v] or d > dist[v]:
                     continue
                 if d > bound:
@@ -661,17 +661,7 @@ def _witness_kernel():
                             touched[nt] = w
                             nt += 1
                         dist[w] = nd
-                        j = hs
-                        hs += 1
-                        while j > 0:
-                            p = (j - 1) >> 1
-                            if heap_d[p] <= nd:
-                                break
-                            heap_d[j] = heap_d[p]
-                            heap_v[j] = heap_v[p]
-                            j = p
-                        heap_d[j] = nd
-                        heap_v[j] = w
+                        hs = _heap_push(heap_d, heap_v, hs, nd, w)
             for e in range(lo, hi):
                 need[e] = dist[s_to[e]] > s_min[e]
             for j in range(nt):
