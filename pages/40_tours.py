@@ -59,6 +59,11 @@ def _map_html(_tour, key: tuple, lang: str) -> str:
     return tmap.tour_map_html(_tour, lang=lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _print_pdf(_tour, key: tuple, lang: str) -> bytes:
+    return out.itinerary_print_pdf(_tour, lang)
+
+
 view = ui.sidebar_filters(types=False)
 ui.page_header("tours")
 st.caption(s("intro"))
@@ -253,7 +258,7 @@ b6.download_button(
 )
 b7.download_button(
     s("dl_print_pdf"),
-    out.itinerary_print_pdf(tour, lang),
+    _print_pdf(tour, key, lang),
     file_name="xunzhen-tour-print.pdf",
     mime="application/pdf",
     icon=":material/print:",
