@@ -244,21 +244,21 @@ b4.download_button(
 b5, b6, b7, _b8 = st.columns(4)
 b5.download_button(
     s("dl_png"),
-    _static_map(tour, key, lang, "png"),
+    lambda: _static_map(tour, key, lang, "png"),
     file_name="xunzhen-tour-map.png",
     mime="image/png",
     icon=":material/image:",
 )
 b6.download_button(
     s("dl_pdf"),
-    _static_map(tour, key, lang, "pdf"),
+    lambda: _static_map(tour, key, lang, "pdf"),
     file_name="xunzhen-tour-map.pdf",
     mime="application/pdf",
     icon=":material/picture_as_pdf:",
 )
 b7.download_button(
     s("dl_print_pdf"),
-    _print_pdf(tour, key, lang),
+    lambda: _print_pdf(tour, key, lang),
     file_name="xunzhen-tour-print.pdf",
     mime="application/pdf",
     icon=":material/print:",
