@@ -15,8 +15,8 @@ import logging
 
 import streamlit as st
 
-from pages import _i18n
-from pages import _ui as ui
+from pages import ui
+from pages.ui import i18n as _i18n
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

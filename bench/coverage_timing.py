@@ -5,7 +5,7 @@ Run: ``.venv/bin/python bench/coverage_timing.py``
 Uses the active network (the estimated one unless an OSM network was built) and a temporary cache directory.
 Printed, side by side in this process:
 
-* the first :func:`geo.coverage.prepare` (matrix computed and written to the disk cache);
+* the first :func:`routing.coverage.prepare` (matrix computed and written to the disk cache);
 * ``prepare`` again with the in-process cache cleared (matrix read from disk) + ``evaluate`` — the page's cost
   when a new session moves the slider;
 * ``evaluate`` alone for every T from 15 to 120 in steps of 5 (in-process cache): median and worst;
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main() -> None:
     """Run the timings and print the note figures."""
     os.environ.setdefault("XUNZHEN_CACHE_DIR", tempfile.mkdtemp(prefix="xunzhen-bench-"))
-    from geo import coverage as cov
     from geo.network import active_network
+    from routing import coverage as cov
     from routing import matrix as rm
 
     net = active_network()

@@ -1,4 +1,4 @@
-"""Benchmark: the many-to-many engine (geo._shortest) against networkx Dijkstra loops, side by side.
+"""Benchmark: the many-to-many engine (geo._roads.shortest) against networkx Dijkstra loops, side by side.
 
 Run: ``.venv/bin/python bench/matrix.py [--grid 180] [--simple-grid 720] [--sources 20] [--seed 0]
 [--skip-full]`` (about 5 minutes; networkx needs ≈ 2 GB for the large graph).
@@ -9,10 +9,10 @@ shape nodes (as raw OSM ways are), every 20th street an arterial at 60 km/h (loc
 streets one-way, 8 % removed, plus a few two-carriageway expressways at 90 km/h. With ``--grid 180`` it has
 ≈ 540k nodes.
 
-Printed, for three graphs — that one; the same graph already simplified (32k nodes: what ``geo._osm``
+Printed, for three graphs — that one; the same graph already simplified (32k nodes: what ``geo._roads.osm``
 builds from real OSM, ways split only at intersections, so chain contraction has nothing to gain); and a
 large already-simplified graph (``--simple-grid 720`` → ≈ 518k nodes, no degree-2 nodes) — the graph
-size, its contracted core and its hierarchy (``geo._ch``, with build times); networkx
+size, its contracted core and its hierarchy (``geo._roads.ch``, with build times); networkx
 ``single_source_dijkstra_path_length`` for ``--sources`` sources vs ``many_to_many`` for the same sources
 to 1,300 target nodes (minutes compared at the targets with networkx: max abs difference, same unreachable
 set; km compared with the engine without hierarchy, whose km the tests check against networkx paths), the
@@ -40,9 +40,9 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-import geo._shortest as engine  # noqa: E402
-from geo._graph import RoadGraph  # noqa: E402
-from geo._shortest import _CACHE, _HIERARCHIES, contract, hierarchy, many_to_many  # noqa: E402
+import geo._roads.shortest as engine  # noqa: E402
+from geo._roads.graph import RoadGraph  # noqa: E402
+from geo._roads.shortest import _CACHE, _HIERARCHIES, contract, hierarchy, many_to_many  # noqa: E402
 
 EARTH_KM_PER_DEG = 111.195
 
@@ -249,7 +249,7 @@ def main() -> None:
     simple = road_like_graph(args.grid, args.seed, subdivide=False)
     s_src = rng.choice(simple.n_nodes, args.sources, replace=False)
     s_tgt = rng.choice(simple.n_nodes, 1300, replace=False)
-    compare(simple, s_src, s_tgt, "the same graph already simplified, like geo._osm output")
+    compare(simple, s_src, s_tgt, "the same graph already simplified, like geo._roads.osm output")
 
     big = None
     if args.simple_grid:

@@ -4,7 +4,7 @@ Usage::
 
     python -m bench.solomon ../shared/data/bench/solomon/*.txt [--seconds 10] [--seed 0]
 
-For each instance it runs :func:`routing._tours_solver.solve_vrptw` — the very function the tour planner
+For each instance it runs :func:`routing.tours._solver.solve_vrptw` — the very function the tour planner
 calls — and OR-Tools' routing solver (``GUIDED_LOCAL_SEARCH``, same wall-time limit), one after the other in
 this process, and prints one line: name, our cost, gap % to the best-known cost (from the ``.sol`` beside
 the instance), OR-Tools' cost and gap, seconds of each; then the means.
@@ -31,7 +31,7 @@ import numpy as np
 # Runnable as ``python bench/solomon.py`` as well as ``python -m bench.solomon``.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing._tours_solver import VehicleSpec, VrptwInstance, solve_vrptw
+from routing.tours._solver import VehicleSpec, VrptwInstance, solve_vrptw
 
 SCALE = 10  # DIMACS: one decimal, truncated
 
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     print(
-        f"# ours = routing._tours_solver.solve_vrptw (PyVRP ILS, seed {args.seed}); "
+        f"# ours = routing.tours._solver.solve_vrptw (PyVRP ILS, seed {args.seed}); "
         f"baseline = OR-Tools GLS; {args.seconds:g} s each"
     )
     hdr = (

@@ -26,9 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing._tours_model import _day
-from routing._tours_types import TourParams
 from routing.tours import plan_fujian_tours
+from routing.tours._types import TourParams
+from routing.tours.core import _day
 
 
 def nearest_neighbour(minutes: np.ndarray, km: np.ndarray, service: np.ndarray, p: TourParams, names):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo._errors import NetworkError, UnknownPlaceError
+from geo.coords import gcj02_to_wgs84
 
 #: The service's name in messages.
 NAME = "AMap"
@@ -31,8 +32,6 @@ def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
     UnknownPlaceError
         No geocode in the answer.
     """
-    from geo.coords import gcj02_to_wgs84
-
     if str(payload.get("status")) != "1":
         info, code = payload.get("info"), payload.get("infocode")
         msg = f"AMap refused the request for {query!r}: {info} (infocode {code})."

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo._errors import NetworkError, UnknownPlaceError
+from geo.coords import bd09_to_wgs84
 
 #: The service's name in messages.
 NAME = "Baidu"
@@ -32,8 +33,6 @@ def parse(payload: dict[str, Any], query: str) -> tuple[float, float, str]:
     NetworkError
         Baidu refused the request (bad ``ak``, quota …); the message carries Baidu's status and message.
     """
-    from geo.coords import bd09_to_wgs84
-
     status = payload.get("status")
     result = payload.get("result") or {}
     location = result.get("location") if isinstance(result, dict) else None

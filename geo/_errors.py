@@ -30,7 +30,6 @@ class UnknownPlaceError(XunzhenError, LookupError):
 
 class AmbiguousPlaceError(XunzhenError, LookupError):
     """A place name matches several places; ``candidates`` lists them so the user can qualify the name."""
-
     def __init__(self, message: str, candidates: list[str]) -> None:
         super().__init__(message)
         self.candidates = candidates
@@ -54,3 +53,7 @@ class OptionalDependencyError(XunzhenError, ImportError):
 
 class AssetError(XunzhenError, LookupError):
     """A map element needs a web asset (JS/CSS) that xunzhen does not serve locally (message names it)."""
+
+
+class UnknownScopeError(UnknownPlaceError, InputValidationError):
+    """A prefecture or county name (an analysis' scope) matches nothing, or a county name is ambiguous."""

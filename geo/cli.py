@@ -1,333 +1,78 @@
-"""``python -m geo``: what is loaded, building a road network, travel between two places.
+"""The one error boundary of every command line (``python -m geo …``, ``python -m routing.<analysis> …``).
 
-Commands
---------
-``info``
-    Counts per prefecture and county type, facilities per type, the active network, data sources and dates.
-``network --osm FILE | --download fujian | --download-prefecture 龙岩 | --status | --clear``
-    Build (and cache) the OSM road network, show it, or remove it (the estimated network becomes active).
-``travel --from NAME|--from-lonlat LON,LAT --to NAME|--to-lonlat LON,LAT [--crs CRS] [--estimated]``
-    Minutes and km between two places, saying whether road-routed or 估算/estimated.
+A command is a function ``(args) -> exit code``; :func:`run` calls it and turns what it raises into one
+message on stderr, never a traceback:
 
-Exit codes: 0 done, 2 bad input (unknown or ambiguous name, point outside Fujian, missing/corrupt file),
-1 anything else. Messages, never tracebacks.
+* an expected problem (:class:`geo._errors.XunzhenError`, an unreadable or unwritable file) → the message,
+  exit code 2 (:data:`EXIT_USER`); an ambiguous place name also lists the candidates;
+* Ctrl+C → "interrupted", exit code 1;
+* anything else is a bug → one line ``内部错误 / internal error`` naming the log file that holds the
+  traceback, exit code 1 (:data:`EXIT_FAILED`).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from collections.abc import Sequence
-from typing import Any
+import traceback
+from collections.abc import Callable, Sequence
 
-import numpy as np
+from geo._errors import AmbiguousPlaceError, UnknownPlaceError, XunzhenError
+from geo.settings import error_log_path
 
-from geo._errors import (
-    AmbiguousPlaceError,
-    InputValidationError,
-    NetworkError,
-    OutsideFujianError,
-    UnknownPlaceError,
-    XunzhenError,
-)
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USER", "log_internal_error", "run", "run_parser"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USER = 0, 1, 2
 
+Command = Callable[[argparse.Namespace], int]
 
-def _print(*lines: str) -> None:
+
+def _err(*lines: str) -> None:
     for line in lines:
-        print(line)
+        print(line, file=sys.stderr)
 
 
-# --------------------------------------------------------------------------------------------------- info
-
-
-def cmd_info(args: argparse.Namespace) -> int:
-    """Print what is loaded."""
-    from geo.facilities import FACILITY_TYPES, load_facilities
-    from geo.network import active_network
-    from geo.places import dataset_info, load_counties
-
-    info = dataset_info()
-    counties = load_counties()
-    _print(f"xunzhen 数据 / dataset: {info.get('name', '')}", f"  坐标 / CRS: {info.get('crs', 'WGS84')}")
-    _print(
-        f"  乡级单位 / township-level units: {info['townships']}"
-        f"（有坐标 / placed {info['townships_placed']}）",
-        f"  县级 / counties: {info['counties']}   地级市 / prefectures: {info['prefectures']}",
-        f"  2020 年人口普查 / census population: {info['population_2020']:,}",
-    )
-    kinds = sorted(set(counties["kind"]))
-    _print("", "各地市 / per prefecture: 乡级单位 townships | " + " | ".join(kinds))
-    per_kind = counties.groupby(["prefecture_name", "kind"]).size()
-    for pref, n_town in sorted(info["townships_per_prefecture"].items()):
-        cells = " | ".join(f"{kind} {int(per_kind.get((pref, kind), 0))}" for kind in kinds)
-        _print(f"  {pref:<5} {n_town:>4} | {cells}")
-    _print(
-        "  县级类型 / county types: " + "，".join(f"{k} {v}" for k, v in info["counties_per_kind"].items())
-    )
-
-    facilities = load_facilities()
-    _print("", "机构 / facilities (位置为近似：乡镇/县/街道驻地 · locations approximate: seats):")
-    counts = facilities["facility_type"].value_counts()
-    for key, labels in FACILITY_TYPES.items():
-        _print(f"  {labels['zh']} / {labels['en']}: {int(counts.get(key, 0))}")
-    unplaced = int(facilities["lon"].isna().sum())
-    if unplaced:
-        _print(f"  无坐标 / without a location: {unplaced}")
-
-    net = active_network()
-    _print("", f"路网 / network: {net.kind}", f"  {net.label('zh')}", f"  {net.label('en')}")
-    if net.is_estimated:
-        _print("  所有行驶时间与距离均为估算值 / every travel time and distance is an estimate.")
-        _print("  建立真实路网 / to build the road network: python -m geo network --download fujian")
-    else:
-        meta = getattr(net, "meta", {})
-        _print(
-            f"  节点 / nodes {meta.get('n_nodes')}, 有向边 / directed edges {meta.get('n_edges')}, "
-            f"built {meta.get('built_at', '?')}"
-        )
-
-    _print("", "数据来源与日期 / sources and dates:")
-    for src in info.get("sources", []):
-        _print(f"  - {src.get('name')}: {src.get('date')} ({src.get('licence')})")
-    return EXIT_OK
-
-
-# --------------------------------------------------------------------------------------------------- network
-
-
-def cmd_network(args: argparse.Namespace) -> int:
-    """Build, show or clear the cached road network."""
-    from geo import network as gn
-
-    if args.clear:
-        removed = gn.clear_network_cache()
-        _print(
-            "已删除缓存路网，改用估算路网 / cached network removed; the estimated network is active."
-            if removed
-            else "没有缓存路网 / no cached network; the estimated network is active."
-        )
-        return EXIT_OK
-    if args.osm:
-        _print(f"读取 / reading {args.osm} …")
-        net = gn.build_network_from_file(args.osm)
-    elif args.download:
-        _print("下载 Geofabrik 福建 OSM 数据（约 40 MB）/ downloading Geofabrik's Fujian extract (≈ 40 MB) …")
-        net = gn.build_network_from_download(args.download)
-    elif args.download_prefecture:
-        _print(f"通过 osmnx 下载 {args.download_prefecture} 的道路 / downloading roads through osmnx …")
-        net = gn.build_prefecture_network(args.download_prefecture)
-    else:
-        net = gn.active_network()
-    _describe_network(net)
-    return EXIT_OK
-
-
-def _describe_network(net: Any) -> None:
-    from geo import network as gn
-
-    _print(f"路网 / network: {net.label('zh')}", f"               {net.label('en')}")
-    if net.is_estimated:
-        _print(net.speed_table_doc("zh"), net.speed_table_doc("en"))
-        return
-    g = net.graph
-    total_km = float(g.edge_km.sum())
-    _print(
-        f"  节点 / nodes: {g.n_nodes:,}   有向边 / directed edges: {g.n_edges:,}   "
-        f"道路长度（双向计两次）/ edge km: {total_km:,.1f}",
-        f"  指纹 / fingerprint: {net.fingerprint()}",
-        f"  缓存 / cached in: {gn.network_dir()}",
-        net.speed_table_doc("zh"),
-    )
+def log_internal_error(err: BaseException) -> str:
+    """Append ``err`` with its traceback to the error log; return the log's path (or why it could not)."""
     try:
-        from geo.facilities import load_facilities
-
-        snaps = gn.snap_facilities(net, load_facilities())
-    except XunzhenError as err:
-        _print(f"  (机构未能吸附 / facilities not snapped: {err})")
-        return
-    placed = snaps["snap_m"].notna()
-    far = int(snaps["far_from_road"].sum())
-    _print(
-        f"  机构吸附到最近道路节点 / facilities snapped: {int(placed.sum())}，中位距离 / median "
-        f"{float(np.nanmedian(snaps['snap_m'])) if placed.any() else float('nan'):,.0f} m",
-        f"  距道路超过 2 公里 / more than 2 km from any road: {far}",
-    )
-    if placed.any() and far == int(placed.sum()):
-        _print("  注意：此路网不覆盖福建的机构 / note: this network does not cover Fujian's facilities.")
-    out = gn.network_dir() / "facility_snaps.csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    snaps.to_csv(out, index=False, float_format="%.1f", encoding="utf-8-sig")
-    _print(f"  吸附明细 / snap table (facility_id, node, snap_m, far_from_road): {out}")
+        path = error_log_path()
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+            fh.write("".join(traceback.format_exception(err)))
+        return str(path)
+    except OSError as exc:
+        return f"(log not written: {exc.strerror})"
 
 
-# --------------------------------------------------------------------------------------------------- travel
-
-
-def _parse_lonlat(text: str, crs: str, which: str) -> tuple[float, float]:
-    """``"LON,LAT"`` in ``crs`` → WGS84 (lon, lat) inside Fujian."""
-    from geo.coords import FUJIAN_BBOX, in_fujian, to_wgs84
-
-    parts = text.replace("，", ",").split(",")
+def run(command: Command, args: argparse.Namespace) -> int:
+    """Run ``command(args)`` inside the error boundary; return its exit code (see the module docstring)."""
     try:
-        lon, lat = (float(p) for p in parts)
-    except ValueError as err:
-        msg = f"--{which}-lonlat {text!r} is not 'LON,LAT' in decimal degrees (e.g. 116.36,25.84)."
-        raise InputValidationError(msg) from err
-    swapped = bool(np.asarray(in_fujian(lat, lon)).ravel()[0])
-    hint = " It looks like LAT,LON: give longitude first." if swapped else ""
-    if not (np.isfinite(lon) and np.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-        msg = f"--{which}-lonlat {text!r} is not a valid longitude,latitude pair.{hint}"
-        raise InputValidationError(msg)
-    wlon, wlat = (float(np.asarray(v).ravel()[0]) for v in to_wgs84(lon, lat, crs))
-    if not bool(np.asarray(in_fujian(wlon, wlat)).ravel()[0]):
-        lo0, la0, lo1, la1 = FUJIAN_BBOX
-        msg = (
-            f"--{which}-lonlat {text!r} lies outside Fujian (lon {lo0}–{lo1}, lat {la0}–{la1}, WGS84)."
-            f"{hint or ' '}"
-            "Check the longitude,latitude order and the coordinate system (--crs)."
-        )
-        raise OutsideFujianError(msg)
-    return wlon, wlat
-
-
-def _resolve(name: str, which: str) -> tuple[str, tuple[float, float]]:
-    from geo.places import resolve_place
-
-    match = resolve_place(name)
-    if match.lon is None or match.lat is None:
-        reason = match.no_point_reason or "no coordinates"
-        msg = f"--{which} {name!r} ({match.display_name}) has no location ({reason}); use --{which}-lonlat."
-        raise InputValidationError(msg)
-    return match.display_name, (match.lon, match.lat)
-
-
-def cmd_travel(args: argparse.Namespace) -> int:
-    """Travel time and distance between two places."""
-    from geo.network import EstimatedNetwork, active_network
-
-    ends = {}
-    for which in ("from", "to"):
-        name, lonlat = getattr(args, which.replace("from", "from_")), getattr(args, f"{which}_lonlat")
-        if (name is None) == (lonlat is None):
-            msg = f"Give exactly one of --{which} NAME or --{which}-lonlat LON,LAT."
-            raise InputValidationError(msg)
-        if name is not None:
-            ends[which] = _resolve(name, which)
-        else:
-            ends[which] = (f"({lonlat}, {args.crs})", _parse_lonlat(lonlat, args.crs, which))
-    net = EstimatedNetwork() if args.estimated else active_network()
-    res = net.travel([ends["from"][1]], [ends["to"][1]])
-    minutes, km = float(res.minutes[0, 0]), float(res.km[0, 0])
-    (fname, (flon, flat)), (tname, (tlon, tlat)) = ends["from"], ends["to"]
-    _print(
-        f"从 / from: {fname}  [{flon:.5f}, {flat:.5f} WGS84]",
-        f"到 / to:   {tname}  [{tlon:.5f}, {tlat:.5f} WGS84]",
-    )
-    _print(f"路网 / network: {net.label('zh')}")
-    if not np.isfinite(minutes):
-        _print("两地之间没有道路连通 / no road connects these two places.")
-        return EXIT_OK
-    if res.estimated:
-        _print(
-            f"估算行驶时间 / estimated travel time: 约 {minutes:.0f} 分钟 (≈ {minutes:.0f} min, estimated)",
-            f"估算道路距离 / estimated road distance: 约 {km:.1f} 公里 (≈ {km:.1f} km, estimated)",
-            "（估算：直线距离 × 绕行系数，按假定车速；不是道路实测）",
-            "(estimated: straight line × circuity at assumed speeds, not road-routed)",
-        )
-    else:
-        _print(
-            f"行驶时间（道路路径）/ road-routed travel time: {minutes:.0f} 分钟 ({minutes:.1f} min)",
-            f"道路距离 / road distance: {km:.1f} 公里 ({km:.1f} km)",
-        )
-        far = False
-        for label, snap_m in (
-            ("起点 / origin", res.origin_snap_m[0]),
-            ("终点 / destination", res.destination_snap_m[0]),
-        ):
-            if snap_m > 2000:
-                far = True
-                _print(
-                    f"  注意 / note: {label} 距最近道路 {snap_m / 1000:,.1f} km (> 2 km from any road; "
-                    "a straight access leg is included)"
-                )
-        if far:
-            est = EstimatedNetwork().travel([ends["from"][1]], [ends["to"][1]])
-            est_min, est_km = float(est.minutes[0, 0]), float(est.km[0, 0])
-            _print(
-                f"  对照 / for comparison: 估算 约 {est_min:.0f} 分钟、{est_km:.1f} 公里"
-                f" (estimated ≈ {est_min:.0f} min, {est_km:.1f} km)"
-            )
-    return EXIT_OK
-
-
-# --------------------------------------------------------------------------------------------------- main
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser of ``python -m geo``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m geo", description="xunzhen 巡诊: places, facilities and road network of Fujian."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("info", help="what is loaded: counts, network, data dates / 数据概况")
-
-    net = sub.add_parser("network", help="build, show or clear the road network / 路网")
-    group = net.add_mutually_exclusive_group()
-    group.add_argument("--osm", metavar="FILE", help="build from a .osm, .osm.bz2 or .osm.pbf file")
-    group.add_argument(
-        "--download", metavar="REGION", help="download Geofabrik's extract (only: fujian) and build"
-    )
-    group.add_argument(
-        "--download-prefecture", metavar="NAME", help="download one prefecture via osmnx, e.g. 龙岩"
-    )
-    group.add_argument("--status", action="store_true", help="show the active network (default)")
-    group.add_argument(
-        "--clear", action="store_true", help="remove the cached network (estimated becomes active)"
-    )
-
-    travel = sub.add_parser("travel", help="minutes and km between two places / 两地行驶时间")
-    travel.add_argument(
-        "--from", dest="from_", metavar="NAME", help="township, county or facility, e.g. 长汀县新桥镇"
-    )
-    travel.add_argument("--to", metavar="NAME", help="township, county or facility name")
-    travel.add_argument("--from-lonlat", metavar="LON,LAT", help="origin point instead of a name")
-    travel.add_argument("--to-lonlat", metavar="LON,LAT", help="destination point instead of a name")
-    travel.add_argument(
-        "--crs", choices=("wgs84", "gcj02", "bd09"), default="wgs84", help="CRS of --*-lonlat"
-    )
-    travel.add_argument(
-        "--estimated", action="store_true", help="use the estimated network even if OSM is built"
-    )
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 done, 1 failure, 2 bad input)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    commands = {"info": cmd_info, "network": cmd_network, "travel": cmd_travel}
-    try:
-        return commands[args.command](args)
+        return command(args)
     except AmbiguousPlaceError as err:
-        print(f"地名不唯一 / ambiguous name: {err}", file=sys.stderr)
-        print("请加上县名 / qualify it by county, one of:", file=sys.stderr)
-        for cand in err.candidates:
-            print(f"  {cand}", file=sys.stderr)
+        _err(f"地名不唯一 / ambiguous name: {err}", "请加上县名 / qualify it by county, one of:")
+        _err(*(f"  {cand}" for cand in err.candidates))
         return EXIT_USER
     except UnknownPlaceError as err:
-        print(f"找不到地名 / unknown place: {err}", file=sys.stderr)
-        return EXIT_USER
-    except (InputValidationError, NetworkError) as err:
-        print(f"错误 / error: {err}", file=sys.stderr)
+        _err(f"找不到地名 / unknown place: {err}")
         return EXIT_USER
     except XunzhenError as err:
-        print(f"错误 / error: {err}", file=sys.stderr)
-        return EXIT_FAILED
+        _err(f"错误 / error: {err}")
+        return EXIT_USER
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        _err(f"错误 / error: 无法读写文件 / cannot read or write{where}: {err.strerror or err}")
+        return EXIT_USER
     except KeyboardInterrupt:
-        print("已中断 / interrupted.", file=sys.stderr)
+        _err("已中断 / interrupted.")
         return EXIT_FAILED
-    except Exception as err:  # a bug: say what happened in one line, never a traceback
-        print(f"内部错误 / internal error ({type(err).__name__}): {err}", file=sys.stderr)
+    except Exception as err:  # a bug: one line and the log file, never a traceback on screen
+        where = log_internal_error(err)
+        _err(f"内部错误 / internal error ({type(err).__name__}); 详情见 / details in {where}")
         return EXIT_FAILED
+
+
+def run_parser(parser: argparse.ArgumentParser, command: Command, argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` with ``parser`` (bad flags: argparse's usage and exit 2) and :func:`run` the command."""
+    args = parser.parse_args(argv)
+    return run(command, args)

@@ -21,6 +21,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from geo._errors import InputValidationError
+
 __all__ = [
     "EARTH_RADIUS_KM",
     "FUJIAN_BBOX",
@@ -242,7 +244,6 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, crs: str) -> tuple[FloatArray, Floa
         return gcj02_to_wgs84(lon, lat)
     if key == "bd09":
         return bd09_to_wgs84(lon, lat)
-    from geo._errors import InputValidationError
 
     msg = f"Unknown coordinate system {crs!r}; expected one of 'wgs84', 'gcj02', 'bd09'."
     raise InputValidationError(msg)

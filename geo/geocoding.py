@@ -16,16 +16,14 @@ the user's key) sit behind the same
 converted to WGS84 here. They are
 never called by the tests (which feed recorded responses through the same parsers).
 
-CLI: ``python -m geo.geocoding "福建省龙岩市漳平市双洋镇卫生院"`` (``--provider amap --key KEY`` for online).
+CLI: ``python -m geo geocode "福建省龙岩市漳平市双洋镇卫生院"`` (``--provider amap --key KEY`` for online).
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import math
 import re
-import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from geo import _amap, _baidu, _nominatim
 from geo._errors import (
     AmbiguousPlaceError,
     InputValidationError,
@@ -40,6 +39,8 @@ from geo._errors import (
     UnknownPlaceError,
     XunzhenError,
 )
+from geo.coords import in_fujian
+from geo.places import load_counties, load_prefectures, load_townships
 
 __all__ = [
     "PROVIDERS",
@@ -99,7 +100,6 @@ class GeocodeResult:
     notes
         How the match was made (abbreviations, renames, fallbacks), for the user.
     """
-
     query: str
     lon: float
     lat: float
@@ -179,7 +179,6 @@ class Gazetteer:
         ``load_prefectures`` (``code``, ``name``, codes of the parent levels, ``lon``/``lat`` for townships,
         ``seat_lon``/``seat_lat`` for counties, ``short_name`` for prefectures).
     """
-
     def __init__(
         self, townships: pd.DataFrame, counties: pd.DataFrame, prefectures: pd.DataFrame
     ) -> None:
@@ -391,8 +390,6 @@ def _county_seat_result(
 @functools.lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """Return the gazetteer of the embedded dataset (built once per process)."""
-    from geo.places import load_counties, load_prefectures, load_townships
-
     return Gazetteer(load_townships(), load_counties(), load_prefectures())
 
 
@@ -466,17 +463,12 @@ def geocode(
         msg = f"Unknown geocoding provider {provider!r}; expected one of {list(PROVIDERS)}."
         raise InputValidationError(msg)
     if provider == "nominatim":
-        from geo import _nominatim
-
         lon, lat, label = _nominatim.search(query, timeout_s=timeout_s)
     else:
         if not api_key:
             msg = f"The {provider} geocoder needs your API key (--key, or the 数据 page's key field)."
             raise InputValidationError(msg)
-        if provider == "amap":
-            from geo import _amap as web_api
-        else:
-            from geo import _baidu as web_api
+        web_api = _amap if provider == "amap" else _baidu
         payload = _get_json(
             web_api.NAME,
             web_api.URL,
@@ -486,7 +478,6 @@ def geocode(
             session=session,
         )
         lon, lat, label = web_api.parse(payload, query)
-    from geo.coords import in_fujian
 
     if not bool(in_fujian(lon, lat)):
         msg = f"{provider} placed {query!r} at ({lon:.5f}, {lat:.5f}) ({label}), which is outside Fujian."
@@ -555,40 +546,3 @@ def geocode_many(queries: Sequence[str], provider: Provider = "offline", **kwarg
                 }
             )
     return pd.DataFrame(rows)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m geo.geocoding QUERY [QUERY …] [--provider P --key K]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m geo.geocoding",
-        description="Geocode Chinese addresses or facility names (offline gazetteer first; WGS84 output).",
-    )
-    parser.add_argument(
-        "query", nargs="+", help="address or facility name, e.g. 福建省龙岩市漳平市双洋镇卫生院"
-    )
-    parser.add_argument("--provider", choices=PROVIDERS, default="offline")
-    parser.add_argument("--key", default=None, help="AMap key or Baidu ak (online providers)")
-    args = parser.parse_args(argv)
-    status = 0
-    for q in args.query:
-        try:
-            r = geocode(q, args.provider, api_key=args.key)
-        except AmbiguousPlaceError as exc:
-            print(f"{q}: ambiguous — {exc}")
-            status = 1
-            continue
-        except XunzhenError as exc:
-            print(f"{q}: not found — {exc}")
-            status = 1
-            continue
-        print(
-            f"{q}\n  → {r.matched}\n  lon {r.lon:.6f}, lat {r.lat:.6f} (WGS84)  [{r.location_quality}; "
-            f"{r.provider}]"
-        )
-        for note in r.notes:
-            print(f"  note: {note}")
-    return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

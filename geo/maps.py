@@ -13,7 +13,7 @@ Every piece of text from data (names, addresses) is HTML-escaped before it reach
 Every web asset is served locally (:mod:`geo._assets`); :func:`standalone_html` inlines them.
 
 Labels drawn inside the map (legend, popup field names, basemap names) live here in :data:`MAP_LABELS`,
-because ``geo/`` cannot import the app's string table (``pages/_i18n.py``).
+because ``geo/`` cannot import the app's string table (``pages/ui/i18n.py``).
 
 Layers are built separately so the app can keep the base map fixed and swap only the facility layers when a
 filter changes (streamlit-folium's ``feature_group_to_add``), which avoids reloading the map.
@@ -37,6 +37,9 @@ import shapely
 
 from geo import _assets
 from geo._errors import InputValidationError
+from geo.coords import wgs84_to_gcj02
+from geo.facilities import FACILITY_TYPES
+from geo.places import load_counties, load_prefectures
 
 __all__ = [
     "BASEMAPS",
@@ -123,7 +126,6 @@ class Basemap:
     online
         True when the tiles come from the internet.
     """
-
     key: str
     zh: str
     en: str
@@ -200,7 +202,6 @@ def _shift(geoms: Any, crs: str) -> Any:
     if crs != "gcj02":
         msg = f"Overlay coordinate system {crs!r} is not supported; expected 'wgs84' or 'gcj02'."
         raise InputValidationError(msg)
-    from geo.coords import wgs84_to_gcj02
 
     def fn(xy: np.ndarray) -> np.ndarray:
         lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
@@ -295,8 +296,6 @@ def boundary_geojson(
 
 @functools.lru_cache(maxsize=4)
 def _embedded_boundaries(crs: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    from geo.places import load_counties, load_prefectures
-
     return boundary_geojson(load_prefectures(), load_counties(), crs=crs)
 
 
@@ -451,8 +450,6 @@ def base_map(
     for layer in _tile_layers(bm, tianditu_key, lang):
         layer.add_to(m)
     if prefectures is None or counties is None:
-        from geo.places import load_counties, load_prefectures
-
         prefectures, counties = load_prefectures(), load_counties()
         county_fc, pref_fc = _embedded_boundaries(bm.overlay_crs)
     else:
@@ -514,7 +511,6 @@ def base_map(
 
 class _MetricScale(folium.MacroElement):
     """Leaflet's scale bar in kilometres only (folium's ``control_scale`` adds miles too)."""
-
     _template = folium.template.Template(
         """{% macro script(this, kwargs) %}
         L.control.scale({imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
@@ -529,7 +525,6 @@ class _MetricScale(folium.MacroElement):
 class _AttributionPrefix(folium.MacroElement):
     """Attribution prefix plain "Leaflet" (Leaflet 1.9's default prefix carries a flag icon; the users are
     mainland-China government offices, where a political symbol on an official map is not acceptable)."""
-
     _template = folium.template.Template(
         """{% macro script(this, kwargs) %}
         if ({{ this._parent.get_name() }}.attributionControl) {
@@ -544,8 +539,6 @@ class _AttributionPrefix(folium.MacroElement):
 
 
 def _type_labels(lang: str) -> dict[str, str]:
-    from geo.facilities import FACILITY_TYPES
-
     return {k: str(v[lang]) for k, v in FACILITY_TYPES.items()}
 
 

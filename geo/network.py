@@ -31,9 +31,21 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import InputValidationError, NetworkError, UnreachableError
-from geo._graph import RoadGraph
-from geo._osm import EdgeGeometry, concat, edge_index, haversine_km, node_path, osm_file_date, read_osm_file
-from geo._speeds import ACCESS_SPEED_KMH, SPEED_TABLE_VERSION, EstimatedParams, speed_table_doc
+from geo._roads.download import download_fujian, prefecture_graph
+from geo._roads.graph import RoadGraph
+from geo._roads.osm import (
+    EdgeGeometry,
+    assemble,
+    concat,
+    edge_index,
+    haversine_km,
+    node_path,
+    osm_file_date,
+    read_osm_file,
+    ways_from_osmnx,
+)
+from geo._roads.shortest import adopt_hierarchy_state, hierarchy_state, many_to_many
+from geo._roads.speeds import ACCESS_SPEED_KMH, SPEED_TABLE_VERSION, EstimatedParams, speed_table_doc
 
 __all__ = [
     "FAR_FROM_ROAD_M",
@@ -62,7 +74,7 @@ FAR_FROM_ROAD_M = 2000.0
 CACHE_ENV = "XUNZHEN_CACHE_DIR"
 _CACHE_FORMAT = 1
 _NETWORK_STEM = "road_network"
-#: Beside the network: the shortest-path hierarchies (geo._ch) of its graph, tied to its fingerprint.
+#: Beside the network: the shortest-path hierarchies (geo._roads.ch) of its graph, tied to its fingerprint.
 _HIERARCHY_SUFFIX = ".hierarchy.npz"
 
 
@@ -76,7 +88,6 @@ class TravelResult:
     ``estimated`` is True when the figures come from the estimated network (show them as 估算/estimated).
     ``origin_snap_m`` / ``destination_snap_m``: each point's distance (m) to its road node (NaN if no roads).
     """
-
     minutes: np.ndarray
     km: np.ndarray
     estimated: bool
@@ -87,7 +98,6 @@ class TravelResult:
 @dataclass(frozen=True, eq=False)
 class PathResult:
     """One route: ``lonlat`` (k, 2) WGS84 vertices in travel order, total ``minutes`` and ``km``."""
-
     lonlat: np.ndarray
     minutes: float
     km: float
@@ -97,7 +107,6 @@ class PathResult:
 @dataclass(frozen=True, eq=False)
 class SnapResult:
     """Nearest road node of each point (``-1`` when the network has no nodes), distance in m, > 2 km flag."""
-
     node: np.ndarray
     snap_m: np.ndarray
     far_from_road: np.ndarray
@@ -130,7 +139,6 @@ def as_points(points: Any, name: str = "points") -> np.ndarray:
 
 class Network(ABC):
     """A road network answering travel time (minutes), distance (km) and path queries between WGS84 points."""
-
     kind: str = ""
 
     @property
@@ -141,23 +149,18 @@ class Network(ABC):
     @abstractmethod
     def label(self, lang: str = "zh") -> str:
         """A one-line name of this network for users (``lang`` "zh" or "en")."""
-
     @abstractmethod
     def speed_table_doc(self, lang: str = "zh") -> str:
         """How times are computed (speed table or formula), as readable text."""
-
     @abstractmethod
     def fingerprint(self) -> str:
         """A stable string identifying this network's content (same network → same string), for caches."""
-
     @abstractmethod
     def travel(self, origins: Any, destinations: Any) -> TravelResult:
         """Travel time (minutes) and distance (km) from each origin to each destination ((n, 2) lon/lat)."""
-
     @abstractmethod
     def path(self, origin: Any, destination: Any) -> PathResult:
         """The route between two (lon, lat) points with its geometry."""
-
     @abstractmethod
     def snap(self, points: Any) -> SnapResult:
         """Nearest road node of each (lon, lat) point and its distance (m); flags points > 2 km from roads."""
@@ -168,7 +171,6 @@ class Network(ABC):
 
 class EstimatedNetwork(Network):
     """Great-circle km × circuity at assumed banded speeds (:class:`EstimatedParams`); always estimated."""
-
     kind = "estimated"
 
     def __init__(self, params: EstimatedParams | None = None) -> None:
@@ -224,12 +226,11 @@ class EstimatedNetwork(Network):
 
 @dataclass(eq=False)
 class OSMNetwork(Network):
-    """An OpenStreetMap road graph (:class:`geo._graph.RoadGraph`) with the shape of every edge.
+    """An OpenStreetMap road graph (:class:`geo._roads.graph.RoadGraph`) with the shape of every edge.
 
     Travel between points = access leg (straight, at ``ACCESS_SPEED_KMH``) to the nearest road node + fastest
-    road path (``geo._shortest.many_to_many``) + access leg from the last node. Figures are road-routed.
+    road path (``geo._roads.shortest.many_to_many``) + access leg from the last node. Figures are road-routed.
     """
-
     graph: RoadGraph
     geometry: EdgeGeometry
     meta: dict[str, Any] = field(default_factory=dict)
@@ -255,15 +256,13 @@ class OSMNetwork(Network):
 
     @classmethod
     def from_osmnx(cls, nx_graph: Any, source: str) -> OSMNetwork:
-        """Build from an osmnx ``MultiDiGraph`` (e.g. :func:`geo._download.prefecture_graph`).
+        """Build from an osmnx ``MultiDiGraph`` (e.g. :func:`geo._roads.download.prefecture_graph`).
 
         Raises
         ------
         NetworkError
             If the graph holds no drivable roads.
         """
-        from geo._osm import assemble, ways_from_osmnx
-
         graph, geometry = assemble(ways_from_osmnx(nx_graph), source=source)
         return cls(graph, geometry, _complete_meta({"source": source, "data_date": ""}, graph))
 
@@ -338,8 +337,6 @@ class OSMNetwork(Network):
         InputValidationError
             If a point is not a valid (lon, lat) pair.
         """
-        from geo._shortest import many_to_many
-
         o, d = as_points(origins, "origins"), as_points(destinations, "destinations")
         so, sd = self.snap(o), self.snap(d)
         minutes, km = many_to_many(self.graph, so.node, sd.node)
@@ -399,8 +396,6 @@ class OSMNetwork(Network):
 
     def _save_hierarchy(self, directory: Path) -> None:
         """Write the shortest-path hierarchies (built now if needed) to ``road_network.hierarchy.npz``."""
-        from geo._shortest import hierarchy_state
-
         target = directory / f"{_NETWORK_STEM}{_HIERARCHY_SUFFIX}"
         state = hierarchy_state(self.graph)
         if not state:  # small graph: queries never use a hierarchy
@@ -413,8 +408,6 @@ class OSMNetwork(Network):
 
     def _load_hierarchy(self, directory: Path) -> None:
         """Adopt the cached hierarchies if they belong to this exact graph; else log (built on first use)."""
-        from geo._shortest import adopt_hierarchy_state
-
         path = directory / f"{_NETWORK_STEM}{_HIERARCHY_SUFFIX}"
         if not path.is_file():
             return
@@ -555,8 +548,6 @@ def build_network_from_download(region: str = "fujian", *, session: Any | None =
     NetworkError
         If the region is unknown, or the download or the build fails.
     """
-    from geo._download import download_fujian
-
     if region.lower() not in ("fujian", "福建", "福建省"):
         msg = f"Unknown download region {region!r}; the one offered is 'fujian' (Geofabrik's extract)."
         raise NetworkError(msg)
@@ -572,8 +563,6 @@ def build_prefecture_network(short_name: str, cache: bool = True) -> OSMNetwork:
     NetworkError
         If the name is not a Fujian prefecture or the download fails.
     """
-    from geo._download import prefecture_graph
-
     nx_graph = prefecture_graph(short_name)
     net = OSMNetwork.from_osmnx(nx_graph, source=f"osmnx/Overpass: {short_name.removesuffix('市')}市")
     if cache:

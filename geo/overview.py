@@ -1,6 +1,6 @@
 """What the home page summarises: facility selection by prefecture and type, counts, and data quality.
 
-No Streamlit here; the home page and ``python -m geo.overview`` call the same functions.
+No Streamlit here; the home page and ``python -m geo overview`` call the same functions.
 
 * :func:`select_facilities` — the rows a filter shows.
 * :func:`summary_counts` — facilities per prefecture and type (with focus prefectures marked).
@@ -10,17 +10,16 @@ No Streamlit here; the home page and ``python -m geo.overview`` call the same fu
 
 from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from geo._errors import InputValidationError, XunzhenError
+from geo._errors import InputValidationError
+from geo.facilities import FACILITY_TYPES
 
 __all__ = [
-    "QualityReport", "headline_counts", "main", "quality_csv", "quality_report", "quality_table",
+    "QualityReport", "headline_counts", "quality_csv", "quality_report", "quality_table",
     "select_facilities", "summary_counts",
 ]
 
@@ -50,8 +49,6 @@ def select_facilities(
     if prefecture_codes is not None:
         mask &= facilities["prefecture_code"].astype(str).isin({str(c) for c in prefecture_codes})
     if types is not None:
-        from geo.facilities import FACILITY_TYPES
-
         wanted = set(types)
         unknown = sorted(wanted - set(FACILITY_TYPES))
         if unknown:
@@ -78,8 +75,6 @@ def summary_counts(facilities: pd.DataFrame, prefectures: pd.DataFrame, lang: st
     pandas.DataFrame
         Index: prefecture name (focus ones suffixed with ★); columns: facility type labels, then the total.
     """
-    from geo.facilities import FACILITY_TYPES
-
     order = prefectures.sort_values(["is_focus", "code"], ascending=[False, True])
     counts = pd.crosstab(facilities["prefecture_code"].astype(str), facilities["facility_type"])
     counts = counts.reindex(index=order["code"].astype(str), columns=list(FACILITY_TYPES), fill_value=0)
@@ -115,8 +110,6 @@ def headline_counts(
         ``shown``, ``primary_care``, ``hospitals``, ``unmapped`` (no coordinates), ``townships``
         (township-level units in the selected prefectures).
     """
-    from geo.facilities import FACILITY_TYPES
-
     primary = shown["facility_type"].map(lambda k: bool(FACILITY_TYPES[k]["is_primary_care"])).astype(bool)
     codes = {str(c) for c in prefecture_codes}
     return {
@@ -143,7 +136,6 @@ class QualityReport:
     facilities_name_unverified
         Facilities whose name is a derived placeholder (``name_derived``).
     """
-
     townships_without_point: pd.DataFrame
     facilities_approximate: pd.DataFrame
     facilities_without_location: pd.DataFrame
@@ -228,46 +220,3 @@ def quality_table(report: QualityReport, lang: str = "zh") -> pd.DataFrame:
 def quality_csv(report: QualityReport, lang: str = "zh") -> bytes:
     """:func:`quality_table` as CSV bytes in UTF-8 with a BOM (opens correctly in Excel)."""
     return quality_table(report, lang).to_csv(index=False).encode("utf-8-sig")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m geo.overview [--prefecture 龙岩 …] [--csv FILE]``: counts and data-quality findings."""
-    parser = argparse.ArgumentParser(prog="python -m geo.overview", description=__doc__.splitlines()[0])
-    parser.add_argument("--prefecture", action="append", default=None,
-                        help="prefecture short name or code (repeatable), e.g. 龙岩 or 350800; default all")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh")
-    parser.add_argument("--csv", help="write the data-quality findings to this CSV file")
-    args = parser.parse_args(argv)
-    try:
-        from geo.facilities import load_facilities
-        from geo.places import load_prefectures, load_townships
-
-        prefs = load_prefectures()
-        codes = None
-        if args.prefecture:
-            lookup = {**dict(zip(prefs["short_name"], prefs["code"], strict=True)),
-                      **dict(zip(prefs["name"], prefs["code"], strict=True)),
-                      **{c: c for c in prefs["code"]}}
-            unknown = [p for p in args.prefecture if p not in lookup]
-            if unknown:
-                msg = f"Unknown prefecture {unknown[0]!r}; expected one of {list(prefs['short_name'])}."
-                raise InputValidationError(msg)
-            codes = [lookup[p] for p in args.prefecture]
-        fac = load_facilities()
-        print(summary_counts(select_facilities(fac, codes), prefs, args.lang).to_string())
-        report = quality_report(load_townships(), fac, codes)
-        print()
-        for key, n in report.counts().items():
-            print(f"{key}: {n}")
-        if args.csv:
-            with open(args.csv, "wb") as fh:
-                fh.write(quality_csv(report, args.lang))
-            print(f"wrote {args.csv}")
-    except (XunzhenError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import AmbiguousPlaceError, DataFileError, UnknownPlaceError
+from geo.facilities import load_facilities
 
 __all__ = [
     "DATA_DIR",
@@ -248,7 +249,6 @@ class PlaceMatch:
     ``display_name`` is qualified (prefecture + county + name) and can be typed back to find the same place;
     ``lon``/``lat`` WGS84 degrees, None when the place has no point (``no_point_reason`` says why).
     """
-
     kind: str
     code: str
     name: str
@@ -309,8 +309,6 @@ def _entry_in_county(kind: str, code: str, r: Any, reason: str, alias: str = "")
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[_Entry, ...]:
-    from geo.facilities import load_facilities
-
     entries: list[_Entry] = []
     for r in load_counties().itertuples():
         reason = "" if not np.isnan(r.seat_lon) else "no county seat point"

@@ -7,7 +7,7 @@ import streamlit as st
 
 from geo import maps, overview
 from geo._errors import XunzhenError
-from pages import _ui as ui
+from pages import ui
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

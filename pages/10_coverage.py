@@ -1,7 +1,8 @@
 """覆盖分析 / Coverage: who is within T minutes of a county-level-or-above hospital, who is left out, what-if.
 
-Thin: the computation is ``geo.coverage`` (prepare once per scope and source set, evaluate per T), the map is
-``geo.coverage_map``, the exports ``routing.exports``.
+Thin: the computation is ``routing.coverage`` (prepare once per scope and source set, evaluate per T), the
+map is
+``routing.coverage.map``, the exports ``routing.exports``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import coverage as cov
-from geo import coverage_map as cmap
 from geo._errors import XunzhenError
 from geo.facilities import FACILITY_TYPES
 from geo.network import active_network
-from pages import _ui as ui
+from pages import ui
+from routing import coverage as cov
+from routing.coverage import map as cmap
 from routing.exports import csv_bytes, xlsx_bytes
 
 
 def s(key: str) -> str:
-    """Page string ``coverage.<key>`` (pages/_i18n.py) in the current language."""
+    """Page string ``coverage.<key>`` (pages/ui/i18n.py) in the current language."""
     return ui.t("coverage." + key)
 
 

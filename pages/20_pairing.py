@@ -1,7 +1,8 @@
 """结对与排班 / Pairing and roster: scope, capacities, run → map, tables, calendar, forms, progress.
 
-Thin: computations are ``routing.pairing.plan_pairing``, ``routing.roster.make_roster``, ``routing.forms`` and
-``routing.progress``; the map is ``routing.pairing_map``.
+Thin: computations are ``routing.pairing.plan_pairing``, ``routing.pairing.roster.make_roster``,
+``routing.pairing.forms`` and
+``routing.pairing.progress``; the map is ``routing.pairing.map``.
 """
 
 from __future__ import annotations
@@ -12,23 +13,23 @@ from streamlit_folium import st_folium
 
 from geo._errors import XunzhenError
 from geo.facilities import FACILITY_TYPES
-from pages import _ui as ui
-from routing import forms
+from pages import ui
 from routing.pairing import (
     PairingParams,
     capacity_table,
+    forms,
     load_example_scenario,
     plan_pairing,
     plan_tertiary_pairing,
     read_capacities,
 )
-from routing.pairing_map import pairing_map, pairing_map_html
-from routing.progress import planned_table, progress_report, read_annex2
-from routing.roster import RosterParams, calendar_table, make_roster
+from routing.pairing.map import pairing_map, pairing_map_html
+from routing.pairing.progress import planned_table, progress_report, read_annex2
+from routing.pairing.roster import RosterParams, calendar_table, make_roster
 
 
 def s(key: str) -> str:
-    """Page string ``pairing.<key>`` (pages/_i18n.py) in the current language."""
+    """Page string ``pairing.<key>`` (pages/ui/i18n.py) in the current language."""
     return ui.t("pairing." + key)
 
 

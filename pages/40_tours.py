@@ -1,6 +1,6 @@
 """巡诊路线 / Mobile-hospital tours: choose scope, depot, teams, days, hours → map, itinerary, downloads.
 
-Thin: every computation is ``routing.tours.plan_fujian_tours``; outputs come from ``routing.tour_outputs``.
+Thin: every computation is ``routing.tours.plan_fujian_tours``; outputs come from ``routing.tours.outputs``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo._errors import XunzhenError
-from pages import _ui as ui
-from routing import tour_map as tmap
-from routing import tour_outputs as out
+from pages import ui
 from routing.tours import TourParams, plan_fujian_tours, read_visits_csv
+from routing.tours import map as tmap
+from routing.tours import outputs as out
 
 
 def s(key: str) -> str:
-    """Page string ``tours.<key>`` (pages/_i18n.py) in the current language."""
+    """Page string ``tours.<key>`` (pages/ui/i18n.py) in the current language."""
     return ui.t("tours." + key)
 
 

@@ -23,7 +23,7 @@ from geo._errors import XunzhenError
 from geo.coords import haversine_km, to_wgs84, wgs84_to_gcj02
 from geo.facilities import FACILITY_TYPES
 from geo.facilities import upload as up
-from pages import _ui as ui
+from pages import ui
 from routing import scenarios as sc
 
 WORK = ui.WORKING_FACILITIES
@@ -33,7 +33,7 @@ FLASH = "xz:data_flash"
 
 
 def s(key: str, **values: object) -> str:
-    """Page string ``data.<key>`` (pages/_i18n.py) in the current language."""
+    """Page string ``data.<key>`` (pages/ui/i18n.py) in the current language."""
     return ui.t("data." + key, **values)
 
 

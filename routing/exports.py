@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import InputValidationError
+from geo.places import load_counties, load_prefectures
 
 __all__ = [
     "LegendEntry",
@@ -132,7 +133,6 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], notes: Sequence[str] = ()) -> by
 @dataclass(frozen=True)
 class PointLayer:
     """Points to draw: WGS84 ``lon``/``lat`` arrays, one colour per point (or one for all), size in pt²."""
-
     lon: np.ndarray
     lat: np.ndarray
     color: Any = "#1f77b4"
@@ -146,7 +146,6 @@ class PointLayer:
 @dataclass(frozen=True)
 class PolygonLayer:
     """Polygons (shapely, WGS84) filled with ``facecolor`` at ``alpha``; ``edgecolor`` outline."""
-
     geometries: Sequence[Any]
     facecolor: Any = "#9ecae1"
     edgecolor: Any = "#3182bd"
@@ -158,7 +157,6 @@ class PolygonLayer:
 @dataclass(frozen=True)
 class LegendEntry:
     """One legend row: a ``label`` with a marker (``kind`` "point", "patch" or "line") of ``color``."""
-
     label: str
     color: str
     kind: str = "point"
@@ -215,7 +213,6 @@ def _draw_geoms(ax: Any, geoms: Sequence[Any], **kw: Any) -> None:
 @dataclass(frozen=True)
 class LineLayer:
     """Polylines to draw: each a sequence of WGS84 ``(lon, lat)`` pairs; ``linestyle`` "-" or "--"."""
-
     paths: Sequence[Any]
     color: Any = "#1f77b4"
     linewidth: float = 2.0
@@ -227,7 +224,6 @@ class LineLayer:
 @dataclass(frozen=True)
 class LabelLayer:
     """Text labels at WGS84 ``lon``/``lat`` (e.g. stop numbers), in a rounded box of ``boxcolor`` if set."""
-
     lon: Sequence[float]
     lat: Sequence[float]
     texts: Sequence[str]
@@ -393,8 +389,6 @@ def _render_static_map(
         ax = fig.add_axes((0.03, 0.07, 0.64, 0.74 if note else 0.77))
         ax.set_facecolor("#ececec")
         if boundaries:
-            from geo.places import load_counties, load_prefectures
-
             pref = load_prefectures()
             _draw_geoms(ax, list(pref.geometry), facecolor="#fbfaf6", edgecolor="none", zorder=0)
             _draw_geoms(

@@ -28,9 +28,9 @@ import argparse
 import hashlib
 import logging
 import os
-import sys
 import tempfile
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,8 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._errors import InputValidationError, XunzhenError
-from geo.network import FAR_FROM_ROAD_M, Network, TravelResult, cache_root
+from geo import cli
+from geo._errors import InputValidationError
+from geo.facilities import FACILITY_TYPES, load_facilities
+from geo.network import FAR_FROM_ROAD_M, Network, TravelResult, active_network, cache_root
+from geo.places import load_prefectures, resolve_place
+from routing.exports import write_csv
 
 __all__ = ["REASONS", "MatrixResult", "matrix_cache_dir", "reason_label", "travel_matrix"]
 
@@ -82,7 +86,6 @@ class MatrixResult(TravelResult):
     network_kind, network_label
         ``"osm"`` or ``"estimated"`` and the network's one-line label.
     """
-
     reason: np.ndarray | None = None
     network_kind: str = ""
     network_label: str = ""
@@ -269,8 +272,6 @@ def _split_names(text: str) -> list[str]:
 
 
 def _places_by_name(text: str) -> list[_Place]:
-    from geo.places import resolve_place
-
     out = []
     for name in _split_names(text):
         match = resolve_place(name)
@@ -281,8 +282,6 @@ def _places_by_name(text: str) -> list[_Place]:
 
 
 def _places_by_type(facility_type: str, prefecture: str | None) -> list[_Place]:
-    from geo.facilities import FACILITY_TYPES, load_facilities
-
     if facility_type not in FACILITY_TYPES:
         msg = f"Unknown facility type {facility_type!r}; choose one of: {', '.join(FACILITY_TYPES)}."
         raise InputValidationError(msg)
@@ -297,8 +296,6 @@ def _places_by_type(facility_type: str, prefecture: str | None) -> list[_Place]:
 
 
 def _prefecture_mask(frame: pd.DataFrame, prefecture: str) -> pd.Series:
-    from geo.places import load_prefectures
-
     pref = load_prefectures()
     hit = pref[(pref["name"] == prefecture) | (pref["short_name"] == prefecture)]
     if hit.empty:
@@ -360,38 +357,30 @@ def matrix_table(res: MatrixResult, origin_names: list[str], destination_names: 
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Command line entry point; returns the exit status (2 on bad input, with a one-line message)."""
-    args = _parser().parse_args(argv)
-    try:
-        from geo.network import active_network
-        from routing.exports import write_csv
-
-        if args.prefecture and not (args.from_type or args.to_type):
-            msg = "--prefecture only applies with --from-type or --to-type."
-            raise InputValidationError(msg)
-        if args.from_names:
-            origins = _places_by_name(args.from_names)
-        else:
-            origins = _places_by_type(args.from_type, args.prefecture)
-        if args.to_names:
-            dests = _places_by_name(args.to_names)
-        else:
-            dests = _places_by_type(args.to_type, args.prefecture)
-        if not origins or not dests:
-            msg = "No places selected (check --from/--to, the facility type and --prefecture)."
-            raise InputValidationError(msg)
-        network = active_network()
-        res = travel_matrix(
-            network,
-            [(p.lon, p.lat) for p in origins],
-            [(p.lon, p.lat) for p in dests],
-            cache=not args.no_cache,
-        )
-        table = matrix_table(res, [p.name for p in origins], [p.name for p in dests])
-    except (XunzhenError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+def run(args: argparse.Namespace) -> int:
+    """Resolve the places, compute the matrix, print it or write the CSV."""
+    if args.prefecture and not (args.from_type or args.to_type):
+        msg = "--prefecture only applies with --from-type or --to-type."
+        raise InputValidationError(msg)
+    if args.from_names:
+        origins = _places_by_name(args.from_names)
+    else:
+        origins = _places_by_type(args.from_type, args.prefecture)
+    if args.to_names:
+        dests = _places_by_name(args.to_names)
+    else:
+        dests = _places_by_type(args.to_type, args.prefecture)
+    if not origins or not dests:
+        msg = "No places selected (check --from/--to, the facility type and --prefecture)."
+        raise InputValidationError(msg)
+    network = active_network()
+    res = travel_matrix(
+        network,
+        [(p.lon, p.lat) for p in origins],
+        [(p.lon, p.lat) for p in dests],
+        cache=not args.no_cache,
+    )
+    table = matrix_table(res, [p.name for p in origins], [p.name for p in dests])
     est_zh = "估算（直线距离×绕行系数，非道路实测）" if res.estimated else "道路路径计算（OpenStreetMap）"
     est_en = "ESTIMATED (great-circle × circuity, not road-routed)" if res.estimated else "road-routed (OSM)"
     header = [
@@ -400,11 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         f"figures: {est_en} / {est_zh}",
     ]
     if args.csv:
-        try:
-            write_csv(table, args.csv, comments=header)
-        except OSError as err:
-            print(f"error: cannot write {args.csv!r}: {err}", file=sys.stderr)
-            return 2
+        write_csv(table, args.csv, comments=header)
         print(f"wrote {len(table)} rows to {args.csv} ({est_en})")
     else:
         for line in header:
@@ -415,8 +400,13 @@ def main(argv: list[str] | None = None) -> int:
         if res.estimated:
             shown["minutes"] = shown["minutes"].map(lambda v: f"{v} (估算)" if v else v)
         print(shown.to_string(index=False, max_rows=200))
-    return 0
+    return cli.EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m routing.matrix``; returns the exit status (2 on bad input, with a one-line message)."""
+    return cli.run_parser(_parser(), run, argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -28,7 +28,6 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +51,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
-from geo._errors import DataFileError, InputValidationError, XunzhenError
+from geo import cli
+from geo._errors import DataFileError, InputValidationError
+from geo.facilities import load_facilities
+from geo.facilities.upload import apply_surveyed_locations, validate_file
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -158,7 +160,6 @@ class Scenario:
     id, created_at, updated_at
         Set by the store (UTC timestamps).
     """
-
     name: str
     facilities: pd.DataFrame | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -296,7 +297,6 @@ class ScenarioComparison:
     estimated
         True when either scenario's figures are estimated (label them 估算).
     """
-
     a: str
     b: str
     covered_population: tuple[float, float, float]
@@ -395,7 +395,6 @@ class ScenarioStore:
     DataFileError
         The database cannot be opened or its tables created (the message names the URL without password).
     """
-
     def __init__(self, url: str | None = None) -> None:
         self.url = url or default_database_url()
         try:
@@ -619,9 +618,6 @@ def _fmt(x: Any) -> str:
 
 
 def _cli_save(store: ScenarioStore, args: argparse.Namespace) -> None:
-    from geo.facilities import load_facilities
-    from geo.facilities.upload import apply_surveyed_locations, validate_file
-
     facilities = load_facilities().copy()
     notes = args.notes
     if args.upload:
@@ -690,48 +686,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     export = sub.add_parser("export", help="write a scenario's tables as CSV files (UTF-8 with BOM)")
     export.add_argument("scenario")
     export.add_argument("--dir", required=True, help="output folder (created)")
-    args = parser.parse_args(argv)
-    try:
-        store = ScenarioStore(args.db)
-        if args.command == "list":
-            table = store.list()
-            print(f"{len(table)} scenario(s) in {store.safe_url}")
-            if len(table):
-                print(table.drop(columns=["notes"]).to_string(index=False))
-        elif args.command == "show":
-            s = store.open(args.scenario)
-            print(
-                f"{s.name} (id {s.id}), saved {s.updated_at:%Y-%m-%d %H:%M} UTC"
-                + ("  [figures estimated / 估算]" if s.estimated else "")
-            )
-            print(f"  facilities: {0 if s.facilities is None else len(s.facilities)}")
-            for kind, frame in s.results.items():
-                print(f"  {kind}: {len(frame)} rows")
-            print(
-                f"  covered population: {_fmt(covered_population(s))} persons; drive: {_fmt(drive_km(s))} km"
-            )
-            print(f"  parameters: {json.dumps(s.parameters, ensure_ascii=False)}")
-        elif args.command == "save":
-            _cli_save(store, args)
-        elif args.command == "export":
-            for path in _cli_export(store.open(args.scenario), Path(args.dir)):
-                print(path)
-        elif args.command == "rename":
-            store.rename(args.scenario, args.new_name)
-            print(f"renamed {args.scenario!r} → {args.new_name!r}")
-        elif args.command == "delete":
-            store.delete(args.scenario)
-            print(f"deleted {args.scenario!r}")
-        else:
-            comparison = store.compare(args.a, args.b)
-            print(comparison.table(args.lang).to_string(index=False, float_format=_fmt))
-            if len(comparison.changed_pairings):
-                print(comparison.changed_pairings.to_string(index=False))
-    except XunzhenError as exc:
-        print(exc)
-        return 1
-    return 0
+    return cli.run_parser(parser, _run, argv)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run one ``python -m routing.scenarios`` command."""
+    store = ScenarioStore(args.db)
+    if args.command == "list":
+        table = store.list()
+        print(f"{len(table)} scenario(s) in {store.safe_url}")
+        if len(table):
+            print(table.drop(columns=["notes"]).to_string(index=False))
+    elif args.command == "show":
+        s = store.open(args.scenario)
+        print(
+            f"{s.name} (id {s.id}), saved {s.updated_at:%Y-%m-%d %H:%M} UTC"
+            + ("  [figures estimated / 估算]" if s.estimated else "")
+        )
+        print(f"  facilities: {0 if s.facilities is None else len(s.facilities)}")
+        for kind, frame in s.results.items():
+            print(f"  {kind}: {len(frame)} rows")
+        print(
+            f"  covered population: {_fmt(covered_population(s))} persons; drive: {_fmt(drive_km(s))} km"
+        )
+        print(f"  parameters: {json.dumps(s.parameters, ensure_ascii=False)}")
+    elif args.command == "save":
+        _cli_save(store, args)
+    elif args.command == "export":
+        for path in _cli_export(store.open(args.scenario), Path(args.dir)):
+            print(path)
+    elif args.command == "rename":
+        store.rename(args.scenario, args.new_name)
+        print(f"renamed {args.scenario!r} → {args.new_name!r}")
+    elif args.command == "delete":
+        store.delete(args.scenario)
+        print(f"deleted {args.scenario!r}")
+    else:
+        comparison = store.compare(args.a, args.b)
+        print(comparison.table(args.lang).to_string(index=False, float_format=_fmt))
+        if len(comparison.changed_pairings):
+            print(comparison.changed_pairings.to_string(index=False))
+    return cli.EXIT_OK
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

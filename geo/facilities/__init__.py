@@ -17,10 +17,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo._errors import DataFileError
+
 __all__ = [
     "FACILITY_COLUMNS",
     "FACILITY_TYPES",
+    "HOSPITAL_TYPES",
     "LOCATION_QUALITIES",
+    "PRIMARY_CARE_TYPES",
     "facilities_path",
     "load_facilities",
 ]
@@ -38,6 +42,11 @@ FACILITY_TYPES: dict[str, dict[str, Any]] = {
     "city_hospital": {"zh": "市属医院", "en": "prefecture-city hospital", "is_primary_care": False},
     "tertiary_hospital": {"zh": "三级医院", "en": "tertiary hospital", "is_primary_care": False},
 }
+
+#: Primary-care facilities: the destinations of the monthly doctor rotation (乡镇卫生院, 社区卫生服务中心).
+PRIMARY_CARE_TYPES: tuple[str, ...] = tuple(k for k, v in FACILITY_TYPES.items() if v["is_primary_care"])
+#: County-level-and-above hospitals: where doctors come from and the default care sources of coverage.
+HOSPITAL_TYPES: tuple[str, ...] = tuple(k for k, v in FACILITY_TYPES.items() if not v["is_primary_care"])
 
 #: Allowed ``location_quality`` values ("" = no location known).
 LOCATION_QUALITIES = (
@@ -91,8 +100,6 @@ def load_facilities() -> gpd.GeoDataFrame:
     DataFileError
         If the file is missing or lacks a column.
     """
-    from geo._errors import DataFileError
-
     path = facilities_path()
     if not path.is_file():
         msg = f"Embedded facility table {str(path)!r} is missing; rebuild it with `python -m data.build`."

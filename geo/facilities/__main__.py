@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from geo._errors import XunzhenError
+from geo.facilities._read import FIELDS
+from geo.facilities.upload import read_upload, validate_upload
 
 
 def _mapping(pairs: Sequence[str]) -> dict[str, str | None]:
@@ -26,8 +28,6 @@ def _mapping(pairs: Sequence[str]) -> dict[str, str | None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit status."""
-    from geo.facilities._read import FIELDS
-
     parser = argparse.ArgumentParser(
         prog="python -m geo.facilities", description="Facility lists (设施清单)."
     )
@@ -57,8 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        from geo.facilities.upload import read_upload, validate_upload
-
         table = read_upload(args.file, sheet=args.sheet)
         result = validate_upload(table, _mapping(args.map), crs=args.crs, fix_swapped=args.fix_swapped)
     except (XunzhenError, argparse.ArgumentTypeError) as exc:

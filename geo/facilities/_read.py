@@ -150,7 +150,6 @@ class UploadTable:
     notes
         File-level remarks (other sheets ignored, rows padded …).
     """
-
     source: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]

@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import AmbiguousPlaceError, InputValidationError, UnknownPlaceError
+from geo.coords import bd09_to_wgs84, gcj02_to_wgs84, haversine_km, in_fujian, to_wgs84
+from geo.facilities import FACILITY_COLUMNS, FACILITY_TYPES
 from geo.facilities._read import FIELD_LABELS, FIELDS, UploadTable
+from geo.geocoding import Gazetteer, default_gazetteer
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from geo.geocoding import Gazetteer
 
 __all__ = [
     "CRS_ALIASES",
@@ -238,7 +239,6 @@ class Problem:
     message, message_zh
         The explanation in English and Chinese.
     """
-
     row: int | None
     column: str | None
     value: str
@@ -298,7 +298,6 @@ class UploadResult:
     mapping
         Header → field mapping used.
     """
-
     accepted: gpd.GeoDataFrame
     rejected: pd.DataFrame
     problems: list[Problem]
@@ -414,8 +413,6 @@ def _norm(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _type_index() -> dict[str, str]:
-    from geo.facilities import FACILITY_TYPES
-
     index = {_norm(k): v for k, v in _TYPE_EXTRA.items()}
     for key, labels in FACILITY_TYPES.items():
         for label in (key, labels["zh"], labels["en"]):
@@ -437,8 +434,6 @@ def _type_from_name(name: str) -> str | None:
 
 
 def _type_choices() -> str:
-    from geo.facilities import FACILITY_TYPES
-
     return ", ".join(f"{v['zh']} ({k})" for k, v in FACILITY_TYPES.items())
 
 
@@ -447,7 +442,6 @@ def _type_choices() -> str:
 
 class _Places:
     """Gazetteer plus point → county lookup, built once per validation."""
-
     def __init__(self, gazetteer: Gazetteer) -> None:
         from shapely import STRtree
 
@@ -482,8 +476,6 @@ class _Places:
         return (self.county_codes[i] if d_km <= COUNTY_TOLERANCE_KM else None), d_km
 
     def nearest_township(self, lon: float, lat: float, county_code: str | None) -> str:
-        from geo.coords import haversine_km
-
         mask = self.t_county == county_code if county_code else np.ones(len(self.t_codes), bool)
         if not mask.any():
             return ""
@@ -492,8 +484,6 @@ class _Places:
 
 
 def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    from geo.coords import haversine_km
-
     return float(haversine_km(lon1, lat1, lon2, lat2)) * 1000.0
 
 
@@ -549,8 +539,6 @@ def validate_upload(
     gazetteer: Gazetteer | None = None,
 ) -> UploadResult:
     """Validate an uploaded facility list; see :func:`geo.facilities.upload.validate_upload`."""
-    from geo.geocoding import default_gazetteer
-
     header_of = _effective_mapping(table, mapping)
     column_of = {f: h for h, f in header_of.items()}  # field -> header
     problems: list[Problem] = []
@@ -633,8 +621,6 @@ def _check_row(
                 )
             )
         else:
-            from geo.facilities import FACILITY_TYPES
-
             r.facility_type = key
             r.others.append(
                 _problem(
@@ -697,7 +683,6 @@ def _check_row(
         return
     if lon is None or lat is None:
         return
-    from geo.coords import in_fujian, to_wgs84
 
     def inside(x: float, y: float) -> bool:
         wx, wy = to_wgs84(x, y, r.crs or "wgs84")
@@ -737,8 +722,6 @@ def _row_place(r: _Row, places: _Places) -> Any:
 def _evidence(rows: list[_Row], places: _Places) -> dict[int, tuple[str | None, float, float, str]]:
     """Per row (by ``id``): the system its offset from its township seat suggests, the distance as written and
     converted (m), and the seat's name. Vectorised over the rows."""
-    from geo.coords import bd09_to_wgs84, gcj02_to_wgs84, haversine_km
-
     out: dict[int, tuple[str | None, float, float, str]] = {}
     located = []
     for r in rows:
@@ -772,8 +755,6 @@ def _evidence(rows: list[_Row], places: _Places) -> dict[int, tuple[str | None, 
 
 def _resolve_crs(rows: list[_Row], col: dict[str, str], places: _Places) -> None:
     """Convert declared systems; detect undeclared GCJ-02/BD-09 rows against their township seat."""
-    from geo.coords import to_wgs84
-
     pending = [r for r in rows if not r.errors and math.isfinite(r.lon) and r.crs is None]
     evidence = _evidence(pending, places)
     votes = [e[0] for e in evidence.values() if e[0] is not None]
@@ -840,8 +821,6 @@ def _finish_location(r: _Row, col: dict[str, str], places: _Places) -> None:
     """Check the final point lies in Fujian (or geocode
     a row without one) and find its county and township.
     """
-    from geo.coords import in_fujian
-
     if math.isfinite(r.lon):
         lon_col = col["lon"]
         detail = f"{r.lon:.5f}, {r.lat:.5f}"
@@ -971,8 +950,6 @@ def _finish(
     places: _Places | None,
 ) -> UploadResult:
     import geopandas as gpd
-
-    from geo.facilities import FACILITY_COLUMNS
 
     kept, rejected = [], []
     file_rejects = any(p.severity == "error" for p in problems)

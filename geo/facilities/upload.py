@@ -12,7 +12,7 @@ Every accepted row is a facility-table row (WGS84, EPSG:4326); a row given with 
 ``location_quality="surveyed"``, a row without them is placed at its township (or county) seat by the offline
 geocoder and says so. Rejected rows are returned as written, with the reasons,
 so nothing the planner entered is lost.
-CLI: ``python -m geo.facilities validate FILE``.
+CLI: ``python -m geo validate FILE``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo._errors import InputValidationError
+from geo._errors import InputValidationError, OutsideFujianError
+from geo.coords import haversine_km, in_fujian, to_wgs84
+from geo.facilities import FACILITY_TYPES
 from geo.facilities._read import FIELD_LABELS, FIELDS, UploadTable, map_headers, read_upload
 from geo.facilities._validate import (
     MESSAGES,
@@ -36,11 +38,10 @@ from geo.facilities._validate import (
     parse_number,
 )
 from geo.facilities._validate import validate_upload as _validate_upload
+from geo.geocoding import Gazetteer
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from geo.geocoding import Gazetteer
 
 __all__ = [
     "FIELDS",
@@ -176,9 +177,6 @@ def set_surveyed_location(
     """
     from shapely import Point
 
-    from geo._errors import OutsideFujianError
-    from geo.coords import in_fujian, to_wgs84
-
     ids = facilities["facility_id"].astype(str)
     if str(facility_id) not in set(ids):
         msg = f"No facility with id {facility_id!r} in the table."
@@ -238,9 +236,6 @@ def apply_surveyed_locations(
     """
     import geopandas as gpd
     from shapely import Point
-
-    from geo.coords import haversine_km
-    from geo.facilities import FACILITY_TYPES
 
     out = facilities.copy()
     ids = out["facility_id"].astype(str)

@@ -1,6 +1,6 @@
 """Rebuild the broken-on-purpose 附件2 workbooks: ``PYTHONPATH=. python tests/data/forms/make_broken.py``.
 
-Each file starts from the same small, valid 附件2 (two centers × one month, as :mod:`routing.forms`
+Each file starts from the same small, valid 附件2 (two centers × one month, as :mod:`routing.pairing.forms`
 writes it) and breaks one thing; ``tests/test_progress.py`` checks that each is rejected naming the
 sheet, row and column.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 
-from routing.forms import annex2_table, frames_to_xlsx
+from routing.pairing.forms import annex2_table, frames_to_xlsx
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,0 +1,336 @@
+"""Map of a mobile-hospital tour (Folium, no Streamlit): each day's route coloured by day, stops numbered.
+
+Legs follow the road geometry of ``network.path`` on an OSM network; on the estimated network they are
+straight segments, drawn dashed and labelled "straight line (estimated)" (直线示意（估算）). Built on
+``geo.maps.base_map`` (offline boundaries, local assets); :func:`tour_map_html` inlines every asset.
+Every text from data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from typing import Any
+
+from geo import maps
+from geo.network import active_network
+from geo.places import load_counties, load_prefectures
+from routing import exports as ex
+from routing.tours._types import REASONS, TourPlan, hhmm
+from routing.tours.outputs import _est, _lab, _plan
+
+#: One colour per day (up to 14 days), readable on the light boundary base map.
+DAY_COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#393b79",
+    "#ad494a",
+    "#637939",
+    "#843c39",
+)
+
+
+def _legend(plan: TourPlan, lang: str, straight: bool) -> str:
+    L = _lab(lang)
+    items = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:4px;'
+        f"background:{DAY_COLOURS[(d - 1) % 14]};"
+        f'vertical-align:middle;margin-right:4px"></span>{html.escape(L["day_n"].format(d=d))}</div>'
+        for d in range(1, plan.params.days + 1)
+    )
+    note = L["straight"] if straight else L["road"]
+    return (
+        '<div class="xz-tour-legend" style="position:fixed;bottom:18px;right:12px;z-index:9999;'
+        "background:white;"
+        'padding:6px 9px;border:1px solid #999;border-radius:4px;font-size:12px;line-height:1.5">'
+        f"<b>{html.escape(L['title'])}</b>{items}<div>— {html.escape(note)}</div>"
+        f'<div><span style="color:#888">●</span> {html.escape(L["left"])}</div></div>'
+    )
+
+
+def tour_map(
+    tour: Any,
+    *,
+    network: Any = None,
+    lang: str = "zh",
+    asset_base_url: str = "/app/static/vendor",
+    basemap: str = "none",
+) -> Any:
+    """Folium map of the tour: each day's route (road geometry on OSM, dashed straight segments on the
+    estimated network), coloured by day; stops numbered per team; overnight places; left-out townships in
+    grey.
+
+    Parameters
+    ----------
+    tour
+        A :class:`routing.tours.FujianTour` (needs ``lonlat``).
+    network
+        The network the plan was made on (for ``path``); default the active one.
+    lang, asset_base_url, basemap
+        As :func:`geo.maps.base_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    import folium
+
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    esc = html.escape
+    net = network or active_network()
+    straight = bool(net.is_estimated)
+    m = maps.base_map(
+        load_prefectures(), load_counties(), basemap=basemap, lang=lang, asset_base_url=asset_base_url
+    )
+    ll = tour.lonlat
+    served = set(plan.served)
+    grey = folium.FeatureGroup(name=L["left"])
+    for lo in plan.left_out:
+        lon, lat = ll[lo.index + 1]
+        folium.CircleMarker(
+            [lat, lon],
+            radius=3,
+            color="#888888",
+            fill=True,
+            fill_opacity=0.7,
+            weight=1,
+            tooltip=esc(f"{lo.name} · {REASONS[lo.reason][1 if lang == 'en' else 0]}"),
+        ).add_to(grey)
+    grey.add_to(m)
+    for d in plan.days:
+        colour = DAY_COLOURS[(d.day - 1) % 14]
+        fg = folium.FeatureGroup(name=f"{L['team_n'].format(t=d.team)} {L['day_n'].format(d=d.day)}")
+        seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
+        for a, b in itertools.pairwise(seq):
+            if a == b:
+                continue
+            path = net.path(ll[a], ll[b])
+            coords = [[float(y), float(x)] for x, y in path.lonlat]
+            tip = (
+                f"{L['team_n'].format(t=d.team)} {L['day_n'].format(d=d.day)}: "
+                f"{plan.names[a]} → {plan.names[b]}"
+                f" · {path.minutes:.0f} min{est} · {path.km:.1f} km{est}"
+                + (f" · {L['straight']}" if straight else "")
+            )
+            folium.PolyLine(
+                coords,
+                color=colour,
+                weight=4,
+                opacity=0.85,
+                dash_array="8 6" if straight else None,
+                tooltip=esc(tip),
+            ).add_to(fg)
+        fg.add_to(m)
+    num = folium.FeatureGroup(name=L["stop"] if lang == "en" else "站点")
+    for team in sorted({d.team for d in plan.days}):
+        k = 0
+        for d in (x for x in plan.days if x.team == team):
+            colour = DAY_COLOURS[(d.day - 1) % 14]
+            for s in d.stops:
+                k += 1
+                lon, lat = ll[s.index + 1]
+                pop = (
+                    f"<b>{esc(s.name)}</b><br>{esc(L['team_n'].format(t=team))} · "
+                    f"{esc(L['day_n'].format(d=d.day))} · #{k}<br>"
+                    f"{esc(L['arrive'])} {hhmm(s.arrival_minutes)}"
+                    f" · {esc(L['clinic'])} {hhmm(s.clinic_start_minutes)}–{hhmm(s.departure_minutes)}<br>"
+                    f"{esc(L['drive'])}{esc(est)}: {s.drive_minutes:.0f} · "
+                    f"{esc(L['km'])}{esc(est)}: {s.km:.1f}"
+                    f"<br>{esc(L['score'])}: {plan.scores[s.index]:.2f}"
+                )
+                label = f"{team}-{k}" if plan.params.teams > 1 else str(k)
+                folium.Marker(
+                    # rich tooltip, not a Popup: folium's Popup needs jQuery, which xunzhen's maps do not ship
+                    [lat, lon],
+                    tooltip=folium.Tooltip(f'<div class="xz-popup">{pop}</div>', sticky=True),
+                    icon=folium.DivIcon(
+                        html=(
+                            f'<div class="xz-tour-stop" style="background:{colour};color:white;'
+                            "border-radius:10px;"
+                            f"min-width:20px;height:20px;line-height:20px;text-align:center;font:bold 11px "
+                            f'sans-serif;border:1px solid white;padding:0 3px">{esc(label)}</div>'
+                        ),
+                        icon_size=(24, 20),
+                        icon_anchor=(12, 10),
+                    ),
+                ).add_to(num)
+            if d.day < plan.params.days and d.overnight_place != 0:
+                lon, lat = ll[d.overnight_place]
+                folium.Marker(
+                    [lat, lon],
+                    tooltip=esc(f"{L['sleep']}: {plan.names[d.overnight_place]}"),
+                    icon=folium.DivIcon(
+                        html='<div style="font-size:14px">☾</div>', icon_size=(14, 14), icon_anchor=(-6, 18)
+                    ),
+                ).add_to(num)
+    num.add_to(m)
+    folium.Marker(
+        [ll[0][1], ll[0][0]],
+        tooltip=esc(f"{L['depot']}: {plan.names[0]}"),
+        icon=folium.DivIcon(
+            html='<div style="font-size:22px;color:#b22222">★</div>', icon_size=(22, 22), icon_anchor=(11, 11)
+        ),
+    ).add_to(m)
+    pts = [ll[0]] + [ll[i + 1] for i in served] if served else [ll[0]]
+    lons = [p[0] for p in pts]
+    lats = [p[1] for p in pts]
+    m.fit_bounds([[min(lats) - 0.08, min(lons) - 0.08], [max(lats) + 0.08, max(lons) + 0.08]])
+    m.get_root().html.add_child(folium.Element(_legend(plan, lang, straight)))
+    # the base map's facility legend describes markers this map does not draw
+    m.get_root().header.add_child(folium.Element("<style>.xz-legend{display:none}</style>"))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def tour_map_html(tour: Any, *, network: Any = None, lang: str = "zh", basemap: str = "none") -> str:
+    """The tour map as one self-contained HTML document (assets inlined, opens offline)."""
+    return maps.standalone_html(tour_map(tour, network=network, lang=lang, basemap=basemap))
+
+
+def tour_static_map(
+    tour: Any, *, network: Any = None, lang: str = "zh", fmt: str = "png", dpi: int = 200
+) -> bytes:
+    """The tour as a static map for slides and print (PNG or PDF, A4 landscape, no tiles).
+
+    County boundaries around the plan's prefectures; each day's route coloured by day (road geometry on
+    OSM; dashed straight segments on the estimated network, with the note "straight lines, estimated");
+    numbered stops, the depot, a legend, a title and the key figures (townships served, population served
+    (estimated), drive hours (estimated on the estimated network)).
+
+    Parameters
+    ----------
+    tour
+        A :class:`routing.tours.FujianTour` (needs ``lonlat`` and ``candidates``).
+    network
+        The network the plan was made on (for ``path``); default the active one.
+    lang
+        "zh" or "en".
+    fmt, dpi
+        "png" or "pdf"; PNG resolution.
+
+    Returns
+    -------
+    bytes
+        The PNG image or PDF document.
+    """
+    import numpy as np
+
+    plan = _plan(tour)
+    L = _lab(lang)
+    est = _est(plan, lang)
+    en = lang == "en"
+    net = network or active_network()
+    straight = bool(net.is_estimated)
+    ll = np.asarray(tour.lonlat, dtype=float)
+    routes = []
+    for day in range(1, plan.params.days + 1):
+        paths = []
+        for d in (x for x in plan.days if x.day == day):
+            seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
+            for a, b in itertools.pairwise(seq):
+                if a != b:
+                    paths.append(np.asarray(net.path(ll[a], ll[b]).lonlat, dtype=float))
+        if paths:
+            routes.append(
+                ex.LineLayer(
+                    paths=paths,
+                    color=DAY_COLOURS[(day - 1) % 14],
+                    linewidth=2.2,
+                    linestyle="--" if straight else "-",
+                )
+            )
+    lab_lon, lab_lat, lab_txt, lab_col = [], [], [], []
+    for team in sorted({d.team for d in plan.days}):
+        k = 0
+        for d in (x for x in plan.days if x.team == team):
+            for s in d.stops:
+                k += 1
+                lab_lon.append(ll[s.index + 1][0])
+                lab_lat.append(ll[s.index + 1][1])
+                lab_txt.append(f"{team}-{k}" if plan.params.teams > 1 else str(k))
+                lab_col.append(DAY_COLOURS[(d.day - 1) % 14])
+    labels = [
+        ex.LabelLayer(lon=[x], lat=[y], texts=[t], boxcolor=c)
+        for x, y, t, c in zip(lab_lon, lab_lat, lab_txt, lab_col, strict=True)
+    ]
+    left = [lo.index + 1 for lo in plan.left_out]
+    points = []
+    if left:
+        points.append(ex.PointLayer(lon=ll[left, 0], lat=ll[left, 1], color="#9a9a9a", size=9, zorder=4))
+    points.append(
+        ex.PointLayer(
+            lon=ll[[0], 0], lat=ll[[0], 1], color="#b22222", size=260, marker="*", edgecolor="white", zorder=8
+        )
+    )
+    legend = [ex.LegendEntry(f"{L['depot']}: {plan.names[0]}", "#b22222", "star")]
+    kind = "dashed" if straight else "line"
+    legend += [
+        ex.LegendEntry(L["day_n"].format(d=day), DAY_COLOURS[(day - 1) % 14], kind)
+        for day in range(1, plan.params.days + 1)
+        if any(x.day == day and x.stops for x in plan.days)
+    ]
+    if left:
+        legend.append(ex.LegendEntry(L["left"], "#9a9a9a"))
+    t = plan.totals
+    drive_label = L["drive_h"] + est
+    lines = [
+        f"{L['served']}: {t['townships_served']} / {t['candidates']} · "
+        f"{L['pop_served']}: {t['population_served_est']:,.0f} · "
+        f"{drive_label}: {t['drive_hours']:.1f} · {L['km']}{est}: {t['km']:.0f}",
+    ]
+    if hasattr(tour, "depot_name"):
+        label = (getattr(tour, "network_label_en", "") or tour.network_label) if en else tour.network_label
+        lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {label}")
+    p = plan.params
+    lines.append(
+        f"{p.days} {'days' if en else '天'} × {p.teams} {'team(s)' if en else '队'} · "
+        f"{hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)}"
+    )
+    note = ""
+    if straight:
+        note = (
+            "Routes are straight lines; every time and km is estimated, not road-routed."
+            if en
+            else "路线为直线示意（估算）：所有时间和公里数均为估算，非道路实测。"
+        )
+    # the view: the plan's prefectures (their county boundaries are drawn by the base layer)
+    bounds = None
+    cand = getattr(tour, "candidates", None)
+    if cand is not None and "prefecture_name" in cand.columns:
+        prefs = load_prefectures()
+        sel = prefs[prefs["name"].isin(set(cand["prefecture_name"]))]
+        if not sel.empty:
+            x0, y0, x1, y1 = sel.total_bounds
+            x0, y0 = min(x0, ll[0, 0]), min(y0, ll[0, 1])
+            x1, y1 = max(x1, ll[0, 0]), max(y1, ll[0, 1])
+            bounds = (x0 - 0.05, y0 - 0.05, x1 + 0.05, y1 + 0.05)
+    title = f"{L['title']} · {plan.names[0]}"
+    footer = (
+        "xunzhen 巡诊 · boundaries: embedded dataset · population: estimated"
+        if en
+        else "xunzhen 巡诊 · 行政区划：内置数据 · 人口为估算"
+    )
+    return ex.static_map_with_lines(
+        title=title,
+        lines=lines,
+        routes=routes,
+        labels=labels,
+        points=points,
+        legend=legend,
+        legend_title=L["title"] if not en else "Legend",
+        bounds=bounds,
+        footer=footer,
+        note=note,
+        fmt=fmt,
+        dpi=dpi,
+    )
