@@ -14,10 +14,10 @@ from streamlit_folium import st_folium
 from geo._errors import XunzhenError
 from geo.facilities import FACILITY_TYPES
 from geo.network import active_network
+from geo.tables import csv_bytes, xlsx_bytes
 from pages import ui
 from routing import coverage as cov
 from routing.coverage import map as cmap
-from routing.exports import csv_bytes, xlsx_bytes
 
 
 def s(key: str) -> str:

@@ -1,8 +1,5 @@
-"""Shared exports for every analysis: CSV, XLSX, and static maps (PNG / PDF) drawn with matplotlib.
+"""Static maps (PNG / PDF) for every analysis, drawn with matplotlib (tables: :mod:`geo.tables`).
 
-* :func:`csv_bytes` / :func:`write_csv` — UTF-8 with BOM (Excel opens Chinese text correctly), optional
-  ``# comment`` header lines (e.g. "figures are estimated"); read back with ``pandas.read_csv(comment="#")``.
-* :func:`xlsx_bytes` — one sheet per table plus a first sheet 说明/notes with the comment lines.
 * :func:`static_map` — a map without tiles (works offline, prints well): county and prefecture boundaries,
   polygon and point layers, a legend, a title and key-figure lines, in a CJK font (Noto Sans CJK from the
   Debian package ``fonts-noto-cjk`` when installed, else any CJK font matplotlib finds, else its default).
@@ -16,11 +13,9 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from geo._errors import InputValidationError
 from geo.places import load_counties, load_prefectures
@@ -30,10 +25,7 @@ __all__ = [
     "PointLayer",
     "PolygonLayer",
     "cjk_font_family",
-    "csv_bytes",
     "static_map",
-    "write_csv",
-    "xlsx_bytes",
 ]
 
 logger = logging.getLogger(__name__)
@@ -50,81 +42,6 @@ _CJK_PREFERENCE = (
     "Noto Sans CJK JP",
     "Noto Serif CJK SC",
 )
-
-
-def csv_bytes(table: pd.DataFrame, comments: Sequence[str] = ()) -> bytes:
-    """The table as CSV bytes (UTF-8 with BOM), each comment line first as ``# line``.
-
-    Parameters
-    ----------
-    table
-        The rows to write (index not written).
-    comments
-        Lines written before the header, e.g. the network label and "estimated".
-
-    Returns
-    -------
-    bytes
-        The file content.
-    """
-    buf = io.StringIO()
-    for line in comments:
-        buf.write("# " + str(line).replace("\n", " ") + "\n")
-    table.to_csv(buf, index=False, lineterminator="\n")
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def write_csv(table: pd.DataFrame, path: str | Path, comments: Sequence[str] = ()) -> Path:
-    """Write :func:`csv_bytes` to ``path`` and return it.
-
-    Raises
-    ------
-    OSError
-        If the file cannot be written.
-    """
-    path = Path(path)
-    path.write_bytes(csv_bytes(table, comments))
-    return path
-
-
-def xlsx_bytes(sheets: dict[str, pd.DataFrame], notes: Sequence[str] = ()) -> bytes:
-    """An XLSX workbook: a 说明 (notes) sheet with ``notes`` first, then one sheet per table.
-
-    Parameters
-    ----------
-    sheets
-        Sheet name (≤ 31 characters, Excel's limit) → table.
-    notes
-        Lines for the notes sheet (data sources, "estimated" labels, parameters).
-
-    Returns
-    -------
-    bytes
-        The workbook.
-
-    Raises
-    ------
-    InputValidationError
-        If a sheet name is empty, too long or repeated.
-    """
-    names = list(sheets)
-    for name in names:
-        if not name or len(name) > 31 or any(c in name for c in "[]:*?/\\"):
-            msg = f"Sheet name {name!r} is not valid in Excel (1–31 characters, none of []:*?/\\)."
-            raise InputValidationError(msg)
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
-        if notes:
-            pd.DataFrame({"说明 / notes": list(notes)}).to_excel(writer, sheet_name="说明 notes", index=False)
-            writer.sheets["说明 notes"].set_column(0, 0, 110)
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for k, col in enumerate(table.columns):
-                width = max([len(str(col))] + [len(str(v)) for v in table[col].head(200)])
-                sheet.set_column(k, k, min(40, max(8, width + 2)))
-            sheet.freeze_panes(1, 0)
-    return buf.getvalue()
 
 
 # ------------------------------------------------------------------------------------------------- static map

@@ -43,7 +43,7 @@ from geo._errors import InputValidationError
 from geo.facilities import FACILITY_TYPES, load_facilities
 from geo.network import FAR_FROM_ROAD_M, Network, TravelResult, active_network, cache_root
 from geo.places import load_prefectures, resolve_place
-from routing.exports import write_csv
+from geo.tables import write_csv
 
 __all__ = ["REASONS", "MatrixResult", "matrix_cache_dir", "reason_label", "travel_matrix"]
 

@@ -16,6 +16,7 @@ from geo import cli
 from geo._errors import InputValidationError
 from geo.network import active_network
 from geo.places import resolve_place
+from geo.tables import write_csv, xlsx_bytes
 from routing.coverage import (
     DEFAULT_SOURCE_TYPES,
     check_threshold,
@@ -25,7 +26,6 @@ from routing.coverage import (
     prepare,
 )
 from routing.coverage import map as coverage_map
-from routing.exports import write_csv, xlsx_bytes
 
 __all__ = ["main"]
 

@@ -13,12 +13,12 @@ template your health bureau issues. Travel minutes from the estimated network ar
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from geo import tables
 from geo._errors import InputValidationError
 
 __all__ = [
@@ -187,8 +187,8 @@ def annex2_table(roster: pd.DataFrame, centers: pd.DataFrame | None = None) -> p
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV as UTF-8 with BOM (opens correctly in Excel on Chinese Windows)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV, UTF-8 with BOM (opens correctly in Excel on Chinese Windows): :func:`geo.tables.csv_bytes`."""
+    return tables.csv_bytes(frame)
 
 
 def frames_to_xlsx(
@@ -205,45 +205,17 @@ def frames_to_xlsx(
         ``(sheet name, frame, title)``; the title goes in row 1, :data:`FORM_NOTE` in row 2, the header in
         row 3.
     notes
-        Lines for a final ``说明`` sheet (assumptions, 估算 labels, network used).
+        Lines for the ``说明`` sheet (assumptions, 估算 labels, network used).
 
     Raises
     ------
     InputValidationError
         The path cannot be written.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, frame, title in sheets:
-        ws = wb.create_sheet(name[:31])
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-        ws.cell(row=2, column=1, value=FORM_NOTE).font = Font(italic=True, size=9)
-        for j, col in enumerate(frame.columns, start=1):
-            cell = ws.cell(row=3, column=j, value=str(col))
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) * 1.6 + 2
-            ws.column_dimensions[get_column_letter(j)].width = min(max(width, 6), 60)
-        for i, row in enumerate(frame.itertuples(index=False), start=4):
-            for j, value in enumerate(row, start=1):
-                if isinstance(value, float) and value != value:  # NaN → empty cell
-                    value = None
-                elif hasattr(value, "item"):
-                    value = value.item()
-                ws.cell(row=i, column=j, value=value)
-        ws.freeze_panes = "A4"
-    if notes:
-        ws = wb.create_sheet("说明")
-        for i, line in enumerate(notes, start=1):
-            ws.cell(row=i, column=1, value=line)
-        ws.column_dimensions["A"].width = 120
-    buf = io.BytesIO()
-    wb.save(buf)
-    data = buf.getvalue()
+    data = tables.xlsx_bytes(
+        [tables.Sheet(name[:31], frame, title=title, lines=(FORM_NOTE,)) for name, frame, title in sheets],
+        notes,
+    )
     if path is not None:
         try:
             Path(path).write_bytes(data)

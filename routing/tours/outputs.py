@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo import tables
 from routing import exports
 from routing.tours._types import REASONS, TourPlan, hhmm
 
@@ -327,7 +328,7 @@ def xlsx_bytes(tour: Any, lang: str = "zh") -> bytes:
         L["left"][:31]: left_out_frame(tour, lang),
         L["candidates"][:31]: candidates_frame(tour, lang),
     }
-    return exports.xlsx_bytes(sheets, notes=_notes(tour, lang))
+    return tables.xlsx_bytes(sheets, notes=_notes(tour, lang))
 
 
 def write_xlsx(tour: Any, path: str | Path, lang: str = "zh") -> Path:
@@ -345,7 +346,7 @@ def write_xlsx(tour: Any, path: str | Path, lang: str = "zh") -> Path:
 
 def csv_bytes(tour: Any, lang: str = "zh") -> bytes:
     """The itinerary table as CSV (UTF-8 with BOM), with ``#`` comment lines stating the figures' basis."""
-    return exports.csv_bytes(itinerary_frame(tour, lang), comments=_notes(tour, lang))
+    return tables.csv_bytes(itinerary_frame(tour, lang), comments=_notes(tour, lang))
 
 
 _PRINT_CSS = """

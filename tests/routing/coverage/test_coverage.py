@@ -226,7 +226,7 @@ def test_cli_writes_csv_and_rejects_bad_input(tmp_path: Path, capsys: pytest.Cap
 
 def test_exports_html_png_pdf_xlsx(tmp_path: Path) -> None:
     from routing.coverage.map import coverage_html, coverage_static
-    from routing.exports import csv_bytes, xlsx_bytes
+    from geo.tables import csv_bytes, xlsx_bytes
 
     inputs = cov.prepare(EstimatedNetwork(), prefecture="龙岩", mobile_stops=["350821103000"])
     res = cov.evaluate(inputs, 45)
@@ -241,4 +241,4 @@ def test_exports_html_png_pdf_xlsx(tmp_path: Path) -> None:
     assert data.startswith("\ufeff# ".encode())
     book = xlsx_bytes(cov.coverage_sheets(res), cov.export_notes(res))
     sheets = pd.read_excel(io.BytesIO(book), sheet_name=None)
-    assert next(iter(sheets)) == "说明 notes" and len(sheets["乡镇 townships"]) == 133
+    assert next(iter(sheets)) == "说明" and len(sheets["乡镇 townships"]) == 133

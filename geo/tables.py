@@ -1,0 +1,260 @@
+"""The one table writer of xunzhen: CSV and XLSX for every export and form, with one notes convention.
+
+* :func:`csv_bytes` / :func:`write_csv` — UTF-8 with BOM (Excel on Chinese Windows opens it correctly),
+  optional ``# comment`` lines before the header.
+* :func:`xlsx_bytes` — a first sheet ``说明`` with the notes (sources, "estimated" labels, parameters), then
+  one sheet per table; a :class:`Sheet` adds a merged title, lines under it, footnotes under the table and
+  print setup (A4, landscape, header rows repeated, fit to width) for forms that are printed and handed in.
+* Text cells are made safe for spreadsheets (OWASP CSV injection): a text starting with ``=``, ``+``, ``-``,
+  ``@``, tab or carriage return is never a formula — in CSV it gets a leading ``'``, in XLSX it is written
+  as text with Excel's quote prefix (shown unchanged, never evaluated). Numbers stay numbers.
+
+Lives in ``geo/`` (the lowest layer) so that ``geo`` and ``routing`` write tables the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from geo._errors import InputValidationError
+
+__all__ = [
+    "NOTES_SHEET",
+    "Sheet",
+    "csv_bytes",
+    "safe_text",
+    "write_csv",
+    "xlsx_bytes",
+]
+
+#: Name of the notes sheet, always first in a workbook that has notes.
+NOTES_SHEET = "说明"
+#: A text starting with one of these is read as a formula by spreadsheets (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_BAD_SHEET_CHARS = "[]:*?/\\"
+
+
+def safe_text(value: str) -> str:
+    """``value`` with a leading ``'`` when a spreadsheet would read it as a formula (else unchanged)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _safe_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells made safe (:func:`safe_text`); numeric columns untouched."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: safe_text(v) if isinstance(v, str) else v)
+    out.columns = [safe_text(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(table: pd.DataFrame, comments: Sequence[str] = ()) -> bytes:
+    """The table as CSV bytes (UTF-8 with BOM), each comment line first as ``# line``; text cells made safe.
+
+    Parameters
+    ----------
+    table
+        The rows to write (index not written).
+    comments
+        Lines written before the header, e.g. the network label and "estimated".
+    """
+    buf = io.StringIO()
+    for line in comments:
+        buf.write("# " + str(line).replace("\n", " ") + "\n")
+    _safe_frame(table).to_csv(buf, index=False, lineterminator="\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_csv(table: pd.DataFrame, path: str | Path, comments: Sequence[str] = ()) -> Path:
+    """Write :func:`csv_bytes` to ``path`` and return it.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written.
+    """
+    path = Path(path)
+    path.write_bytes(csv_bytes(table, comments))
+    return path
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: a table with an optional merged title, lines under it, footnotes and print setup.
+
+    Attributes
+    ----------
+    name
+        Sheet name (1–31 characters, none of ``[]:*?/\\``).
+    table
+        The rows; its columns are the header row.
+    title
+        Row 1, bold, merged across the table's columns ("" = no title rows).
+    lines
+        Lines under the title (e.g. 填报单位：…　填报人：…), one row each.
+    footnotes
+        Lines under the table (notes about the layout, sources).
+    landscape, fit_width, repeat_header
+        Print setup: A4 landscape, fit all columns on the page width, header rows repeated on every page.
+    """
+
+    name: str
+    table: pd.DataFrame
+    title: str = ""
+    lines: Sequence[str] = ()
+    footnotes: Sequence[str] = ()
+    landscape: bool = True
+    fit_width: bool = True
+    repeat_header: bool = True
+    column_widths: Mapping[str, float] = field(default_factory=dict)
+
+
+def _check_names(names: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if not name or len(name) > 31 or any(c in name for c in _BAD_SHEET_CHARS):
+            msg = f"Sheet name {name!r} is not valid in Excel (1–31 characters, none of []:*?/\\)."
+            raise InputValidationError(msg)
+        if name.lower() in seen:
+            msg = f"Sheet name {name!r} is used twice."
+            raise InputValidationError(msg)
+        seen.add(name.lower())
+
+
+def _width(values: pd.Series, header: str) -> float:
+    """Column width in Excel units: the longest of header and first 200 cells (CJK counted double)."""
+    def length(v: object) -> int:
+        text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+    longest = max([length(header), *(length(v) for v in values.head(200))])
+    return float(min(48, max(6, longest + 2)))
+
+
+def _cell_value(value: Any) -> Any:
+    """A cell value xlsxwriter writes as itself: NaN/NA → None, numpy scalars → Python, dates kept."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and math.isnan(float(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.title = book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
+        self.line = book.add_format({"font_size": 10})
+        self.header = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1}
+        )
+        self.text = book.add_format({"border": 1})
+        self.risky = book.add_format({"border": 1, "quote_prefix": True})
+        self.date = book.add_format({"border": 1, "num_format": "yyyy-mm-dd"})
+        self.footnote = book.add_format({"italic": True, "font_size": 9})
+        self.note = book.add_format({"text_wrap": True, "valign": "top"})
+
+
+def _write_cell(ws: Any, row: int, col: int, value: Any, fmt: _Formats) -> None:
+    value = _cell_value(value)
+    if value is None:
+        ws.write_blank(row, col, None, fmt.text)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt.risky if value.startswith(FORMULA_STARTS) else fmt.text)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt.text)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt.text)
+    elif hasattr(value, "year") and hasattr(value, "month"):
+        ws.write_datetime(row, col, value, fmt.date)
+    else:
+        ws.write_string(row, col, str(value), fmt.text)
+
+
+def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, fmt: _Formats) -> None:
+    ws = book.add_worksheet(sheet.name)
+    table = sheet.table
+    n_cols = max(1, len(table.columns))
+    row = 0
+    if sheet.title:
+        if n_cols > 1:
+            ws.merge_range(0, 0, 0, n_cols - 1, sheet.title, fmt.title)
+        else:
+            ws.write_string(0, 0, sheet.title, fmt.title)
+        ws.set_row(0, 28)
+        row = 1
+    for line in sheet.lines:
+        ws.write_string(row, 0, str(line), fmt.line)
+        row += 1
+    header_row = row
+    for j, col in enumerate(table.columns):
+        name = str(col)
+        ws.write_string(header_row, j, name, fmt.risky if name.startswith(FORMULA_STARTS) else fmt.header)
+        width = sheet.column_widths.get(name) or _width(table[col], name)
+        ws.set_column(j, j, width)
+    for i, values in enumerate(table.itertuples(index=False), start=header_row + 1):
+        for j, value in enumerate(values):
+            _write_cell(ws, i, j, value, fmt)
+    row = header_row + 1 + len(table)
+    for k, line in enumerate(sheet.footnotes):
+        ws.write_string(row + 1 + k, 0, str(line), fmt.footnote)
+    ws.freeze_panes(header_row + 1, 0)
+    ws.set_paper(9)  # A4
+    if sheet.landscape:
+        ws.set_landscape()
+    if sheet.fit_width:
+        ws.fit_to_pages(1, 0)
+    if sheet.repeat_header:
+        ws.repeat_rows(0, header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+
+
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame] | Sequence[Sheet], notes: Sequence[str] = ()
+) -> bytes:
+    """An XLSX workbook: a first sheet ``说明`` with ``notes`` (when any), then one sheet per table.
+
+    Parameters
+    ----------
+    sheets
+        Sheet name → table (plain sheets), or :class:`Sheet` objects (titles, lines, footnotes, print setup).
+    notes
+        Lines for the 说明 sheet (data sources, "estimated" labels, parameters, assumptions).
+
+    Raises
+    ------
+    InputValidationError
+        If a sheet name is empty, too long, has a character Excel refuses, or is repeated.
+    """
+    items = (
+        [Sheet(name, table, landscape=False, repeat_header=False) for name, table in sheets.items()]
+        if isinstance(sheets, Mapping)
+        else list(sheets)
+    )
+    _check_names([NOTES_SHEET] * bool(notes) + [s.name for s in items])
+    buf = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buf, options)
+    fmt = _Formats(book)
+    if notes:
+        ws = book.add_worksheet(NOTES_SHEET)
+        ws.set_column(0, 0, 120)
+        for i, line in enumerate(notes):
+            ws.write_string(i, 0, str(line), fmt.note)
+    for sheet in items:
+        _write_sheet(book, sheet, fmt)
+    book.close()
+    return buf.getvalue()
