@@ -1,7 +1,7 @@
 """Set up and run xunzhen with nothing but Python 3.11 (standard library only; Linux, macOS, Windows).
 
     python3.11 tasks.py run     # create .venv, install requirements.txt, start the app on the embedded data
-    python3.11 tasks.py test    # create .venv, install requirements-dev.txt, run ruff and every test
+    python3.11 tasks.py test    # create .venv, install requirements-dev.txt, run ruff, mypy and every test
 
 The virtual environment lives in ``.venv`` inside the clone and is reinstalled only when a requirements file
 changes (a hash of them is kept in ``.venv/xunzhen-requirements.sha256``). Extra arguments after ``run`` go to
@@ -63,13 +63,15 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    """Lint with ruff and run every test with pytest (browser tests skip, saying why, without Chromium).
+    """Lint with ruff, type-check with mypy, run every test with pytest (browser tests skip, saying why).
 
-    Both always run, so one report shows lint and test problems together; either failing fails the command.
+    All always run, so one report shows lint, type and test problems together; any failing fails the command.
     """
     py = ensure_venv("requirements-dev.txt")
     _say("ruff check …")
     lint = _run([py, "-m", "ruff", "check", "."])
+    _say("mypy (geo/, routing/) …")
+    types = _run([py, "-m", "mypy"])
     _say("pytest: everything but the real-browser tests, on 2 workers …")
     fast = _run([py, "-m", "pytest", "-n", "2", "--dist", "loadfile", "-m", "not browser", *args])
     _say("pytest: real-browser tests, alone (so their timings mean something) …")
@@ -80,7 +82,9 @@ def test(args: list[str]) -> int:
     code = max(codes) if codes else 1
     if lint:
         _say("ruff found problems (listed above): failing.")
-    return code or (1 if lint else 0)
+    if types:
+        _say("mypy found problems (listed above): failing.")
+    return code or (1 if lint or types else 0)
 
 
 def main(argv: list[str]) -> int:

@@ -125,6 +125,7 @@ def cmd_network(args: argparse.Namespace) -> int:
             else "没有缓存路网 / no cached network; the estimated network is active."
         )
         return EXIT_OK
+    net: gn.Network
     if args.osm:
         _print(f"读取 / reading {args.osm} …")
         net = gn.build_network_from_file(args.osm)
@@ -248,10 +249,9 @@ def cmd_travel(args: argparse.Namespace) -> int:
             f"道路距离 / road distance: {km:.1f} 公里 ({km:.1f} km)",
         )
         far = False
-        for label, snap_m in (
-            ("起点 / origin", res.origin_snap_m[0]),
-            ("终点 / destination", res.destination_snap_m[0]),
-        ):
+        snaps = (res.origin_snap_m, res.destination_snap_m)
+        for label, snap in zip(("起点 / origin", "终点 / destination"), snaps, strict=True):
+            snap_m = float(snap[0]) if snap is not None else 0.0
             if snap_m > 2000:
                 far = True
                 _print(

@@ -185,9 +185,9 @@ class Gazetteer:
         self.township_frame = townships
         self.county_frame = counties
         self.prefecture_frame = prefectures
-        self.prefectures = {str(r.code): r for r in prefectures.itertuples(index=False)}
-        self.counties = {str(r.code): r for r in counties.itertuples(index=False)}
-        self.townships = {str(r.code): r for r in townships.itertuples(index=False)}
+        self.prefectures: dict[str, Any] = {str(r.code): r for r in prefectures.itertuples(index=False)}
+        self.counties: dict[str, Any] = {str(r.code): r for r in counties.itertuples(index=False)}
+        self.townships: dict[str, Any] = {str(r.code): r for r in townships.itertuples(index=False)}
         aliases: dict[str, list[tuple[str, str, str]]] = {}
 
         def add(alias: str, level: str, code: str, kind: str) -> None:
@@ -291,7 +291,7 @@ class Gazetteer:
             return support, conflict
 
         def rank(cands: list[_Mention], follow: Sequence[str]) -> list[tuple[tuple[int, ...], _Mention]]:
-            ranked = []
+            ranked: list[tuple[tuple[int, ...], _Mention]] = []
             for m in cands:
                 support, conflict = context(m)
                 if conflict:

@@ -499,10 +499,11 @@ def base_map(
 
     if type_labels is None:
         type_labels = _type_labels(lang)
-    m.get_root().header.add_child(
+    root: Any = m.get_root()
+    root.header.add_child(
         folium.Element(_CSS % {"sea": "#f2f2ef" if tiles else _SEA, "cls": FACILITY_CLASS})
     )
-    m.get_root().html.add_child(folium.Element(_legend_html(lang, type_labels)))
+    root.html.add_child(folium.Element(_legend_html(lang, type_labels)))
     _MetricScale().add_to(m)
     _AttributionPrefix().add_to(m)
     m.fit_bounds([[23.5, 115.8], [28.35, 120.7]])
@@ -609,7 +610,7 @@ def facility_layers(
         label = type_labels.get(ftype, ftype)
         layer_name = MAP_LABELS[lang]["facility_layer"].format(label=_esc(label), n=len(rows))
         fg = folium.FeatureGroup(name=layer_name)
-        feats = [
+        feats: list[dict[str, Any]] = [
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [r.xz_lon, r.xz_lat]},

@@ -403,7 +403,7 @@ class OSMNetwork(Network):
             return
         state["fingerprint"] = np.array(self.fingerprint())
         with tempfile.NamedTemporaryFile(dir=directory, suffix=".npz", delete=False) as tmp:
-            np.savez(tmp, **state)
+            np.savez(tmp, allow_pickle=False, **state)
         os.replace(tmp.name, target)
 
     def _load_hierarchy(self, directory: Path) -> None:

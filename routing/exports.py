@@ -349,18 +349,18 @@ def _render_static_map(
                     zorder=route.zorder,
                     solid_capstyle="round",
                 )
-        for layer in points:
-            xs.append(np.asarray(layer.lon, float))
-            ys.append(np.asarray(layer.lat, float))
+        for point_layer in points:
+            xs.append(np.asarray(point_layer.lon, float))
+            ys.append(np.asarray(point_layer.lat, float))
             ax.scatter(
-                np.asarray(layer.lon),
-                np.asarray(layer.lat),
-                s=layer.size,
-                c=layer.color,
-                edgecolors=layer.edgecolor,
-                linewidths=layer.linewidth,
-                marker=layer.marker,
-                zorder=layer.zorder,
+                np.asarray(point_layer.lon),
+                np.asarray(point_layer.lat),
+                s=point_layer.size,
+                c=point_layer.color,
+                edgecolors=point_layer.edgecolor,
+                linewidths=point_layer.linewidth,
+                marker=point_layer.marker,
+                zorder=point_layer.zorder,
             )
         for lab in labels:
             for x, y, text in zip(lab.lon, lab.lat, lab.texts, strict=True):
@@ -407,7 +407,7 @@ def _render_static_map(
             y -= 0.022
         if note:
             fig.text(0.03, y, note, fontsize=9.5, va="top", color="#a0522d", fontweight="bold")
-        handles = []
+        handles: list[Any] = []
         for e in legend:
             if e.kind == "patch":
                 handles.append(Patch(facecolor=e.color, edgecolor=e.edgecolor, label=e.label))

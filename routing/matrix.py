@@ -166,6 +166,11 @@ def _compute(network: Network, origins: np.ndarray, destinations: np.ndarray) ->
     )
 
 
+def _array(values: np.ndarray | None) -> np.ndarray:
+    """``values``, or an empty array for a missing optional one (``np.savez`` cannot store None)."""
+    return np.zeros(0) if values is None else values
+
+
 def _save(path: Path, res: MatrixResult) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
@@ -175,9 +180,9 @@ def _save(path: Path, res: MatrixResult) -> None:
             tmp,
             minutes=res.minutes,
             km=res.km,
-            reason=res.reason,
-            origin_snap_m=res.origin_snap_m,
-            destination_snap_m=res.destination_snap_m,
+            reason=_array(res.reason),
+            origin_snap_m=_array(res.origin_snap_m),
+            destination_snap_m=_array(res.destination_snap_m),
             meta=np.array([str(res.estimated), res.network_kind, res.network_label]),
         )
         os.replace(tmp, path)
@@ -243,7 +248,8 @@ def travel_matrix(network: Network, origins: Any, destinations: Any, *, cache: b
             except OSError as err:
                 logger.warning("Could not write the matrix cache %s: %s", path, err)
     for arr in (res.minutes, res.km, res.reason):
-        arr.setflags(write=False)
+        if arr is not None:
+            arr.setflags(write=False)
     if cache:
         _MEMORY[key] = res
         while len(_MEMORY) > _MEMORY_MAX:

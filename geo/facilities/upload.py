@@ -188,8 +188,8 @@ def set_surveyed_location(
     if system is None:
         msg = f"Unknown coordinate system {crs!r}; expected 'wgs84', 'gcj02' or 'bd09'."
         raise InputValidationError(msg)
-    x, y = to_wgs84(float(lon), float(lat), system)
-    x, y = float(x), float(y)
+    xs, ys = to_wgs84(float(lon), float(lat), system)
+    x, y = float(xs), float(ys)
     if not bool(in_fujian(x, y)):
         msg = f"Surveyed point ({x:.5f}, {y:.5f}) WGS84 for {facility_id!r} lies outside Fujian."
         raise OutsideFujianError(msg)

@@ -8,6 +8,7 @@ unknown place) gets a one-line message and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Sequence
 
 import pandas as pd
@@ -128,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
     if args.top and len(result.left_out):
         print(f"最需关注的未覆盖乡镇 most left-out townships (population × excess minutes){est}:")
         for r in result.left_out.head(args.top).itertuples():
-            mins = "—" if pd.isna(r.minutes) else f"{r.minutes:.0f} min{est}"
+            minutes = float(r.minutes)  # type: ignore[arg-type]
+            mins = "—" if math.isnan(minutes) else f"{minutes:.0f} min{est}"
             print(
                 f"  {r.rank:>3}. {r.prefecture_name}{r.county_name}{r.name}: {mins}, "
                 f"pop≈{r.population_est:,.0f}, {r.reason_zh} / {r.reason_en}"

@@ -58,7 +58,7 @@ def service_areas(
     t = check_threshold(threshold_minutes)
     to_utm = Transformer.from_crs(4326, 32650, always_xy=True)
     to_wgs = Transformer.from_crs(32650, 4326, always_xy=True)
-    geoms = []
+    geoms: list[Any] = []
     method = (
         "concave hull of reachable road nodes" if network.kind == "osm" else "estimated radius per bearing"
     )

@@ -269,7 +269,8 @@ def coverage_map(
             tooltip=html.escape(str(row.name)),
         ).add_to(sg)
     sg.add_to(m)
-    m.get_root().html.add_child(folium.Element(_legend_html(result, lang)))
+    root: Any = m.get_root()
+    root.html.add_child(folium.Element(_legend_html(result, lang)))
     if len(placed):
         m.fit_bounds(
             [

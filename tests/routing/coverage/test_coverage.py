@@ -225,8 +225,8 @@ def test_cli_writes_csv_and_rejects_bad_input(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_exports_html_png_pdf_xlsx(tmp_path: Path) -> None:
-    from routing.coverage.map import coverage_html, coverage_static
     from geo.tables import csv_bytes, xlsx_bytes
+    from routing.coverage.map import coverage_html, coverage_static
 
     inputs = cov.prepare(EstimatedNetwork(), prefecture="龙岩", mobile_stops=["350821103000"])
     res = cov.evaluate(inputs, 45)
