@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -40,6 +38,14 @@ from geo._errors import (
     XunzhenError,
 )
 from geo.coords import in_fujian
+from geo.names import (
+    COUNTY_RENAMES,
+    COUNTY_SUFFIXES,
+    TOWNSHIP_SUFFIXES,
+    base_name,
+    clean_text,
+    strip_country_prefix,
+)
 from geo.places import load_counties, load_prefectures, load_townships
 
 __all__ = [
@@ -64,16 +70,10 @@ QUALITY = {
     "address": "approximate: geocoded address",
 }
 
-# Suffixes stripped to get a place's base name (longest first); a base keeps at least 2 characters.
-_TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "畲族乡", "民族乡", "镇", "乡")
-_COUNTY_SUFFIXES = ("自治县", "区", "县", "市")
-# County renames and merges in Fujian since the 2010s (old name → current county code).
-_COUNTY_RENAMES = {"梅列区": "350404", "梅列": "350404"}
 # Text that may follow a bare base name in a facility name or an address.
 _TOWNSHIP_FOLLOW = ("镇", "乡", "街道", "中心卫生院", "卫生院", "社区", "中心")
 _COUNTY_FOLLOW = ("县", "市", "区", "总医院", "人民医院", "医院", "中医院", "妇幼")
 _KIND_RANK = {"full": 2, "renamed": 1, "base": 0}
-_PREFIX_NOISE = ("中华人民共和国", "中国", "福建省", "福建")
 
 
 @dataclass(frozen=True)
@@ -131,23 +131,7 @@ class GeocodeResult:
 
 def normalise_address(text: str) -> str:
     """Return an address reduced for matching: NFKC, no spaces or punctuation, no leading 中国/福建省."""
-    t = unicodedata.normalize("NFKC", str(text))
-    t = re.sub(r"[\s,，、;；:：()（）\[\]【】\"'“”‘’·.\-—_/]", "", t)
-    changed = True
-    while changed:
-        changed = False
-        for noise in _PREFIX_NOISE:
-            if t.startswith(noise):
-                t = t[len(noise) :]
-                changed = True
-    return t
-
-
-def _base(name: str, suffixes: Sequence[str]) -> str:
-    for suffix in suffixes:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
+    return strip_country_prefix(clean_text(text))
 
 
 @dataclass(frozen=True)
@@ -201,7 +185,7 @@ class Gazetteer:
             for code, r in places.items():
                 name = str(r.name)
                 add(name, level, code, "full")
-                base = _base(name, suffixes)
+                base = base_name(name, suffixes)
                 if base != name:
                     add(base, level, code, "base")
                     for suffix in renamed:
@@ -210,16 +194,16 @@ class Gazetteer:
 
         for code, p in self.prefectures.items():
             add(str(p.name), "prefecture", code, "full")
-            short = str(getattr(p, "short_name", "") or _base(str(p.name), ("市", "地区")))
+            short = str(getattr(p, "short_name", "") or base_name(str(p.name), ("市", "地区")))
             if short != p.name:
                 add(short, "prefecture", code, "base")
         # renamed: 长乐市 → 长乐区, 长泰县 → 长泰区
-        add_names(self.counties, "county", _COUNTY_SUFFIXES, ("县", "市", "区"))
-        for old, code in _COUNTY_RENAMES.items():
+        add_names(self.counties, "county", COUNTY_SUFFIXES, ("县", "市", "区"))
+        for old, code in COUNTY_RENAMES.items():
             if code in self.counties:
                 add(old, "county", code, "renamed")
         # 乡 → 镇 upgrades, 镇 → 街道 conversions
-        add_names(self.townships, "township", _TOWNSHIP_SUFFIXES, ("镇", "乡", "街道"))
+        add_names(self.townships, "township", TOWNSHIP_SUFFIXES, ("镇", "乡", "街道"))
         self._aliases = aliases
         self._longest = max((len(a) for a in aliases), default=0)
 

@@ -9,8 +9,7 @@ is the 2020 census.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import pandas as pd
 
 from geo._errors import AmbiguousPlaceError, DataFileError, UnknownPlaceError
 from geo.facilities import load_facilities
+from geo.names import COUNTY_HOSPITAL_WORDS, PRIMARY_CARE_ENDINGS, base_name, clean_text
 
 __all__ = [
     "DATA_DIR",
@@ -215,32 +215,6 @@ def dataset_info() -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------------------
 # Name lookup
 
-_SUFFIXES = (
-    "民族乡",
-    "畲族乡",
-    "街道办事处",
-    "街道",
-    "镇",
-    "乡",
-    "自治县",
-    "区",
-    "县",
-    "市",
-)
-
-
-def _base(name: str) -> str:
-    """Name without its administrative suffix (新桥镇 → 新桥, 长汀县 → 长汀; 沙县 stays 沙县)."""
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s,，、/·]+", "", str(text))
-
-
 @dataclass(frozen=True)
 class PlaceMatch:
     """One place found by :func:`find_places`.
@@ -266,22 +240,20 @@ class _Entry:
     county_name: str
     prefecture_name: str
     alias: str = ""  # primary care: "phc:" + township name; county hospital: "county_hospital"
+    key: str = field(init=False)  # the name as matched (:func:`geo.names.clean_text`)
 
-
-#: Endings of primary-care facility names as users type them (新桥镇中心卫生院, 菁城社区卫生服务中心).
-_PRIMARY_CARE_ENDINGS = ("社区卫生服务中心", "中心卫生院", "卫生院")
-#: What users call a county's general hospital once the county is named (长汀县医院, 漳平市总医院).
-_COUNTY_HOSPITAL_WORDS = ("医院", "人民医院", "总医院", "综合医院", "县级综合医院")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", clean_text(self.match.name))
 
 
 def _alias_of(rest: str, county: str) -> str:
     """The facility alias a query's remainder stands for (``phc:<township name as typed>``), or ""."""
-    for ending in _PRIMARY_CARE_ENDINGS:
+    for ending in PRIMARY_CARE_ENDINGS:
         if rest.endswith(ending) and len(rest) > len(ending):
             return "phc:" + rest[: -len(ending)]
     if county:
-        word = rest[1:] if rest[:1] in ("县", "市", "区") and rest[1:] in _COUNTY_HOSPITAL_WORDS else rest
-        if word in _COUNTY_HOSPITAL_WORDS:
+        word = rest[1:] if rest[:1] in ("县", "市", "区") and rest[1:] in COUNTY_HOSPITAL_WORDS else rest
+        if word in COUNTY_HOSPITAL_WORDS:
             return "county_hospital"
     return ""
 
@@ -351,7 +323,7 @@ def _qualifier_splits(query: str) -> list[tuple[str, str, str]]:
     splits: list[tuple[str, str, str]] = [("", "", query)]
     pref_splits = [("", query)]
     for pref in prefectures:
-        for form in {pref, _base(pref)}:
+        for form in {pref, base_name(pref)}:
             if query.startswith(form):
                 pref_splits.append((pref, query[len(form) :]))
     for pref, rest in pref_splits:
@@ -360,7 +332,7 @@ def _qualifier_splits(query: str) -> list[tuple[str, str, str]]:
         for county, county_pref in county_names:
             if pref and county_pref != pref:
                 continue
-            for form in {county, _base(county)}:
+            for form in {county, base_name(county)}:
                 if rest.startswith(form):
                     splits.append((county_pref if pref else pref, county, rest[len(form) :]))
     return splits
@@ -395,7 +367,7 @@ def find_places(query: str) -> list[PlaceMatch]:
     UnknownPlaceError
         If nothing matches.
     """
-    text = _norm(query)
+    text = clean_text(query)
     if not text:
         msg = f"Empty place name {query!r}; type a township, county or facility name such as 长汀县新桥镇."
         raise UnknownPlaceError(msg)
@@ -418,20 +390,22 @@ def find_places(query: str) -> list[PlaceMatch]:
                     ):
                         tiers[0][(e.match.kind, e.match.code)] = e.match
             continue
-        rest_base = _base(rest)
+        rest_base = base_name(rest)
         alias = _alias_of(rest, county)
         for e in entries:
             if pref and e.prefecture_name != pref:
                 continue
             if county and e.county_name != county:
                 continue
-            if e.match.name == rest:
+            if e.key == rest:
                 tiers[0][(e.match.kind, e.match.code)] = e.match
-            elif (_base(e.match.name) == rest_base and e.match.kind != "facility") or (
+            elif (base_name(e.key) == rest_base and e.match.kind != "facility") or (
                 alias and e.alias == alias
             ):
                 tiers[1][(e.match.kind, e.match.code)] = e.match
-            elif alias.startswith("phc:") and e.alias.startswith("phc:") and _base(e.alias) == _base(alias):
+            elif alias.startswith("phc:") and e.alias.startswith("phc:") and (
+                base_name(e.alias) == base_name(alias)
+            ):
                 tiers[2][(e.match.kind, e.match.code)] = e.match
     for tier in (0, 1, 2):
         if tiers[tier]:
