@@ -29,20 +29,24 @@ import hashlib
 import logging
 import os
 import tempfile
+import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from geo import cli
 from geo._errors import InputValidationError
 from geo.facilities import FACILITY_TYPES, load_facilities
+from geo.labels import Labels, text
 from geo.network import FAR_FROM_ROAD_M, Network, TravelResult, active_network, cache_root
 from geo.places import load_prefectures, resolve_place
+from geo.scope import check_county_code, check_in_fujian
 from geo.tables import write_csv
 
 __all__ = ["REASONS", "MatrixResult", "matrix_cache_dir", "reason_label", "travel_matrix"]
@@ -58,7 +62,8 @@ REASONS: tuple[str, ...] = (
     "no_road_destination",
     "not_connected",
 )
-REASON_LABELS: dict[str, dict[str, str]] = {
+#: User-facing text of every reason (:mod:`geo.labels` shape).
+REASON_LABELS: Labels = {
     "": {"zh": "", "en": ""},
     "no_point_origin": {"zh": "起点无坐标", "en": "origin has no point"},
     "no_point_destination": {"zh": "终点无坐标", "en": "destination has no point"},
@@ -98,7 +103,7 @@ class MatrixResult(TravelResult):
 
 def reason_label(code: str, lang: str = "zh") -> str:
     """User-facing text of a reason key (``lang`` "zh" or "en")."""
-    return REASON_LABELS[code]["zh" if lang == "zh" else "en"]
+    return text(REASON_LABELS, code, lang)
 
 
 def matrix_cache_dir() -> Path:
@@ -106,7 +111,7 @@ def matrix_cache_dir() -> Path:
     return cache_root() / "matrix"
 
 
-def _as_points(points: Any, name: str) -> np.ndarray:
+def _as_points(points: ArrayLike, name: str) -> np.ndarray:
     arr = np.asarray(points, dtype=float)
     if arr.ndim == 1 and arr.shape[0] == 2:
         arr = arr[None, :]
@@ -191,11 +196,18 @@ def _save(path: Path, res: MatrixResult) -> None:
             os.unlink(tmp)
 
 
-def _load(path: Path) -> MatrixResult | None:
+#: What reading a damaged ``.npz`` can raise: truncated/empty (EOFError, BadZipFile), flipped bytes
+#: (BadZipFile "Bad CRC-32", zlib.error), a missing or mis-shaped array (KeyError, ValueError, IndexError),
+#: I/O (OSError).
+_UNREADABLE = (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile, zlib.error)
+
+
+def _load(path: Path, shape: tuple[int, int]) -> MatrixResult | None:
+    """The cached matrix at ``path``, or ``None`` when it is missing or damaged (then logged and removed)."""
     try:
         with np.load(path, allow_pickle=False) as z:
             meta = [str(x) for x in z["meta"]]
-            return MatrixResult(
+            res = MatrixResult(
                 minutes=z["minutes"],
                 km=z["km"],
                 estimated=meta[0] == "True",
@@ -205,12 +217,27 @@ def _load(path: Path) -> MatrixResult | None:
                 network_kind=meta[1],
                 network_label=meta[2],
             )
-    except (OSError, ValueError, KeyError, IndexError) as err:
-        logger.warning("Ignoring unreadable matrix cache %s (%s); recomputing.", path, err)
+        shapes = (res.minutes.shape, res.km.shape, getattr(res.reason, "shape", None))
+        if any(s != shape for s in shapes) or len(meta) != 3:
+            msg = f"arrays of shape {shapes}, expected {shape}"
+            raise ValueError(msg)
+        return res
+    except FileNotFoundError:
+        return None
+    except _UNREADABLE as err:
+        logger.warning(
+            "Removing unreadable matrix cache %s (%s: %s); recomputing.", path, type(err).__name__, err
+        )
+        try:
+            path.unlink()
+        except OSError as unlink_err:  # a read-only cache: leave it, recompute every time
+            logger.warning("Could not remove %s: %s", path, unlink_err)
         return None
 
 
-def travel_matrix(network: Network, origins: Any, destinations: Any, *, cache: bool = True) -> MatrixResult:
+def travel_matrix(
+    network: Network, origins: ArrayLike, destinations: ArrayLike, *, cache: bool = True
+) -> MatrixResult:
     """Travel time (minutes) and distance (km) from every origin to every destination, with reasons.
 
     Parameters
@@ -239,13 +266,13 @@ def travel_matrix(network: Network, origins: Any, destinations: Any, *, cache: b
         _MEMORY.move_to_end(key)
         return _MEMORY[key]
     path = matrix_cache_dir() / f"{key}.npz"
-    res = _load(path) if cache and path.is_file() else None
-    if res is None or res.minutes.shape != (len(o), len(d)):
+    res = _load(path, (len(o), len(d))) if cache else None
+    if res is None:
         res = _compute(network, o, d)
         if cache:
             try:
                 _save(path, res)
-            except OSError as err:
+            except OSError as err:  # read-only or full cache: the result is still returned
                 logger.warning("Could not write the matrix cache %s: %s", path, err)
     for arr in (res.minutes, res.km, res.reason):
         if arr is not None:
@@ -272,17 +299,29 @@ class _Place:
     lat: float
 
 
-def _split_names(text: str) -> list[str]:
-    parts = [p.strip() for p in text.replace("，", ",").replace("、", ",").replace(";", ",").split(",")]
+def _split_names(names: str) -> list[str]:
+    parts = [p.strip() for p in names.replace("，", ",").replace("、", ",").replace(";", ",").split(",")]
     return [p for p in parts if p]
 
 
-def _places_by_name(text: str) -> list[_Place]:
+def _places_by_name(names: str, option: str) -> list[_Place]:
+    """Resolve comma-separated names; refuse an empty list and places outside Fujian or in 金门县."""
+    split = _split_names(names)
+    if not split:
+        msg = (
+            f"{option} 为空 / {option} is empty: give one or more place names, comma-separated "
+            "(连城县,长汀县新桥镇)."
+        )
+        raise InputValidationError(msg)
     out = []
-    for name in _split_names(text):
+    for name in split:
         match = resolve_place(name)
+        label = f"{option} {match.display_name}"
+        check_county_code(match.county_code, label)
         lon = np.nan if match.lon is None else match.lon
         lat = np.nan if match.lat is None else match.lat
+        if match.lon is not None and match.lat is not None:
+            check_in_fujian(lon, lat, label)
         out.append(_Place(match.display_name, lon, lat))
     return out
 
@@ -368,12 +407,12 @@ def run(args: argparse.Namespace) -> int:
     if args.prefecture and not (args.from_type or args.to_type):
         msg = "--prefecture only applies with --from-type or --to-type."
         raise InputValidationError(msg)
-    if args.from_names:
-        origins = _places_by_name(args.from_names)
+    if args.from_names is not None:
+        origins = _places_by_name(args.from_names, "--from")
     else:
         origins = _places_by_type(args.from_type, args.prefecture)
-    if args.to_names:
-        dests = _places_by_name(args.to_names)
+    if args.to_names is not None:
+        dests = _places_by_name(args.to_names, "--to")
     else:
         dests = _places_by_type(args.to_type, args.prefecture)
     if not origins or not dests:

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from geo._errors import InputValidationError, OutsideFujianError
-from geo.coords import in_fujian
+from geo._errors import InputValidationError
 from geo.facilities import FACILITY_TYPES, load_facilities
 from geo.places import load_townships
-from geo.scope import resolve_scope
+from geo.scope import check_points_in_fujian, resolve_scope
 
 
 def load_sources(source_types: Sequence[str], facilities: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -48,14 +47,7 @@ def source_frame(facilities: pd.DataFrame) -> pd.DataFrame:
             f"Source row {row} ({src['name'].iloc[row]!r}) has no coordinates; give it a lon/lat or drop it."
         )
         raise InputValidationError(msg)
-    outside = ~np.asarray(in_fujian(lon, lat), dtype=bool)
-    if outside.any():
-        row = int(np.flatnonzero(outside)[0])
-        msg = (
-            f"Source row {row} ({src['name'].iloc[row]!r}) at lon {lon[row]:.5f}, lat {lat[row]:.5f} lies "
-            "outside Fujian; check its coordinates (WGS84 lon, lat — not swapped, not GCJ-02)."
-        )
-        raise OutsideFujianError(msg)
+    check_points_in_fujian(lon, lat, [f"Source row {i} ({name!r})" for i, name in enumerate(src["name"])])
     get = lambda c, d="": src[c].astype(str) if c in src.columns else d  # noqa: E731
     return pd.DataFrame(
         {

@@ -136,6 +136,9 @@ def test_cli_writes_csv_with_estimated_column(tmp_path: Path) -> None:
         (["--from-type", "clinic", "--to", "连城县"], "Unknown facility type 'clinic'"),
         (["--from-type", "county_hospital", "--prefecture", "火星", "--to", "连城县"], "Unknown prefecture"),
         (["--from", "连城县", "--to", "长汀县", "--prefecture", "龙岩"], "only applies with"),
+        (["--from", "", "--to", "连城县"], "--from is empty"),
+        (["--from", "连城县", "--to", " , "], "--to is empty"),
+        (["--from", "金门县", "--to", "连城县"], "金门县 (Kinmen, administered from Taiwan)"),
     ],
 )
 def test_cli_bad_input_exits_2_with_message(
@@ -151,3 +154,73 @@ def test_cli_by_type_prints_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert rm.main(argv) == 0
     out = capsys.readouterr().out
     assert "估算" in out and "龙岩市第一医院" in out
+
+
+def _damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[:100])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "flipped":  # inside the stored minutes array: the zip member's CRC-32 no longer matches
+        middle = len(data) // 3
+        flipped = bytes(b ^ 0xFF for b in data[middle : middle + 16])
+        path.write_bytes(data[:middle] + flipped + data[middle + 16 :])
+    elif how == "wrong_shape":
+        np.savez(path, minutes=np.zeros((1, 1)), km=np.zeros((1, 1)), reason=np.zeros((1, 1)),
+                 origin_snap_m=np.zeros(0), destination_snap_m=np.zeros(0), meta=np.array(["True", "x", "y"]))
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "flipped", "wrong_shape"])
+def test_damaged_cache_is_logged_removed_and_recomputed(
+    cache_dir: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    net = EstimatedNetwork()
+    pts = np.array([[117.03, 25.10], [116.35, 25.84], [118.0, 26.6]])
+    first = travel_matrix(net, pts, pts[:2])
+    rm.clear_memory_cache()
+    (path,) = (cache_dir / "matrix").glob("*.npz")
+    _damage(path, how)
+    with caplog.at_level("WARNING", logger="routing.matrix"):
+        again = travel_matrix(net, pts, pts[:2])
+    np.testing.assert_array_equal(again.minutes, first.minutes)
+    assert "unreadable matrix cache" in caplog.text
+    rm.clear_memory_cache()
+    healed = rm._load(path, (3, 2))  # rewritten by the recomputation
+    assert healed is not None
+    np.testing.assert_array_equal(healed.minutes, first.minutes)
+
+
+@pytest.mark.parametrize("how", ["truncated", "empty", "flipped"])
+def test_cli_with_damaged_cache_prints_the_table(
+    cache_dir: Path, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--from", "连城县", "--to", "龙岩市第一医院"]
+    assert rm.main(argv) == 0
+    rm.clear_memory_cache()
+    for path in (cache_dir / "matrix").glob("*.npz"):
+        _damage(path, how)
+    capsys.readouterr()
+    assert rm.main(argv) == 0
+    captured = capsys.readouterr()
+    assert "龙岩市第一医院" in captured.out and "Traceback" not in captured.err
+
+
+def test_read_only_cache_dir_keeps_working(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = EstimatedNetwork()
+    pts = np.array([[117.03, 25.10], [116.35, 25.84]])
+    first = travel_matrix(net, pts, pts)
+    rm.clear_memory_cache()
+    (path,) = (cache_dir / "matrix").glob("*.npz")
+    _damage(path, "truncated")
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    # a read-only cache directory (simulated: the tests may run as root, who ignores chmod)
+    monkeypatch.setattr(Path, "unlink", refuse)
+    monkeypatch.setattr(rm.tempfile, "mkstemp", refuse)
+    again = travel_matrix(net, pts, pts)  # cannot remove the bad file nor write a new one
+    other = travel_matrix(net, pts[::-1], pts)
+    np.testing.assert_array_equal(again.minutes, first.minutes)
+    assert other.minutes.shape == (2, 2) and path.exists()
