@@ -12,8 +12,9 @@ all (offline, or in mainland China where foreign tile servers are slow). Tiles a
 Every piece of text from data (names, addresses) is HTML-escaped before it reaches a popup, tooltip or label.
 Every web asset is served locally (:mod:`geo._assets`); :func:`standalone_html` inlines them.
 
-Labels drawn inside the map (legend, popup field names, basemap names) live here in :data:`MAP_LABELS`,
-because ``geo/`` cannot import the app's string table (``pages/ui/i18n.py``).
+Labels drawn inside the map (legend, popup field names, layer names) live beside the layers in
+:data:`MAP_LABELS` (:mod:`geo._map_layers`, re-exported here), because ``geo/`` cannot import the app's string
+table (``pages/ui/i18n.py``).
 
 Layers are built separately so the app can keep the base map fixed and swap only the facility layers when a
 filter changes (streamlit-folium's ``feature_group_to_add``), which avoids reloading the map.
@@ -21,11 +22,8 @@ filter changes (streamlit-folium's ``feature_group_to_add``), which avoids reloa
 
 from __future__ import annotations
 
-import functools
-import html
-import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,81 +31,53 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo import _assets
 from geo._errors import InputValidationError
-from geo.coords import wgs84_to_gcj02
-from geo.facilities import FACILITY_TYPES
+from geo._map_layers import (
+    _COUNTY_LINE,
+    _FOCUS_FILL,
+    _LAND,
+    _PREF_LINE,
+    _SEA,
+    BOUNDARY_CLASS,
+    FACILITY_CLASS,
+    FACILITY_STYLES,
+    LOCATION_QUALITY_LABELS,
+    MAP_LABELS,
+    _embedded_boundaries,
+    _symbol_svg,
+    _type_labels,
+    boundary_geojson,
+    check_lang,
+    esc,
+    facility_layers,
+    geojson_size_bytes,
+    labels_for,
+    selection_outline,
+    to_map_crs,
+)
 from geo.places import load_counties, load_prefectures
 
 __all__ = [
     "BASEMAPS",
+    "BOUNDARY_CLASS",
+    "FACILITY_CLASS",
     "FACILITY_STYLES",
+    "LOCATION_QUALITY_LABELS",
     "MAP_LABELS",
     "Basemap",
     "base_map",
     "boundary_geojson",
     "facility_layers",
+    "geojson_size_bytes",
     "overview_map",
     "selection_outline",
     "standalone_html",
+    "to_map_crs",
     "view_for_bounds",
     "view_for_prefectures",
 ]
-
-#: CSS class on every facility marker (SVG path or div); the browser test counts them.
-FACILITY_CLASS = "xz-facility"
-#: CSS class on boundary polygons.
-BOUNDARY_CLASS = "xz-boundary"
-
-MAP_LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "legend": "图例",
-        "prefecture_line": "地市界",
-        "county_line": "县（市、区）界",
-        "focus": "重点地市（龙岩、三明、宁德、南平）",
-        "selected": "所选地市",
-        "counties": "县（市、区）界线",
-        "prefectures": "地市界线",
-        "labels": "地市名称",
-        "name": "名称",
-        "type": "类型",
-        "county": "所在县区",
-        "quality": "位置",
-        "address": "地址",
-        "name_unverified": "名称待核实",
-        "facility_layer": "{label}（{n}）",
-        "approx_note": "位置为近似值，非实测",
-    },
-    "en": {
-        "legend": "Legend",
-        "prefecture_line": "Prefecture boundary",
-        "county_line": "County boundary",
-        "focus": "Focus prefectures (Longyan, Sanming, Ningde, Nanping)",
-        "selected": "Selected prefectures",
-        "counties": "County boundaries",
-        "prefectures": "Prefecture boundaries",
-        "labels": "Prefecture names",
-        "name": "Name",
-        "type": "Type",
-        "county": "County",
-        "quality": "Location",
-        "address": "Address",
-        "name_unverified": "name to be verified",
-        "facility_layer": "{label} ({n})",
-        "approx_note": "approximate location, not surveyed",
-    },
-}
-
-#: ``location_quality`` value → label shown to the user.
-LOCATION_QUALITY_LABELS: dict[str, dict[str, str]] = {
-    "approximate: township seat": {"zh": "近似：乡镇驻地", "en": "approximate: township seat"},
-    "approximate: county seat": {"zh": "近似：县城驻地", "en": "approximate: county seat"},
-    "approximate: street seat": {"zh": "近似：街道驻地", "en": "approximate: street (街道) seat"},
-    "surveyed": {"zh": "实测", "en": "surveyed"},
-}
-
 
 @dataclass(frozen=True)
 class Basemap:
@@ -156,147 +126,11 @@ _TIANDITU_URL = (
 )
 _GAODE_URL = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 
-#: Marker style per facility type: colour, drawing ("circle" = SVG circle marker, "square" = SVG cross badge),
-#: size in pixels (circle radius or badge side). Primary care is small and drawn first; hospitals on top.
-FACILITY_STYLES: dict[str, dict[str, Any]] = {
-    "township_health_center": {"color": "#1f77b4", "shape": "circle", "size": 4.5, "order": 0},
-    "community_health_center": {"color": "#2ca02c", "shape": "circle", "size": 4.5, "order": 1},
-    "county_hospital": {"color": "#7b4fa0", "shape": "square", "size": 14, "order": 2},
-    "city_hospital": {"color": "#e67e22", "shape": "square", "size": 17, "order": 3},
-    "tertiary_hospital": {"color": "#c0392b", "shape": "square", "size": 20, "order": 4},
-}
-_FALLBACK_STYLE: dict[str, Any] = {"color": "#555555", "shape": "circle", "size": 4.5, "order": 9}
-
-_LAND = "#fbfaf6"
-_SEA = "#dbe7ee"
-_FOCUS_FILL = "#fdebc8"
-_PREF_LINE = "#4a4a4a"
-_COUNTY_LINE = "#9a9a9a"
-
-
-def _esc(value: Any) -> str:
-    """HTML-escape a data value ("" for None/NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in MAP_LABELS:
-        msg = f"Unknown language {lang!r}; expected one of {sorted(MAP_LABELS)}."
-        raise InputValidationError(msg)
-    return lang
-
-
 def _basemap(key: str) -> Basemap:
     if key not in BASEMAPS:
         msg = f"Unknown basemap {key!r}; expected one of {list(BASEMAPS)}."
         raise InputValidationError(msg)
     return BASEMAPS[key]
-
-
-def _shift(geoms: Any, crs: str) -> Any:
-    """Geometries (WGS84) redrawn in ``crs`` ("wgs84" → unchanged, "gcj02" → shifted)."""
-    if crs == "wgs84":
-        return geoms
-    if crs != "gcj02":
-        msg = f"Overlay coordinate system {crs!r} is not supported; expected 'wgs84' or 'gcj02'."
-        raise InputValidationError(msg)
-
-    def fn(xy: np.ndarray) -> np.ndarray:
-        lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
-        return np.column_stack([lon, lat])
-
-    return shapely.transform(geoms, fn)
-
-
-def _round_coords(geoms: Any, ndigits: int = 4) -> Any:
-    return shapely.transform(geoms, lambda xy: np.round(xy, ndigits))
-
-
-def _features(geoms: Sequence[Any], props: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    feats = [
-        {"type": "Feature", "id": p.get("code", str(i)), "properties": p,
-         "geometry": shapely.geometry.mapping(g)}
-        for i, (g, p) in enumerate(zip(geoms, props, strict=True))
-        if g is not None and not g.is_empty
-    ]
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def _drop_islets(geoms: np.ndarray, min_part_deg2: float) -> np.ndarray:
-    out = []
-    for g in geoms:
-        parts = shapely.get_parts(g)
-        if len(parts) <= 1:
-            out.append(g)
-            continue
-        areas = shapely.area(parts)
-        keep = parts[(areas >= min_part_deg2) | (areas == areas.max())]
-        out.append(shapely.multipolygons(keep) if len(keep) > 1 else keep[0])
-    return np.asarray(out, dtype=object)
-
-
-def boundary_geojson(
-    prefectures: gpd.GeoDataFrame,
-    counties: gpd.GeoDataFrame,
-    *,
-    crs: str = "wgs84",
-    tolerance_deg: float = 0.003,
-    min_part_deg2: float = 2e-5,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Display-weight GeoJSON of county and prefecture boundaries.
-
-    Counties are simplified together as a coverage (``shapely.coverage_simplify``), so neighbours keep a
-    shared edge; prefectures are the union of their simplified counties, so the two layers coincide exactly.
-
-    Parameters
-    ----------
-    prefectures, counties
-        Frames as returned by ``geo.places.load_prefectures`` / ``load_counties`` (EPSG:4326).
-    crs
-        "wgs84", or "gcj02" to draw on GCJ-02 tiles.
-    tolerance_deg
-        Simplification tolerance in degrees (0.003° ≈ 300 m: invisible at province and county scale).
-    min_part_deg2
-        Islets smaller than this (square degrees; 2e-5 ≈ 0.2 km²) are left out of the drawing (about 280 of
-        the 478 polygon parts, mostly rocks off the coast); a county keeps at least its largest part.
-
-    Returns
-    -------
-    (counties, prefectures)
-        Two GeoJSON FeatureCollections; properties are HTML-escaped names.
-
-    Raises
-    ------
-    InputValidationError
-        If ``crs`` is not supported.
-    """
-    geoms = _drop_islets(np.asarray(counties.geometry.values), min_part_deg2)
-    geoms = shapely.coverage_simplify(geoms, tolerance_deg)
-    geoms = _round_coords(_shift(geoms, crs))
-    county_props = [
-        {"name": _esc(r.name), "prefecture": _esc(r.prefecture_name), "code": str(r.code)}
-        for r in counties.itertuples()
-    ]
-    county_fc = _features(list(geoms), county_props)
-
-    by_pref: dict[str, list[Any]] = {}
-    for g, code in zip(geoms, counties["prefecture_code"].astype(str), strict=True):
-        by_pref.setdefault(code, []).append(g)
-    pref_geoms, pref_props = [], []
-    for r in prefectures.itertuples():
-        parts = by_pref.get(str(r.code))
-        if not parts:
-            continue
-        pref_geoms.append(_round_coords(shapely.union_all(parts, grid_size=1e-4)))
-        pref_props.append({"name": _esc(r.name), "code": str(r.code), "focus": bool(r.is_focus)})
-    return county_fc, _features(pref_geoms, pref_props)
-
-
-@functools.lru_cache(maxsize=4)
-def _embedded_boundaries(crs: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    return boundary_geojson(load_prefectures(), load_counties(), crs=crs)
 
 
 def _tile_layers(basemap: Basemap, tianditu_key: str | None, lang: str) -> list[folium.TileLayer]:
@@ -330,28 +164,28 @@ def _tile_layers(basemap: Basemap, tianditu_key: str | None, lang: str) -> list[
 
 
 def _legend_html(lang: str, type_labels: dict[str, str]) -> str:
-    lab = MAP_LABELS[lang]
+    lab = labels_for(lang)
     rows = []
     for key, style in sorted(FACILITY_STYLES.items(), key=lambda kv: kv[1]["order"], reverse=True):
-        rows.append(f'<div class="xz-legend-row">{_symbol_svg(style)}<span>{_esc(type_labels.get(key, key))}'
+        rows.append(f'<div class="xz-legend-row">{_symbol_svg(style)}<span>{esc(type_labels.get(key, key))}'
                     "</span></div>")
     rows.append(
         f'<div class="xz-legend-row"><svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
-        f'stroke="{_PREF_LINE}" stroke-width="2.2"/></svg><span>{_esc(lab["prefecture_line"])}</span></div>'
+        f'stroke="{_PREF_LINE}" stroke-width="2.2"/></svg><span>{esc(lab["prefecture_line"])}</span></div>'
     )
     rows.append(
         f'<div class="xz-legend-row"><svg width="22" height="10"><line x1="1" y1="5" x2="21" y2="5" '
         f'stroke="{_COUNTY_LINE}" stroke-width="1" stroke-dasharray="3 2"/></svg>'
-        f'<span>{_esc(lab["county_line"])}</span></div>'
+        f'<span>{esc(lab["county_line"])}</span></div>'
     )
     rows.append(
         f'<div class="xz-legend-row"><svg width="22" height="14"><rect x="1" y="1" width="20" height="12" '
         f'fill="{_FOCUS_FILL}" stroke="{_PREF_LINE}" stroke-width="1"/></svg>'
-        f'<span>{_esc(lab["focus"])}</span></div>'
+        f'<span>{esc(lab["focus"])}</span></div>'
     )
     return (
-        f'<div class="xz-legend"><div class="xz-legend-title">{_esc(lab["legend"])}</div>{"".join(rows)}'
-        f'<div class="xz-legend-note">{_esc(lab["approx_note"])}</div></div>'
+        f'<div class="xz-legend"><div class="xz-legend-title">{esc(lab["legend"])}</div>{"".join(rows)}'
+        f'<div class="xz-legend-note">{esc(lab["approx_note"])}</div></div>'
     )
 
 
@@ -380,26 +214,6 @@ _CSS = """
 .leaflet-div-icon.%(cls)s, div.%(cls)s { background: none; border: none; }
 </style>
 """
-
-
-def _symbol_svg(style: dict[str, Any]) -> str:
-    color = style["color"]
-    if style["shape"] == "circle":
-        r = style["size"]
-        d = int(2 * r + 4)
-        return (
-            f'<svg width="{d}" height="{d}" viewBox="0 0 {d} {d}"><circle cx="{d / 2}" cy="{d / 2}" r="{r}" '
-            f'fill="{color}" fill-opacity="0.85" stroke="#ffffff" stroke-width="1"/></svg>'
-        )
-    s = int(style["size"])
-    arm = s * 0.28
-    c = s / 2
-    return (
-        f'<svg width="{s}" height="{s}" viewBox="0 0 {s} {s}"><rect x="0.75" y="0.75" width="{s - 1.5}" '
-        f'height="{s - 1.5}" rx="{s * 0.2:.1f}" fill="{color}" stroke="#ffffff" stroke-width="1.5"/>'
-        f'<path d="M{c} {c - arm}V{c + arm}M{c - arm} {c}H{c + arm}" stroke="#ffffff" '
-        f'stroke-width="{max(2.0, s * 0.16):.1f}" stroke-linecap="round"/></svg>'
-    )
 
 
 def base_map(
@@ -440,9 +254,9 @@ def base_map(
     InputValidationError
         Unknown basemap or language, or 天地图 without a key.
     """
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     bm = _basemap(basemap)
-    lab = MAP_LABELS[lang]
+    lab = labels_for(lang)
     m = folium.Map(
         location=[26.1, 118.2], zoom_start=7, tiles=None, control_scale=False, prefer_canvas=False,
         zoom_snap=0.25, min_zoom=5, max_zoom=18,
@@ -485,14 +299,14 @@ def base_map(
 
     folium.map.CustomPane("xz-labels", z_index=640, pointer_events=False).add_to(m)
     labels = folium.FeatureGroup(name=lab["labels"], control=True)
-    pref_shifted = _shift(np.asarray(prefectures.geometry.representative_point().values), bm.overlay_crs)
+    pref_shifted = to_map_crs(np.asarray(prefectures.geometry.representative_point().values), bm.overlay_crs)
     for r, pt in zip(prefectures.itertuples(), pref_shifted, strict=True):
         short = getattr(r, "short_name", None) or r.name
         star = ' <span class="xz-focus">★</span>' if r.is_focus else ""
         cls = "xz-focus" if r.is_focus else ""
         folium.Marker(
             [pt.y, pt.x], interactive=False, keyboard=False, pane="xz-labels",
-            icon=folium.DivIcon(html=f'<div class="{cls}">{_esc(short)}{star}</div>', class_name="xz-label",
+            icon=folium.DivIcon(html=f'<div class="{cls}">{esc(short)}{star}</div>', class_name="xz-label",
                                 icon_size=(0, 0), icon_anchor=(0, 0)),
         ).add_to(labels)
     labels.add_to(m)
@@ -537,134 +351,6 @@ class _AttributionPrefix(folium.MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "AttributionPrefix"
-
-
-def _type_labels(lang: str) -> dict[str, str]:
-    return {k: str(v[lang]) for k, v in FACILITY_TYPES.items()}
-
-
-def _facility_properties(row: Any, lang: str, type_label: str) -> dict[str, str]:
-    """Popup/tooltip fields of one facility row, every data value HTML-escaped."""
-    quality = str(getattr(row, "location_quality", "") or "")
-    q_label = LOCATION_QUALITY_LABELS.get(quality, {}).get(lang, quality)
-    county = " ".join(x for x in (_esc(getattr(row, "prefecture_name", "")), _esc(row.county_name)) if x)
-    props = {"n": _esc(row.name), "t": _esc(type_label), "c": county, "q": _esc(q_label)}
-    address = _esc(getattr(row, "address", ""))
-    if address:
-        props["a"] = address
-    return props
-
-
-def facility_layers(
-    facilities: pd.DataFrame,
-    *,
-    lang: str = "zh",
-    crs: str = "wgs84",
-    type_labels: dict[str, str] | None = None,
-    types: Iterable[str] | None = None,
-) -> list[folium.FeatureGroup]:
-    """One feature group per facility type, each a GeoJSON layer of SVG markers with escaped popups.
-
-    Rows without coordinates are skipped (they are listed in the data-quality panel instead).
-
-    Parameters
-    ----------
-    facilities
-        Rows of ``geo.facilities.load_facilities()`` (already filtered); needs ``lon``/``lat`` in WGS84.
-    lang
-        "zh" or "en".
-    crs
-        "wgs84", or "gcj02" on 高德 tiles.
-    type_labels
-        Facility type → label (default from ``geo.facilities.FACILITY_TYPES``).
-    types
-        Types to make a layer for, even if empty (default: the types present).
-
-    Returns
-    -------
-    list of folium.FeatureGroup
-        Named "label (count)", hospitals last so they draw on top.
-
-    Raises
-    ------
-    InputValidationError
-        Unknown language or coordinate system.
-    """
-    lang = _check_lang(lang)
-    if type_labels is None:
-        type_labels = _type_labels(lang)
-    lon_all, lat_all = facilities["lon"].astype(float), facilities["lat"].astype(float)
-    placed = facilities[np.isfinite(lon_all) & np.isfinite(lat_all)]
-    if crs != "wgs84":
-        pts = _shift(shapely.points(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)), crs)
-        lon, lat = shapely.get_x(pts), shapely.get_y(pts)
-    else:
-        lon, lat = placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)
-    placed = placed.assign(xz_lon=np.round(lon, 6), xz_lat=np.round(lat, 6))
-    wanted = list(types) if types is not None else list(dict.fromkeys(placed["facility_type"]))
-    wanted.sort(key=lambda t: FACILITY_STYLES.get(t, _FALLBACK_STYLE)["order"])
-    groups = []
-    for ftype in wanted:
-        rows = placed[placed["facility_type"] == ftype]
-        style = FACILITY_STYLES.get(ftype, _FALLBACK_STYLE)
-        label = type_labels.get(ftype, ftype)
-        layer_name = MAP_LABELS[lang]["facility_layer"].format(label=_esc(label), n=len(rows))
-        fg = folium.FeatureGroup(name=layer_name)
-        feats: list[dict[str, Any]] = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r.xz_lon, r.xz_lat]},
-                "properties": _facility_properties(r, lang, label),
-            }
-            for r in rows.itertuples()
-        ]
-        cls = f"{FACILITY_CLASS} xz-{ftype}"
-        if style["shape"] == "circle":
-            marker: folium.Marker | folium.CircleMarker = folium.CircleMarker(
-                radius=style["size"], color="#ffffff", weight=1, fill=True, fill_color=style["color"],
-                fill_opacity=0.9, class_name=cls,
-            )
-        else:
-            s = int(style["size"])
-            marker = folium.Marker(
-                icon=folium.DivIcon(html=_symbol_svg(style), icon_size=(s, s), icon_anchor=(s // 2, s // 2),
-                                    class_name=cls),
-            )
-        if not feats:  # an empty layer still shows "label (0)" in the layer control
-            groups.append(fg)
-            continue
-        fields = ["n", "t", "c", "q"] + (["a"] if any("a" in f["properties"] for f in feats) else [])
-        lab = MAP_LABELS[lang]
-        aliases = [lab["name"], lab["type"], lab["county"], lab["quality"], lab["address"]][: len(fields)]
-        if "a" in fields:
-            for f in feats:
-                f["properties"].setdefault("a", "")
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": feats}, marker=marker,
-            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, localize=False, max_width=340,
-                                      class_name="xz-popup"),
-            tooltip=folium.GeoJsonTooltip(fields=["n"], labels=False, localize=False),
-        ).add_to(fg)
-        groups.append(fg)
-    return groups
-
-
-def selection_outline(
-    prefectures: gpd.GeoDataFrame, codes: Iterable[str], *, crs: str = "wgs84", lang: str = "zh"
-) -> folium.FeatureGroup | None:
-    """A bold outline around the selected prefectures (None when nothing or everything is selected)."""
-    codes = {str(c) for c in codes}
-    sel = prefectures[prefectures["code"].astype(str).isin(codes)]
-    if sel.empty or len(sel) == len(prefectures):
-        return None
-    geom = _round_coords(_shift(shapely.union_all(np.asarray(sel.geometry.values)), crs))
-    fg = folium.FeatureGroup(name=MAP_LABELS[_check_lang(lang)]["selected"])
-    folium.GeoJson(
-        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(geom)},
-        style_function=lambda _f: {"color": "#1f6f8b", "weight": 3.5, "fill": False, "interactive": False,
-                                   "className": "xz-selection"},
-    ).add_to(fg)
-    return fg
 
 
 def view_for_bounds(
@@ -758,6 +444,3 @@ def standalone_html(m: folium.Map) -> str:
     return _assets.inline_assets(m.get_root().render())
 
 
-def geojson_size_bytes(fc: dict[str, Any]) -> int:
-    """Size of a GeoJSON object serialised compactly (for diagnostics and tests)."""
-    return len(json.dumps(fc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

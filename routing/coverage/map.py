@@ -189,7 +189,7 @@ def coverage_map(
     m = maps.base_map(basemap=basemap, lang=lang, asset_base_url=asset_base_url, tianditu_key=tianditu_key)
     crs = maps.BASEMAPS[basemap].overlay_crs
     if areas is not None and len(areas):
-        geoms = maps._shift(np.asarray(areas.geometry.values), crs)
+        geoms = maps.to_map_crs(np.asarray(areas.geometry.values), crs)
         fg = folium.FeatureGroup(name=lab["areas"].format(t=result.threshold_minutes, est=est), show=False)
         for geom, name in zip(geoms, areas["name"], strict=True):
             if geom is None or geom.is_empty:
@@ -210,7 +210,7 @@ def coverage_map(
     town = result.townships
     placed = town[np.isfinite(town["lon"]) & np.isfinite(town["lat"])]
     colors = time_class_colors(placed["minutes"].to_numpy(float))
-    pts = maps._shift(shapely.points(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)), crs)
+    pts = maps.to_map_crs(shapely.points(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)), crs)
     fg = folium.FeatureGroup(name=lab["townships"])
     # one GeoJSON layer per (colour class, left out): popups via GeoJsonPopup (folium.Popup needs jQuery,
     # which the offline asset set does not ship)
@@ -247,7 +247,7 @@ def coverage_map(
 
     active = result.active_sources if result.active_sources is not None else np.ones(len(sources), bool)
     src = sources[active]
-    spts = maps._shift(shapely.points(src["lon"].to_numpy(float), src["lat"].to_numpy(float)), crs)
+    spts = maps.to_map_crs(shapely.points(src["lon"].to_numpy(float), src["lat"].to_numpy(float)), crs)
     sg = folium.FeatureGroup(name=lab["sources"])
     for row, pt in zip(src.itertuples(), spts, strict=True):
         stop = row.source_kind == "mobile_stop"
