@@ -7,6 +7,8 @@ Thin: computations are ``routing.pairing.plan_pairing``, ``routing.pairing.roste
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -14,6 +16,7 @@ from streamlit_folium import st_folium
 from geo._errors import XunzhenError
 from geo.facilities import FACILITY_TYPES
 from pages import ui
+from routing.calendar import PROVISIONAL_LABEL, month_choices, year_is_provisional
 from routing.pairing import (
     PairingParams,
     capacity_table,
@@ -65,10 +68,13 @@ county_choice = c2.selectbox(
     index=counties.index("漳平市") if "漳平市" in counties else 0,
 )
 county = None if county_choice == s("whole") else county_choice
-months = [f"{y}-{m:02d}" for y in (2026, 2027) for m in range(1, 13)]
+months = month_choices()
 month = ui.url_widget(
-    c3.selectbox, "pm", "2026-12", valid=months.__contains__, label=s("month"), options=months
+    c3.selectbox, "pm", months[dt.date.today().month], valid=months.__contains__, label=s("month"),
+    options=months,
 )
+if year_is_provisional(int(month[:4])):
+    c3.caption(f"⚠ {s('provisional')}：{PROVISIONAL_LABEL}")
 
 with st.expander(s("params")):
     e1, e2, e3 = st.columns(3)

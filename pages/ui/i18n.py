@@ -164,6 +164,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "pairing.county": {"zh": "县（市、区）", "en": "County"},
     "pairing.whole": {"zh": "全市", "en": "Whole prefecture"},
     "pairing.month": {"zh": "排班月份", "en": "Roster month"},
+    "pairing.provisional": {
+        "zh": "该年节假日安排尚未收录，按法定节假日推算",
+        "en": "No official holiday schedule for this year yet: statutory holidays computed",
+    },
     "pairing.params": {"zh": "规则与参数", "en": "Rules and parameters"},
     "pairing.objective": {"zh": "优化目标", "en": "Objective"},
     "pairing.total": {"zh": "总车程最短", "en": "Least total travel"},

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo import cli
 from geo._errors import DataFileError, InputValidationError
+from routing.calendar import PROVISIONAL_LABEL, parse_month, year_is_provisional
 from routing.pairing.example import load_example_scenario
 from routing.pairing.forms import annex1_table, annex2_table, to_csv_bytes, write_plan_xlsx
 from routing.pairing.plan import PairingParams, plan_pairing, plan_tertiary_pairing, read_capacities
@@ -111,7 +112,9 @@ def _print_plan(plan: object) -> None:
 
 def _run_working_days(month: str) -> int:
     days = working_days(month)
-    print(f"{month}: {len(days)} 个工作日 working days")
+    provisional = year_is_provisional(parse_month(month)[0])
+    label = f"（{PROVISIONAL_LABEL} provisional）" if provisional else ""
+    print(f"{month}: {len(days)} 个工作日 working days{label}")
     print(" ".join(f"{d:%m-%d}{WEEKDAY_ZH[d.weekday()]}" for d in days))
     return cli.EXIT_OK
 

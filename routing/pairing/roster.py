@@ -1,8 +1,9 @@
 """Monthly roster: from a pairing and a month, which doctor of which hospital goes where on which day.
 
-Working days come from the maintained ``chinese_calendar`` package (weekends, Chinese public holidays and the
-make-up workdays 调休); a year the installed package does not cover is refused with a clear message rather
-than guessed. Visits are spread through the month: the ``k``-th of a hospital's ``N`` visits falls on
+Working days come from :mod:`routing.calendar` (the official arrangement where ``chinese_calendar`` covers
+the year, else weekends + statutory holidays labelled 「暂定，以国务院通知为准」, and the planner's
+overrides).
+Visits are spread through the month: the ``k``-th of a hospital's ``N`` visits falls on
 working day ``⌊(k + u) · W / N⌋`` (``W`` working days, ``u`` ∈ [0, 1) a fixed per-hospital offset so that
 hospitals do not all pick the same days), and visits go round-robin to the hospital's doctors, so no doctor
 exceeds the per-doctor cap or works two centers on one day. Deterministic: the same pairs and month give the
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import InputValidationError
+from routing.calendar import CalendarOverrides, day_info, month_days, parse_month, working_days
 
 __all__ = [
     "RosterParams",
@@ -60,21 +61,6 @@ class RosterParams:
             raise InputValidationError(msg)
 
 
-def parse_month(month: str) -> tuple[int, int]:
-    """Parse ``"YYYY-MM"`` into (year, month).
-
-    Raises
-    ------
-    InputValidationError
-        Not of the form ``YYYY-MM`` with a month 01–12.
-    """
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(month))
-    if not m or not (1 <= int(m.group(2)) <= 12):
-        msg = f"month {month!r}: expected YYYY-MM, e.g. '2026-12'"
-        raise InputValidationError(msg)
-    return int(m.group(1)), int(m.group(2))
-
-
 def month_list(spec: str) -> list[str]:
     """Months from ``"2026-10"``, ``"2026-10,2026-12"`` or a range ``"2026-10..2026-12"`` (at most 24).
 
@@ -103,44 +89,6 @@ def month_list(spec: str) -> list[str]:
     return out
 
 
-def working_days(month: str) -> list[dt.date]:
-    """Working days of a month in mainland China (weekends, public holidays and make-up workdays applied).
-
-    Parameters
-    ----------
-    month
-        ``"YYYY-MM"``.
-
-    Returns
-    -------
-    list of datetime.date
-        In date order.
-
-    Raises
-    ------
-    InputValidationError
-        Bad month, or a year the installed ``chinese_calendar`` does not cover (the official holiday schedule
-        of a year is published by the State Council late in the previous year; update the package then).
-    """
-    import chinese_calendar
-
-    year, mon = parse_month(month)
-    first = dt.date(year, mon, 1)
-    last = dt.date(year + (mon == 12), mon % 12 + 1, 1) - dt.timedelta(days=1)
-    try:
-        days = chinese_calendar.get_workdays(first, last, include_weekends=True)
-    except NotImplementedError as exc:
-        version = getattr(chinese_calendar, "__version__", "?")
-        msg = (
-            f"month {month!r}: the installed holiday calendar (chinese_calendar {version}) has no "
-            "official "
-            f"holiday schedule for {year} ({exc}); update the package (pip install -U chinese_calendar) "
-            "once the State Council has published it — working days are not guessed"
-        )
-        raise InputValidationError(msg) from None
-    return sorted(days)
-
-
 def schedule_visits(
     hospital: Sequence[int],
     center: Sequence[int],
@@ -150,6 +98,7 @@ def schedule_visits(
     doctors: Mapping[int, int] | None = None,
     params: RosterParams | None = None,
     hospital_names: Mapping[int, str] | None = None,
+    overrides: CalendarOverrides | None = None,
 ) -> pd.DataFrame:
     """Core on arrays: spread each pair's doctor-days over the month's working days.
 
@@ -165,6 +114,8 @@ def schedule_visits(
         :class:`RosterParams`.
     hospital_names
         Names for messages.
+    overrides
+        Planner-entered holidays and make-up workdays (:class:`routing.calendar.CalendarOverrides`).
 
     Returns
     -------
@@ -179,7 +130,7 @@ def schedule_visits(
     """
     params = params or RosterParams()
     year, mon = parse_month(month)
-    work = working_days(month)
+    work = working_days(month, overrides=overrides)
     n_work = len(work)
     if params.max_days_per_doctor > n_work:
         msg = (
@@ -224,6 +175,7 @@ def make_roster(
     *,
     doctors: Mapping[str, int] | None = None,
     params: RosterParams | None = None,
+    overrides: CalendarOverrides | None = None,
 ) -> pd.DataFrame:
     """Roster of a pairing table for one month.
 
@@ -240,6 +192,8 @@ def make_roster(
         Number of doctors per ``hospital_id`` (default ⌈visits / max_days_per_doctor⌉).
     params
         :class:`RosterParams`.
+    overrides
+        Planner-entered holidays and make-up workdays.
 
     Returns
     -------
@@ -271,6 +225,7 @@ def make_roster(
         doctors={h_index[h]: int(n) for h, n in (doctors or {}).items() if h in h_index},
         params=params,
         hospital_names={h_index[h]: h_names[h] for h in h_ids},
+        overrides=overrides,
     )
     first_rows = pairs.drop_duplicates("center_id")
     c_lookup = first_rows.set_index(first_rows["center_id"].astype(str))
@@ -302,29 +257,29 @@ def make_rosters(
     *,
     doctors: Mapping[str, int] | None = None,
     params: RosterParams | None = None,
+    overrides: CalendarOverrides | None = None,
 ) -> pd.DataFrame:
     """:func:`make_roster` for several months, concatenated in month order (the same pairing each month)."""
     if not months:
         msg = "no month given: expected at least one YYYY-MM"
         raise InputValidationError(msg)
-    frames = [make_roster(pairs, m, doctors=doctors, params=params) for m in months]
+    frames = [make_roster(pairs, m, doctors=doctors, params=params, overrides=overrides) for m in months]
     return pd.concat(frames, ignore_index=True)
 
 
-def calendar_table(roster: pd.DataFrame, month: str) -> pd.DataFrame:
+def calendar_table(
+    roster: pd.DataFrame, month: str, *, overrides: CalendarOverrides | None = None
+) -> pd.DataFrame:
     """Month calendar: one row per center, one column per day (``1`` … ``31``), cells name the doctor(s).
 
     Non-working days get the column but stay empty; the column label carries the weekday (``"1 周四"``) and
-    ``休`` for holidays/weekends.
+    ``休`` for holidays/weekends (planner overrides applied).
     """
-    year, mon = parse_month(month)
-    work = set(working_days(month))
-    first = dt.date(year, mon, 1)
-    n_days = (dt.date(year + (mon == 12), mon % 12 + 1, 1) - first).days
     labels = {}
-    for d in range(1, n_days + 1):
-        day = dt.date(year, mon, d)
-        labels[day] = f"{d} {WEEKDAY_ZH[day.weekday()]}" + ("" if day in work else " 休")
+    for day in month_days(month):
+        info = day_info(day, overrides=overrides)
+        rest = "" if info.working else " 休"
+        labels[day] = f"{day.day} {WEEKDAY_ZH[day.weekday()]}{rest}"
     centers = list(dict.fromkeys(roster["center"].tolist()))
     table = pd.DataFrame("", index=pd.Index(centers, name="受援单位"), columns=list(labels.values()))
     for row in roster.itertuples(index=False):

@@ -65,9 +65,15 @@ def test_same_inputs_same_roster():
         map(tuple, b[["date", "hospital_id", "center_id"]].astype(str).values))
 
 
-def test_uncovered_year_is_refused_not_guessed():
-    with pytest.raises(InputValidationError, match=r"no official holiday schedule for 2031"):
-        working_days("2031-03")
+def test_year_without_official_schedule_is_provisional_not_refused():
+    """2031 is not in chinese_calendar: weekends + statutory holidays, labelled provisional."""
+    from routing.calendar import day_info
+
+    days = working_days("2031-03")
+    assert days and all(d.weekday() < 5 for d in days)
+    assert day_info(days[0]).provisional
+    roster = make_roster(_pairs(), "2031-10")
+    assert not {dt.date(2031, 10, d) for d in (1, 2, 3)} & set(roster["date"])
 
 
 def test_bad_month_and_too_few_doctors():
