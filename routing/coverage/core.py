@@ -14,6 +14,7 @@ import numpy as np
 
 from geo._errors import InputValidationError
 from geo.facilities import HOSPITAL_TYPES
+from geo.labels import Labels
 
 __all__ = [
     "DEFAULT_SOURCE_TYPES",
@@ -29,7 +30,7 @@ DEFAULT_SOURCE_TYPES: tuple[str, ...] = HOSPITAL_TYPES
 #: Largest threshold accepted (minutes): ten hours is beyond any planning question.
 MAX_THRESHOLD_MINUTES = 600.0
 
-LEFT_OUT_REASONS: dict[str, dict[str, str]] = {
+LEFT_OUT_REASONS: Labels = {
     "": {"zh": "已覆盖", "en": "covered"},
     "too_far": {"zh": "超出时限", "en": "too far"},
     "no_road": {"zh": "2 公里内无道路", "en": "no road within 2 km"},

@@ -12,10 +12,15 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo import _assets, maps
+from geo.labels import Labels, text
+from routing.coverage.plan import CoverageResult
 from routing.exports import LegendEntry, PointLayer, PolygonLayer, static_map
 
 __all__ = ["TIME_CLASSES", "coverage_html", "coverage_map", "coverage_static", "time_class_colors"]
@@ -35,58 +40,97 @@ LEFT_OUT_RING = "#67000d"
 HOSPITAL_COLOR = "#1f2d3d"
 STOP_COLOR = "#6a3d9a"
 
-_LAB = {
-    "zh": {
-        "title": "覆盖分析：{scope}，{t:g} 分钟内可达县级及以上医院",
-        "share": "覆盖人口{est}：{cov:,.0f} / {tot:,.0f}（{share:.1%}）；覆盖乡镇 {ct}/{nt}",
-        "network": "路网：{label}",
-        "est": "（估算）",
-        "est_note": "时间为估算值（直线距离×绕行系数），非道路实测",
-        "legend": "到最近医疗点的时间{est}",
-        "no_time": "无时间（无坐标/无道路/不连通）",
-        "left_out": "未覆盖（> T 或无时间）",
-        "hospital": "县级及以上医院",
-        "stop": "流动医院停靠点",
-        "areas": "服务范围（{t:g} 分钟）{est}",
-        "townships": "乡镇（按时间着色）",
-        "sources": "医疗来源",
-        "min": "分钟",
-        "nearest": "最近",
-        "pop": "人口（估算）",
-        "reason": "原因",
-        "covered": "已覆盖",
-        "footer": "人口为估算值；医院位置为近似（县城/街道驻地）。数据：{scope}",
-        "pref_line": "地市界",
-        "county_line": "县（市、区）界",
+#: Words of the coverage maps, in the shape of :mod:`geo.labels`.
+_LAB: Labels = {
+    "title": {
+        "zh": "覆盖分析：{scope}，{t:g} 分钟内可达县级及以上医院",
+        "en": "Coverage: {scope}, county-level-or-above hospital within {t:g} min",
     },
-    "en": {
-        "title": "Coverage: {scope}, county-level-or-above hospital within {t:g} min",
-        "share": "Covered population{est}: {cov:,.0f} / {tot:,.0f} ({share:.1%}); townships {ct}/{nt}",
-        "network": "Network: {label}",
-        "est": " (estimated)",
-        "est_note": "times are ESTIMATED (great-circle × circuity), not road-routed",
-        "legend": "Minutes to the nearest source{est}",
-        "no_time": "no time (no point / no road / not connected)",
-        "left_out": "left out (> T or no time)",
-        "hospital": "county-level-or-above hospital",
-        "stop": "mobile-hospital stop",
-        "areas": "Service areas ({t:g} min){est}",
-        "townships": "Townships (by time)",
-        "sources": "Care sources",
-        "min": "min",
-        "nearest": "nearest",
-        "pop": "population (est.)",
-        "reason": "reason",
-        "covered": "covered",
-        "footer": "Population estimated; hospital locations approximate (seat points). Scope: {scope}",
-        "pref_line": "Prefecture boundary",
-        "county_line": "County boundary",
+    "share": {
+        "zh": "覆盖人口{est}：{cov:,.0f} / {tot:,.0f}（{share:.1%}）；覆盖乡镇 {ct}/{nt}",
+        "en": "Covered population{est}: {cov:,.0f} / {tot:,.0f} ({share:.1%}); townships {ct}/{nt}",
+    },
+    "network": {
+        "zh": "路网：{label}",
+        "en": "Network: {label}",
+    },
+    "est": {
+        "zh": "（估算）",
+        "en": " (estimated)",
+    },
+    "est_note": {
+        "zh": "时间为估算值（直线距离×绕行系数），非道路实测",
+        "en": "times are ESTIMATED (great-circle × circuity), not road-routed",
+    },
+    "legend": {
+        "zh": "到最近医疗点的时间{est}",
+        "en": "Minutes to the nearest source{est}",
+    },
+    "no_time": {
+        "zh": "无时间（无坐标/无道路/不连通）",
+        "en": "no time (no point / no road / not connected)",
+    },
+    "left_out": {
+        "zh": "未覆盖（> T 或无时间）",
+        "en": "left out (> T or no time)",
+    },
+    "hospital": {
+        "zh": "县级及以上医院",
+        "en": "county-level-or-above hospital",
+    },
+    "stop": {
+        "zh": "流动医院停靠点",
+        "en": "mobile-hospital stop",
+    },
+    "areas": {
+        "zh": "服务范围（{t:g} 分钟）{est}",
+        "en": "Service areas ({t:g} min){est}",
+    },
+    "townships": {
+        "zh": "乡镇（按时间着色）",
+        "en": "Townships (by time)",
+    },
+    "sources": {
+        "zh": "医疗来源",
+        "en": "Care sources",
+    },
+    "min": {
+        "zh": "分钟",
+        "en": "min",
+    },
+    "nearest": {
+        "zh": "最近",
+        "en": "nearest",
+    },
+    "pop": {
+        "zh": "人口（估算）",
+        "en": "population (est.)",
+    },
+    "reason": {
+        "zh": "原因",
+        "en": "reason",
+    },
+    "covered": {
+        "zh": "已覆盖",
+        "en": "covered",
+    },
+    "footer": {
+        "zh": "人口为估算值；医院位置为近似（县城/街道驻地）。数据：{scope}",
+        "en": "Population estimated; hospital locations approximate (seat points). Scope: {scope}",
+    },
+    "pref_line": {
+        "zh": "地市界",
+        "en": "Prefecture boundary",
+    },
+    "county_line": {
+        "zh": "县（市、区）界",
+        "en": "County boundary",
     },
 }
 
 
 def _lab(lang: str) -> dict[str, str]:
-    return _LAB["en" if lang == "en" else "zh"]
+    return {key: text(_LAB, key, lang) for key in _LAB}
 
 
 def time_class_colors(minutes: np.ndarray) -> np.ndarray:
@@ -112,7 +156,7 @@ def _class_labels(lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _headline(result: Any, lang: str) -> list[str]:
+def _headline(result: CoverageResult, lang: str) -> list[str]:
     lab = _lab(lang)
     s = result.summary
     est = lab["est"] if s["estimated"] else ""
@@ -134,7 +178,7 @@ def _headline(result: Any, lang: str) -> list[str]:
 
 def _popup(row: Any, lab: dict[str, str], est: str) -> str:
     esc = html.escape
-    mins = "—" if pd.isna(row.minutes) else f"{row.minutes:.0f} {lab['min']}{est}"
+    mins = _minutes_text(row.minutes, f" {lab['min']}{est}")
     why = f"{esc(str(row.reason_zh))} / {esc(str(row.reason_en))}"
     status = lab["covered"] if row.covered else f"{lab['reason']}：{why}"
     nearest = f"<br>{lab['nearest']}：{esc(str(row.nearest_source))}" if row.nearest_source else ""
@@ -145,79 +189,43 @@ def _popup(row: Any, lab: dict[str, str], est: str) -> str:
     )
 
 
-def coverage_map(
-    result: Any,
-    sources: pd.DataFrame,
-    *,
-    lang: str = "zh",
-    areas: Any | None = None,
-    asset_base_url: str = "/app/static/vendor",
-    basemap: str = "none",
-    tianditu_key: str | None = None,
-) -> Any:
-    """Folium map of a :class:`routing.coverage.CoverageResult`.
+def _areas_layer(
+    areas: gpd.GeoDataFrame, result: CoverageResult, lab: dict[str, str], est: str, crs: str
+) -> folium.FeatureGroup:
+    """Service areas, shown as soon as they are computed (dashed on the estimated network)."""
+    dashed = bool(result.summary["estimated"])
+    geoms = maps.to_map_crs(np.asarray(areas.geometry.values), crs)
+    fg = folium.FeatureGroup(name=lab["areas"].format(t=result.threshold_minutes, est=est), show=True)
+    for geom, name in zip(geoms, areas["name"], strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        folium.GeoJson(
+            geom.__geo_interface__,
+            style_function=lambda _f: {
+                "color": "#3182bd",
+                "weight": 1,
+                "fillColor": "#9ecae1",
+                "fillOpacity": 0.18,
+                "dashArray": "4 3" if dashed else None,
+            },
+            tooltip=html.escape(f"{name} · {result.threshold_minutes:g} {lab['min']}{est}"),
+        ).add_to(fg)
+    return fg
 
-    Parameters
-    ----------
-    result
-        The coverage at one threshold.
-    sources
-        The source table of the inputs (``source_id``, ``name``, ``source_kind``, ``lon``, ``lat``); only the
-        sources active in ``result`` are drawn.
-    lang
-        "zh" or "en".
-    areas
-        Optional GeoDataFrame of service areas (:func:`routing.coverage.service_areas`).
-    asset_base_url, basemap, tianditu_key
-        As :func:`geo.maps.base_map`.
 
-    Returns
-    -------
-    folium.Map
+def _townships_layer(placed: pd.DataFrame, lab: dict[str, str], est: str, crs: str) -> folium.FeatureGroup:
+    """Townships as dots coloured by time class; left-out ones ringed.
 
-    Raises
-    ------
-    InputValidationError
-        Unknown basemap or language (from :func:`geo.maps.base_map`).
+    One GeoJSON layer per (colour class, left out): popups via GeoJsonPopup (folium.Popup needs jQuery, which
+    the offline asset set does not ship).
     """
-    import folium
-    import shapely
-
-    lab = _lab(lang)
-    s = result.summary
-    est = lab["est"] if s["estimated"] else ""
-    m = maps.base_map(basemap=basemap, lang=lang, asset_base_url=asset_base_url, tianditu_key=tianditu_key)
-    crs = maps.BASEMAPS[basemap].overlay_crs
-    if areas is not None and len(areas):
-        geoms = maps.to_map_crs(np.asarray(areas.geometry.values), crs)
-        fg = folium.FeatureGroup(name=lab["areas"].format(t=result.threshold_minutes, est=est), show=False)
-        for geom, name in zip(geoms, areas["name"], strict=True):
-            if geom is None or geom.is_empty:
-                continue
-            folium.GeoJson(
-                geom.__geo_interface__,
-                style_function=lambda _f: {
-                    "color": "#3182bd",
-                    "weight": 1,
-                    "fillColor": "#9ecae1",
-                    "fillOpacity": 0.18,
-                    "dashArray": "4 3" if s["estimated"] else None,
-                },
-                tooltip=html.escape(f"{name} · {result.threshold_minutes:g} {lab['min']}{est}"),
-            ).add_to(fg)
-        fg.add_to(m)
-
-    town = result.townships
-    placed = town[np.isfinite(town["lon"]) & np.isfinite(town["lat"])]
     colors = time_class_colors(placed["minutes"].to_numpy(float))
     pts = maps.to_map_crs(shapely.points(placed["lon"].to_numpy(float), placed["lat"].to_numpy(float)), crs)
     fg = folium.FeatureGroup(name=lab["townships"])
-    # one GeoJSON layer per (colour class, left out): popups via GeoJsonPopup (folium.Popup needs jQuery,
-    # which the offline asset set does not ship)
     feats: dict[tuple[str, bool], list[dict[str, Any]]] = {}
     for row, color, pt in zip(placed.itertuples(), colors, pts, strict=True):
         left = not row.covered
-        mins = "—" if pd.isna(row.minutes) else f"{row.minutes:.0f} {lab['min']}{est}"
+        mins = _minutes_text(row.minutes, f" {lab['min']}{est}")
         feats.setdefault((str(color), left), []).append(
             {
                 "type": "Feature",
@@ -243,10 +251,11 @@ def coverage_map(
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False, localize=False, max_width=320),
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, localize=False),
         ).add_to(fg)
-    fg.add_to(m)
+    return fg
 
-    active = result.active_sources if result.active_sources is not None else np.ones(len(sources), bool)
-    src = sources[active]
+
+def _sources_layer(src: pd.DataFrame, lab: dict[str, str], crs: str) -> folium.FeatureGroup:
+    """Care sources: hospitals as dark squares, mobile-hospital stops as purple diamonds."""
     spts = maps.to_map_crs(shapely.points(src["lon"].to_numpy(float), src["lat"].to_numpy(float)), crs)
     sg = folium.FeatureGroup(name=lab["sources"])
     for row, pt in zip(src.itertuples(), spts, strict=True):
@@ -268,7 +277,55 @@ def coverage_map(
             ),
             tooltip=html.escape(str(row.name)),
         ).add_to(sg)
-    sg.add_to(m)
+    return sg
+
+
+def coverage_map(
+    result: CoverageResult,
+    sources: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    areas: gpd.GeoDataFrame | None = None,
+    asset_base_url: str = "/app/static/vendor",
+    basemap: str = "none",
+    tianditu_key: str | None = None,
+) -> folium.Map:
+    """Folium map of a :class:`routing.coverage.CoverageResult`.
+
+    Parameters
+    ----------
+    result
+        The coverage at one threshold.
+    sources
+        The source table of the inputs (``source_id``, ``name``, ``source_kind``, ``lon``, ``lat``); only the
+        sources active in ``result`` are drawn.
+    lang
+        "zh" or "en".
+    areas
+        Optional GeoDataFrame of service areas (:func:`routing.coverage.service_areas`).
+    asset_base_url, basemap, tianditu_key
+        As :func:`geo.maps.base_map`.
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    InputValidationError
+        Unknown basemap or language (from :func:`geo.maps.base_map`).
+    """
+    lab = _lab(lang)
+    est = lab["est"] if result.summary["estimated"] else ""
+    m = maps.base_map(basemap=basemap, lang=lang, asset_base_url=asset_base_url, tianditu_key=tianditu_key)
+    crs = maps.BASEMAPS[basemap].overlay_crs
+    if areas is not None and len(areas):
+        _areas_layer(areas, result, lab, est, crs).add_to(m)
+    town = result.townships
+    placed = town[np.isfinite(town["lon"]) & np.isfinite(town["lat"])]
+    _townships_layer(placed, lab, est, crs).add_to(m)
+    active = result.active_sources if result.active_sources is not None else np.ones(len(sources), bool)
+    _sources_layer(sources[active], lab, crs).add_to(m)
     root: Any = m.get_root()
     root.html.add_child(folium.Element(_legend_html(result, lang)))
     if len(placed):
@@ -280,11 +337,10 @@ def coverage_map(
             padding=(20, 20),
         )
     folium.LayerControl(collapsed=True).add_to(m)
-
     return _assets.localize(m, asset_base_url)
 
 
-def _legend_html(result: Any, lang: str) -> str:
+def _legend_html(result: CoverageResult, lang: str) -> str:
     lab = _lab(lang)
     s = result.summary
     est = lab["est"] if s["estimated"] else ""
@@ -325,7 +381,9 @@ def _legend_html(result: Any, lang: str) -> str:
     )
 
 
-def coverage_html(result: Any, sources: pd.DataFrame, *, lang: str = "zh", areas: Any | None = None) -> str:
+def coverage_html(
+    result: CoverageResult, sources: pd.DataFrame, *, lang: str = "zh", areas: gpd.GeoDataFrame | None = None
+) -> str:
     """The coverage map as one self-contained HTML file (Leaflet inlined, no tiles: opens offline).
 
     Raises
@@ -336,8 +394,41 @@ def coverage_html(result: Any, sources: pd.DataFrame, *, lang: str = "zh", areas
     return str(maps.standalone_html(coverage_map(result, sources, lang=lang, areas=areas)))
 
 
+def _minutes_text(value: object, suffix: str) -> str:
+    """``"42 min…"`` for a number of minutes, ``"—"`` for none (NaN)."""
+    minutes = float(value)  # type: ignore[arg-type]
+    return "—" if np.isnan(minutes) else f"{minutes:.0f}{suffix}"
+
+
+def _static_lines(result: CoverageResult, lang: str) -> list[str]:
+    """Key-figure lines of the static map: the headline, then the most left-out townships."""
+    lab = _lab(lang)
+    lines = _headline(result, lang)
+    worst = result.left_out.head(8)
+    if not len(worst):
+        return lines
+    head = "未覆盖人口×超时最多的乡镇：" if lang != "en" else "Most left-out townships:"
+    rows: list[Any] = list(worst.itertuples())
+    return (
+        [*lines[:4]]
+        + [""] * max(0, 4 - len(lines[:4]))
+        + [head]
+        + [
+            f"{r.rank}. {r.county_name}{r.name} "
+            + _minutes_text(r.minutes, f" {lab['min']}")
+            + f" · {r.reason_zh if lang != 'en' else r.reason_en}"
+            for r in rows
+        ]
+    )
+
+
 def coverage_static(
-    result: Any, sources: pd.DataFrame, *, fmt: str = "png", lang: str = "zh", areas: Any | None = None
+    result: CoverageResult,
+    sources: pd.DataFrame,
+    *,
+    fmt: str = "png",
+    lang: str = "zh",
+    areas: gpd.GeoDataFrame | None = None,
 ) -> bytes:
     """Static coverage map (PNG or PDF, no tiles) with legend, title and key figures, in a CJK font.
 
@@ -377,27 +468,13 @@ def coverage_static(
     polygons = []
     if areas is not None and len(areas):
         polygons.append(PolygonLayer(list(areas.geometry), alpha=0.15))
-    legend = [LegendEntry(text, c) for text, c in _class_labels(lang)]
+    legend = [LegendEntry(label, c) for label, c in _class_labels(lang)]
     legend += [
         LegendEntry(lab["left_out"], "#ffffff", edgecolor=LEFT_OUT_RING),
         LegendEntry(lab["hospital"], HOSPITAL_COLOR, kind="patch"),
         LegendEntry(lab["stop"], STOP_COLOR, kind="patch"),
     ]
-    lines = _headline(result, lang)
-    worst = result.left_out.head(8)
-    if len(worst):
-        head = "未覆盖人口×超时最多的乡镇：" if lang != "en" else "Most left-out townships:"
-        lines = (
-            [*lines[:4]]
-            + [""] * max(0, 4 - len(lines[:4]))
-            + [head]
-            + [
-                f"{r.rank}. {r.county_name}{r.name} "
-                + ("—" if pd.isna(r.minutes) else f"{r.minutes:.0f} {lab['min']}")
-                + f" · {r.reason_zh if lang != 'en' else r.reason_en}"
-                for r in worst.itertuples()
-            ]
-        )
+    lines = _static_lines(result, lang)
     # bounds: the townships in scope
     bounds = None
     if len(placed):

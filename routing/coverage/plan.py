@@ -33,10 +33,13 @@ import numpy as np
 import pandas as pd
 
 from geo._errors import InputValidationError
+from geo.labels import text
+from geo.network import Network
 from routing.coverage._inputs import load_sources, scope_townships, source_frame, stop_frame
 from routing.coverage.core import (
     DEFAULT_SOURCE_TYPES,
     LEFT_OUT_REASONS,
+    CoreCoverage,
     coverage_core,
 )
 from routing.matrix import REASONS, travel_matrix
@@ -111,7 +114,7 @@ class CoverageResult:
 
 
 def prepare(
-    network: Any,
+    network: Network,
     *,
     prefecture: str | None = None,
     source_types: Sequence[str] = DEFAULT_SOURCE_TYPES,
@@ -187,7 +190,7 @@ def prepare(
 
 
 def add_stops(
-    inputs: CoverageInputs, network: Any, township_codes: Sequence[str], cache: bool = True
+    inputs: CoverageInputs, network: Network, township_codes: Sequence[str], cache: bool = True
 ) -> CoverageInputs:
     """The same inputs with mobile-hospital stops added at the given townships (only new columns computed).
 
@@ -259,26 +262,38 @@ def evaluate(
     active = _active_mask(inputs, remove_source_ids)
     town = inputs.townships
     has_point = np.isfinite(town["lon"].to_numpy(float)) & np.isfinite(town["lat"].to_numpy(float))
-    pop = town["population_est"].to_numpy(float)
     core = coverage_core(
         inputs.minutes,
-        pop,
+        town["population_est"].to_numpy(float),
         threshold_minutes,
         has_point=has_point,
         far_from_road=inputs.far_from_road,
         active_sources=active,
     )
-    t = core.threshold_minutes
-    n = len(town)
+    table = _township_table(inputs, core)
+    return CoverageResult(
+        core.threshold_minutes,
+        table,
+        _ranked_left_out(table),
+        _grouped(table, ["prefecture_name", "county_code", "county_name"], inputs.estimated),
+        _grouped(table, ["prefecture_code", "prefecture_name"], inputs.estimated),
+        _summary(inputs, core, active),
+        active,
+    )
+
+
+def _township_table(inputs: CoverageInputs, core: CoreCoverage) -> pd.DataFrame:
+    """One row per township: place columns, nearest source, minutes, km, covered, reason, priority."""
+    town = inputs.townships
+    pop = town["population_est"].to_numpy(float)
     near = core.nearest
     ok = near >= 0
     src_ids = inputs.sources["source_id"].to_numpy(dtype=object)
     src_names = inputs.sources["name"].to_numpy(dtype=object)
-    km = np.full(n, np.nan)
+    km = np.full(len(town), np.nan)
     km[ok] = inputs.km[np.flatnonzero(ok), near[ok]]
-    minutes = np.where(np.isfinite(core.minutes), core.minutes, np.nan)
     reason = core.reason.astype(str)
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "code": town["code"].to_numpy(),
             "name": town["name"].to_numpy(),
@@ -292,17 +307,21 @@ def evaluate(
             "population_est": pop,
             "nearest_source_id": np.where(ok, src_ids[np.maximum(near, 0)], ""),
             "nearest_source": np.where(ok, src_names[np.maximum(near, 0)], ""),
-            "minutes": minutes,
+            "minutes": np.where(np.isfinite(core.minutes), core.minutes, np.nan),
             "km": km,
             "covered": core.covered,
             "reason": reason,
-            "reason_zh": [LEFT_OUT_REASONS[r]["zh"] for r in reason],
-            "reason_en": [LEFT_OUT_REASONS[r]["en"] for r in reason],
+            "reason_zh": [text(LEFT_OUT_REASONS, r, "zh") for r in reason],
+            "reason_en": [text(LEFT_OUT_REASONS, r, "en") for r in reason],
             "excess_minutes": core.excess_minutes,
             "priority": np.nan_to_num(pop) * core.excess_minutes,
             "estimated": inputs.estimated,
         }
     )
+
+
+def _ranked_left_out(table: pd.DataFrame) -> pd.DataFrame:
+    """Left-out townships ranked: too far by population × excess minutes, then those with no time."""
     left = table[~table["covered"]].copy()
     left["_group"] = np.where(left["reason"] == "too_far", 0, 1)
     left = left.sort_values(
@@ -310,40 +329,44 @@ def evaluate(
     )
     left = left.drop(columns="_group").reset_index(drop=True)
     left.insert(0, "rank", np.arange(1, len(left) + 1))
+    return left
 
-    def groups(keys: list[str]) -> pd.DataFrame:
-        g = table.assign(covered_population_est=np.where(table["covered"], table["population_est"], 0.0))
-        out = g.groupby(keys, sort=True).agg(
-            townships=("code", "size"),
-            covered_townships=("covered", "sum"),
-            population_est=("population_est", "sum"),
-            covered_population_est=("covered_population_est", "sum"),
-        )
-        out["covered_share"] = np.where(
-            out["population_est"] > 0, out["covered_population_est"] / out["population_est"], np.nan
-        )
-        out["estimated"] = inputs.estimated
-        return out.reset_index()
 
-    by_county = groups(["prefecture_name", "county_code", "county_name"])
-    by_pref = groups(["prefecture_code", "prefecture_name"])
+def _grouped(table: pd.DataFrame, keys: list[str], estimated: bool) -> pd.DataFrame:
+    """Townships, covered townships, population and covered population (persons, estimated) per group."""
+    g = table.assign(covered_population_est=np.where(table["covered"], table["population_est"], 0.0))
+    out = g.groupby(keys, sort=True).agg(
+        townships=("code", "size"),
+        covered_townships=("covered", "sum"),
+        population_est=("population_est", "sum"),
+        covered_population_est=("covered_population_est", "sum"),
+    )
+    out["covered_share"] = np.where(
+        out["population_est"] > 0, out["covered_population_est"] / out["population_est"], np.nan
+    )
+    out["estimated"] = estimated
+    return out.reset_index()
+
+
+def _summary(inputs: CoverageInputs, core: CoreCoverage, active: np.ndarray) -> dict[str, Any]:
+    """Key figures of one evaluation (threshold, shares, network, estimated flag)."""
     share = core.covered_population / core.total_population if core.total_population else float("nan")
-    summary = {
+    stops = (inputs.sources["source_kind"] == "mobile_stop").to_numpy() & active
+    return {
         "scope": inputs.scope,
-        "threshold_minutes": t,
-        "townships": n,
+        "threshold_minutes": core.threshold_minutes,
+        "townships": len(inputs.townships),
         "covered_townships": int(core.covered.sum()),
         "left_out_townships": int((~core.covered).sum()),
         "population_est": core.total_population,
         "covered_population_est": core.covered_population,
         "covered_share": share,
         "sources": int(active.sum()),
-        "mobile_stops": int(((inputs.sources["source_kind"] == "mobile_stop").to_numpy() & active).sum()),
+        "mobile_stops": int(stops.sum()),
         "estimated": inputs.estimated,
         "network_kind": inputs.network_kind,
         "network_label": inputs.network_label,
     }
-    return CoverageResult(t, table, left, by_county, by_pref, summary, active)
 
 
 @dataclass(frozen=True, eq=False)
@@ -368,7 +391,7 @@ class WhatIfResult:
 
 def what_if(
     inputs: CoverageInputs,
-    network: Any,
+    network: Network,
     threshold_minutes: float,
     *,
     add_stops_at: Sequence[str] = (),
