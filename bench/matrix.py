@@ -41,8 +41,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import geo._roads.shortest as engine  # noqa: E402
+from geo._roads.chains import _CACHE  # noqa: E402
 from geo._roads.graph import RoadGraph  # noqa: E402
-from geo._roads.shortest import _CACHE, _HIERARCHIES, contract, hierarchy, many_to_many  # noqa: E402
+from geo._roads.shortest import _HIERARCHIES, contract, hierarchy, many_to_many  # noqa: E402
 
 EARTH_KM_PER_DEG = 111.195
 

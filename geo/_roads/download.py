@@ -64,7 +64,7 @@ def download_file(
     NetworkError
         If the request fails, the transfer is incomplete, or the checksum differs (the message names the URL).
     """
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from geo._errors import NetworkError
@@ -178,6 +179,8 @@ def _ways_from_file(path: Path) -> _Ways:
         .with_filter(osmium.filter.KeyFilter("highway"))
     )
     for way in processor:
+        if not isinstance(way, osmium.osm.Way):  # the filters let only ways through
+            continue
         highway = drivable_class(way.tags)
         if highway is None:
             continue
@@ -291,21 +294,8 @@ def assemble(ways: _Ways, source: str) -> tuple[RoadGraph, EdgeGeometry]:
         msg = f"OSM data {source!r} contains no drivable road between two distinct points."
         raise NetworkError(msg)
 
-    # Largest strongly connected component (ties: the one holding the lowest node index, for determinism).
-    n = len(node_ids)
-    import scipy.sparse as sp
-
-    adj = sp.csr_matrix((np.ones(len(e_from)), (e_from, e_to)), shape=(n, n))
-    _, labels = connected_components(adj, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    big = int(np.argmax(sizes))
-    in_big = labels == big
-    keep = in_big[e_from] & in_big[e_to]
-    new_index = np.cumsum(in_big) - 1
-    e_from, e_to = new_index[e_from[keep]], new_index[e_to[keep]]
-    e_seg, e_rev = e_seg[keep], e_rev[keep]
+    in_big, (e_from, e_to, e_seg, e_rev) = _largest_scc(len(node_ids), e_from, e_to, e_seg, e_rev)
     e_minutes, e_km = seg_minutes[e_seg], seg_km[e_seg]
-
     # Sort by (from, to, minutes) and keep the fastest parallel edge, so RoadGraph.from_edges keeps our order.
     order = np.lexsort((e_minutes, e_to, e_from))
     e_from, e_to, e_seg, e_rev, e_minutes, e_km = (
@@ -320,15 +310,35 @@ def assemble(ways: _Ways, source: str) -> tuple[RoadGraph, EdgeGeometry]:
     graph = RoadGraph.from_edges(
         node_lon[in_big], node_lat[in_big], e_from, e_to, e_minutes, e_km, node_osm_id=node_ids[in_big]
     )
-    # Compact the geometry to the segments still used.
+    return graph, _compact_geometry(ptr, lon, lat, e_seg, e_rev)
+
+
+def _compact_geometry(
+    ptr: np.ndarray, lon: np.ndarray, lat: np.ndarray, e_seg: np.ndarray, e_rev: np.ndarray
+) -> EdgeGeometry:
+    """The shapes of the segments still used by the edges ``e_seg`` (renumbered), copied contiguously."""
     used, seg_new = np.unique(e_seg, return_inverse=True)
     lengths = ptr[used + 1] - ptr[used]
     new_ptr = np.concatenate([[0], np.cumsum(lengths)])
     take = np.repeat(ptr[used] - new_ptr[:-1], lengths) + np.arange(new_ptr[-1])
-    geometry = EdgeGeometry(
+    return EdgeGeometry(
         edge_seg=seg_new.astype(np.int32), edge_rev=e_rev, seg_ptr=new_ptr, lon=lon[take], lat=lat[take]
     )
-    return graph, geometry
+
+
+def _largest_scc(
+    n: int, e_from: np.ndarray, e_to: np.ndarray, e_seg: np.ndarray, e_rev: np.ndarray
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Largest strongly connected component (ties: the one holding the lowest node index, for determinism).
+
+    Returns the mask of its nodes and its edges renumbered to 0..k-1 (from, to, segment, reversed).
+    """
+    adj = sp.csr_matrix((np.ones(len(e_from)), (e_from, e_to)), shape=(n, n))
+    _, labels = connected_components(adj, directed=True, connection="strong")
+    in_big = labels == int(np.argmax(np.bincount(labels)))
+    keep = in_big[e_from] & in_big[e_to]
+    new_index = np.cumsum(in_big) - 1
+    return in_big, (new_index[e_from[keep]], new_index[e_to[keep]], e_seg[keep], e_rev[keep])
 
 
 def edge_index(graph: RoadGraph, u: int, v: int) -> int:

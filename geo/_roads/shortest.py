@@ -39,12 +39,10 @@ import logging
 import multiprocessing
 import os
 import weakref
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.sparse.csgraph import dijkstra
 
 from geo._errors import InputValidationError, OptionalDependencyError
 from geo._roads.ch import (
@@ -56,7 +54,9 @@ from geo._roads.ch import (
     sweep,
     sweep_plan,
 )
+from geo._roads.chains import Contracted, contract
 from geo._roads.graph import RoadGraph
+from geo._roads.plain import augmented, tree_km
 
 __all__ = [
     "BACKEND_ENV", "adopt_hierarchy_state", "contract", "hierarchy", "hierarchy_state", "many_to_many",
@@ -66,244 +66,6 @@ logger = logging.getLogger(__name__)
 
 #: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
 _BATCH_CELLS = 4_000_000
-#: Elements per pointer-jumping chunk (random access stays within the CPU cache).
-_CACHE_ELEMENTS = 131_072
-
-
-@dataclass(frozen=True, eq=False)
-class Contracted:
-    """A road graph with its degree-2 chains contracted (see the module docstring).
-
-    Attributes
-    ----------
-    n_nodes
-        Number of nodes of the original graph.
-    core_of
-        Core index of each original node, or -1 for interior nodes, shape (n_nodes,).
-    core_nodes
-        Original node of each core index, shape (n_core,).
-    indptr, indices, edge_minutes, edge_km
-        CSR arrays of the core graph (rows sorted, no parallel edges, no self-loops).
-    pass_chain, pass_start, pass_end
-        One row per (interior node, direction of travel): the chain id, and the core index of the chain's
-        start and end.
-    pass_off_minutes, pass_off_km, pass_rest_minutes, pass_rest_km
-        Minutes / km from the chain's start to the interior node, and from it to the chain's end.
-    node_pass
-        For each original node, up to two pass rows (``-1`` where none), shape (n_nodes, 2).
-    """
-    n_nodes: int
-    core_of: np.ndarray
-    core_nodes: np.ndarray
-    indptr: np.ndarray
-    indices: np.ndarray
-    edge_minutes: np.ndarray
-    edge_km: np.ndarray
-    pass_chain: np.ndarray
-    pass_start: np.ndarray
-    pass_end: np.ndarray
-    pass_off_minutes: np.ndarray
-    pass_off_km: np.ndarray
-    pass_rest_minutes: np.ndarray
-    pass_rest_km: np.ndarray
-    node_pass: np.ndarray
-
-    @property
-    def n_core(self) -> int:
-        """Number of core nodes."""
-        return int(self.core_nodes.shape[0])
-
-
-_CACHE: weakref.WeakKeyDictionary[RoadGraph, Contracted] = weakref.WeakKeyDictionary()
-
-
-def contract(graph: RoadGraph) -> Contracted:
-    """Contract the degree-2 chains of ``graph`` (cached per graph object).
-
-    Parameters
-    ----------
-    graph
-        The road graph; parallel edges are resolved to the fastest, self-loops ignored.
-
-    Returns
-    -------
-    Contracted
-        The core graph plus the position of every interior node on its chain(s).
-    """
-    cached = _CACHE.get(graph)
-    if cached is None:
-        cached = _contract(graph)
-        _CACHE[graph] = cached
-    return cached
-
-
-def _clean_edges(graph: RoadGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Edges sorted by (from, to), self-loops dropped, parallel edges resolved to the fastest."""
-    n = graph.n_nodes
-    frm = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.indptr))
-    to = np.asarray(graph.indices, dtype=np.int64)
-    mins = np.asarray(graph.edge_minutes, dtype=np.float64)
-    kms = np.asarray(graph.edge_km, dtype=np.float64)
-    keep = frm != to
-    frm, to, mins, kms = frm[keep], to[keep], mins[keep], kms[keep]
-    key = frm * n + to
-    if len(key) < 2 or bool(np.all(key[1:] > key[:-1])):  # already sorted without parallel edges (from_edges)
-        return frm, to, mins, kms
-    order = np.lexsort((kms, mins, to, frm))
-    frm, to, mins, kms = frm[order], to[order], mins[order], kms[order]
-    first = np.ones(len(frm), dtype=bool)
-    first[1:] = (frm[1:] != frm[:-1]) | (to[1:] != to[:-1])
-    return frm[first], to[first], mins[first], kms[first]
-
-
-def _interior_nodes(n: int, frm: np.ndarray, to: np.ndarray) -> np.ndarray:
-    """Boolean mask of nodes that pass traffic straight through between exactly two neighbours."""
-    outdeg = np.bincount(frm, minlength=n)
-    indeg = np.bincount(to, minlength=n)
-    # Undirected neighbour count: pairs {u, v} counted once per node.
-    lo, hi = np.minimum(frm, to), np.maximum(frm, to)
-    pair = np.sort(lo * n + hi)
-    pair = pair[np.concatenate([[True], pair[1:] != pair[:-1]])] if len(pair) else pair
-    a, b = pair // n, pair % n
-    nbrs = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
-    two_way = (nbrs == 2) & (outdeg == 2) & (indeg == 2)
-    one_way = (nbrs == 2) & (outdeg == 1) & (indeg == 1)
-    interior = two_way | one_way
-    # A two-way node needs in = out = {a, b}: with in/out degree 2 and only two neighbours this holds
-    # automatically. A one-way node with in {a} and out {b} has a != b, which nbrs == 2 guarantees.
-    # Rings made only of interior nodes would have no core node: keep one per ring.
-    sub = interior[frm] & interior[to]
-    if sub.any():
-        adj = sp.csr_matrix((np.ones(int(sub.sum())), (frm[sub], to[sub])), shape=(n, n))
-        _, labels = connected_components(adj, directed=False)
-        idx = np.flatnonzero(interior)
-        lab = labels[idx]
-        touches_core = np.zeros(labels.max() + 1, dtype=bool)
-        border = interior[to] & ~interior[frm]
-        touches_core[labels[to[border]]] = True
-        border = interior[frm] & ~interior[to]
-        touches_core[labels[frm[border]]] = True
-        ring_labels = np.unique(lab[~touches_core[lab]])
-        if len(ring_labels):
-            # the smallest node of each ring becomes core
-            first_of = np.full(labels.max() + 1, n, dtype=np.int64)
-            np.minimum.at(first_of, lab, idx)
-            interior[first_of[ring_labels]] = False
-    return interior
-
-
-def _list_rank(nxt: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pointer jumping over linked lists given by ``nxt`` (-1 ends a list).
-
-    Returns the sum of ``weights`` (1-D, or 2-D summed per column) from each element to the end of its list,
-    inclusive, and the last element of that list. Only the still-active elements are touched in each of the
-    ``log2(longest list)`` rounds.
-    """
-    total = weights.copy()
-    last = np.arange(len(nxt), dtype=np.int64)
-    nxt = nxt.copy()
-    idx = np.flatnonzero(nxt >= 0)
-    last[idx] = nxt[idx]
-    while idx.size:
-        j = nxt[idx]
-        total[idx] += total[j]
-        last[idx] = last[j]
-        nxt[idx] = nxt[j]
-        idx = idx[nxt[idx] >= 0]
-    return total, last
-
-
-def _path_sums(nxt: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """As :func:`_list_rank` for 1-D weights, without tracking the last element (the hot path of km sums).
-
-    Works in place on ``nxt`` and ``weights`` (both are scratch arrays of the caller) and returns ``weights``.
-    """
-    total = weights
-    idx = np.flatnonzero(nxt >= 0).astype(nxt.dtype)
-    while idx.size:
-        j = nxt[idx]
-        total[idx] += total[j]
-        nj = nxt[j]
-        nxt[idx] = nj
-        idx = idx[nj >= 0]
-    return total
-
-
-def _contract(graph: RoadGraph) -> Contracted:
-    n = graph.n_nodes
-    frm, to, mins, kms = _clean_edges(graph)
-    interior = _interior_nodes(n, frm, to)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(indptr, frm + 1, 1)
-    indptr = np.cumsum(indptr)
-    n_edges = len(frm)
-
-    # successor edge of each edge whose head is interior: the out-edge of the head that does not turn back
-    succ = np.full(n_edges, -1, dtype=np.int64)
-    e_in = np.flatnonzero(interior[to])
-    v = to[e_in]
-    first = indptr[v]
-    one_out = (indptr[v + 1] - first) == 1
-    cand = np.where(one_out | (to[first] != frm[e_in]), first, first + 1)
-    succ[e_in] = cand
-    pred = np.full(n_edges, -1, dtype=np.int64)
-    pred[succ[e_in]] = e_in
-
-    w = np.column_stack([mins, kms])
-    to_end, last = _list_rank(succ, w)  # inclusive sums from an edge to its chain's end
-    from_start, first_edge = _list_rank(pred, w)  # inclusive sums from the chain's start to an edge
-
-    core_nodes = np.flatnonzero(~interior)
-    core_of = np.full(n, -1, dtype=np.int64)
-    core_of[core_nodes] = np.arange(len(core_nodes))
-
-    starts = np.flatnonzero(~interior[frm])  # chains begin at an edge leaving a core node
-    c_from = core_of[frm[starts]]
-    c_to = core_of[to[last[starts]]]
-    c_min, c_km = to_end[starts, 0], to_end[starts, 1]
-    keep = c_from != c_to
-    c_from, c_to, c_min, c_km = c_from[keep], c_to[keep], c_min[keep], c_km[keep]
-    order = np.lexsort((c_km, c_min, c_to, c_from))
-    c_from, c_to, c_min, c_km = c_from[order], c_to[order], c_min[order], c_km[order]
-    uniq = np.ones(len(c_from), dtype=bool)
-    uniq[1:] = (c_from[1:] != c_from[:-1]) | (c_to[1:] != c_to[:-1])
-    c_from, c_to, c_min, c_km = c_from[uniq], c_to[uniq], c_min[uniq], c_km[uniq]
-    n_core = len(core_nodes)
-    c_indptr = np.zeros(n_core + 1, dtype=np.int64)
-    np.add.at(c_indptr, c_from + 1, 1)
-    c_indptr = np.cumsum(c_indptr)
-
-    # pass records: one per edge entering an interior node
-    p_node = to[e_in]
-    p_chain = first_edge[e_in]
-    p_start = core_of[frm[p_chain]]
-    p_end = core_of[to[last[e_in]]]
-    p_off = from_start[e_in]
-    p_rest = to_end[succ[e_in]]
-    node_pass = np.full((n, 2), -1, dtype=np.int64)
-    order = np.argsort(p_node, kind="stable")
-    sorted_nodes = p_node[order]
-    is_second = np.zeros(len(order), dtype=bool)
-    is_second[1:] = sorted_nodes[1:] == sorted_nodes[:-1]
-    node_pass[sorted_nodes[~is_second], 0] = order[~is_second]
-    node_pass[sorted_nodes[is_second], 1] = order[is_second]
-    return Contracted(
-        n_nodes=n,
-        core_of=core_of,
-        core_nodes=core_nodes,
-        indptr=c_indptr,
-        indices=c_to.astype(np.int32),
-        edge_minutes=c_min,
-        edge_km=c_km,
-        pass_chain=p_chain,
-        pass_start=p_start,
-        pass_end=p_end,
-        pass_off_minutes=p_off[:, 0].copy(),
-        pass_off_km=p_off[:, 1].copy(),
-        pass_rest_minutes=p_rest[:, 0].copy(),
-        pass_rest_km=p_rest[:, 1].copy(),
-        node_pass=node_pass,
-    )
 
 
 _HIERARCHIES: weakref.WeakKeyDictionary[Contracted, Hierarchy] = weakref.WeakKeyDictionary()
@@ -355,9 +117,9 @@ def hierarchy(con: Contracted) -> Hierarchy:
 
 
 #: Hierarchies read from a cache, waiting for the first query on their graph (checked against its core then).
-_PRELOADED: weakref.WeakKeyDictionary[RoadGraph, Hierarchy] = weakref.WeakKeyDictionary()
+_PRELOADED: weakref.WeakKeyDictionary[RoadGraph, tuple[Hierarchy, str]] = weakref.WeakKeyDictionary()
 #: ... and those of the reversed graph, keyed by the forward graph until :func:`reverse` creates it.
-_PRELOADED_REV: weakref.WeakKeyDictionary[RoadGraph, Hierarchy] = weakref.WeakKeyDictionary()
+_PRELOADED_REV: weakref.WeakKeyDictionary[RoadGraph, tuple[Hierarchy, str]] = weakref.WeakKeyDictionary()
 _STATE_FORMAT = 1
 
 
@@ -400,8 +162,8 @@ def adopt_hierarchy_state(graph: RoadGraph, arrays: Any) -> None:
         sub = {k[len(prefix):]: arrays[k] for k in arrays if k.startswith(prefix)}
         h = Hierarchy.from_arrays(sub)
         pending.append((h, str(np.asarray(sub["core"]))))
-    _PRELOADED[graph] = pending[0]  # type: ignore[assignment]
-    _PRELOADED_REV[graph] = pending[1]  # type: ignore[assignment]
+    _PRELOADED[graph] = pending[0]
+    _PRELOADED_REV[graph] = pending[1]
 
 
 def _adopt_preloaded(graph: RoadGraph, con: Contracted) -> None:
@@ -409,7 +171,7 @@ def _adopt_preloaded(graph: RoadGraph, con: Contracted) -> None:
     entry = _PRELOADED.pop(graph, None)
     if entry is None or con in _HIERARCHIES:
         return
-    h, core = entry  # type: ignore[misc]
+    h, core = entry
     if h.n == con.n_core and core == _core_fingerprint(con):
         _HIERARCHIES[con] = h
     else:
@@ -559,97 +321,6 @@ def _run_forked(
         _FORK_STATE.clear()
 
 
-def _augmented(
-    con: Contracted, sources: np.ndarray, base: tuple[np.ndarray, ...] | None = None
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Core graph plus a virtual node per interior source: (csr minutes, km per edge, start per source).
-
-    ``base`` replaces the core graph's CSR arrays ``(indptr, indices, minutes, km)`` (the upward graph of
-    the hierarchy); its nodes are the core nodes.
-    """
-    n_core = con.n_core
-    b_indptr, b_indices, b_min, b_km = (
-        (con.indptr, con.indices, con.edge_minutes, con.edge_km) if base is None else base
-    )
-    start = con.core_of[sources].copy()
-    inner = np.flatnonzero(start < 0)
-    if len(inner) == 0:
-        csr = sp.csr_matrix((b_min, b_indices, b_indptr), shape=(n_core, n_core))
-        return csr, b_km, start
-    virt = n_core + np.arange(len(inner))
-    start[inner] = virt
-    rows, cols, mins, kms = [], [], [], []
-    for col in range(2):
-        p = con.node_pass[sources[inner], col]
-        ok = p >= 0
-        rows.append(virt[ok])
-        cols.append(con.pass_end[p[ok]])
-        mins.append(con.pass_rest_minutes[p[ok]])
-        kms.append(con.pass_rest_km[p[ok]])
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    mi, ki = np.concatenate(mins), np.concatenate(kms)
-    order = np.lexsort((ki, mi, c, r))
-    r, c, mi, ki = r[order], c[order], mi[order], ki[order]
-    uniq = np.ones(len(r), dtype=bool)
-    uniq[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    r, c, mi, ki = r[uniq], c[uniq], mi[uniq], ki[uniq]
-    n_all = n_core + len(inner)
-    extra_ptr = np.zeros(len(inner) + 1, dtype=np.int64)
-    np.add.at(extra_ptr, r - n_core + 1, 1)
-    indptr = np.concatenate([b_indptr, b_indptr[-1] + np.cumsum(extra_ptr)[1:]])
-    indices = np.concatenate([b_indices, c.astype(np.int32)])
-    data_min = np.concatenate([b_min, mi])
-    data_km = np.concatenate([b_km, ki])
-    csr = sp.csr_matrix((data_min, indices, indptr), shape=(n_all, n_all))
-    return csr, data_km, start
-
-
-def _tree_km(csr: sp.csr_matrix, edge_km: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    """Length (km) of each node's path in a batch of predecessor trees, by pointer jumping."""
-    b, n = pred.shape
-    itype = np.int32 if b * n < 2**31 - 1 else np.int64
-    flat_pred = pred.ravel()
-    idx = np.flatnonzero(flat_pred >= 0).astype(itype)
-    u = flat_pred[idx].astype(itype)
-    v = (idx % n).astype(itype)
-    # km of each tree edge u -> v: look for u among the in-edges of v (road nodes have few), slot by slot
-    csc = csr.tocsc()
-    csc.sort_indices()
-    csc_km = edge_km[_csr_to_csc_order(csr)]
-    step = np.zeros(b * n)
-    lo = csc.indptr[v]
-    hi = csc.indptr[v + 1]
-    todo = np.arange(len(idx))
-    slot = 0
-    while todo.size:
-        pos = lo[todo] + slot
-        ok = pos < hi[todo]
-        todo, pos = todo[ok], pos[ok]
-        hit = csc.indices[pos] == u[todo]
-        step[idx[todo[hit]]] = csc_km[pos[hit]]
-        todo = todo[~hit]
-        slot += 1
-    # pointer jumping per chunk of rows (each source's tree on its own), small enough to stay in cache
-    nxt = np.full(b * n, -1, dtype=itype)
-    nxt[idx] = u
-    nxt = nxt.reshape(b, n)
-    step = step.reshape(b, n)
-    rows = max(1, _CACHE_ELEMENTS // max(n, 1))
-    for r0 in range(0, b, rows):
-        chunk = nxt[r0 : r0 + rows]
-        k = chunk.shape[0]
-        offset = (np.arange(k, dtype=itype) * n)[:, None]
-        local = np.where(chunk >= 0, chunk + offset, -1).ravel()
-        step[r0 : r0 + rows] = _path_sums(local, step[r0 : r0 + rows].ravel().copy()).reshape(k, n)
-    return step
-
-
-def _csr_to_csc_order(csr: sp.csr_matrix) -> np.ndarray:
-    """Permutation of the CSR edge order into CSC (column-major, rows sorted) order."""
-    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
-    return np.lexsort((rows, csr.indices))
-
-
 def _target_columns(con: Contracted, targets: np.ndarray) -> np.ndarray:
     """Core nodes whose times the targets are read from: core targets and chain starts of interior ones."""
     t_core = con.core_of[targets]
@@ -670,21 +341,21 @@ def _solve_batch(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Minutes and km from a batch of distinct sources to all targets (original node indices)."""
     if hier is not None and hier[2] is not None:  # compiled upward search + sweep, at the target columns
-        h, plan, cols = hier
+        h, plan, cols = hier[0], hier[1], hier[2]
         st_ptr, st_node, st_min, st_km = _starts(con, sources)
         dist, tkm = query_compiled(h, plan, st_ptr, st_node, st_min, st_km, cols, limit)
         pos = np.full(con.n_core, -1, dtype=np.int64)
         pos[cols] = np.arange(len(cols))
     else:
         if hier is None:
-            csr, edge_km, start = _augmented(con, sources)
+            csr, edge_km, start = augmented(con, sources)
         else:
             h = hier[0]
-            csr, edge_km, start = _augmented(
+            csr, edge_km, start = augmented(
                 con, sources, (h.up_indptr, h.up_indices, h.up_minutes, h.up_km)
             )
         dist, pred = dijkstra(csr, directed=True, indices=start, return_predecessors=True, limit=limit)
-        tkm = _tree_km(csr, edge_km, pred)
+        tkm = tree_km(csr, edge_km, pred)
         tkm[~np.isfinite(dist)] = np.inf
         if hier is not None:  # exact times at the target columns by the downward sweep
             plan = hier[1]
@@ -792,7 +463,7 @@ def reachable_within(
         msg = f"limit_minutes must be a positive number of minutes, got {limit_minutes!r}."
         raise InputValidationError(msg)
     con = contract(graph)
-    csr, _, start = _augmented(con, src)
+    csr, _, start = augmented(con, src)
     dist = dijkstra(csr, directed=True, indices=start, limit=float(limit_minutes))[0]
     minutes = np.full(graph.n_nodes, np.inf)
     minutes[con.core_nodes] = dist[: con.n_core]

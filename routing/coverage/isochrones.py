@@ -1,7 +1,7 @@
 """Service areas (isochrone polygons) of care sources at T minutes, in WGS84.
 
 * On an OSM network: the road nodes reachable within T minus the access leg from the source to its road node
-  (:func:`geo._roads.shortest.reachable_within`), as a concave hull in EPSG:32650 buffered by 300 m.
+  (:meth:`geo.network.OSMNetwork.reachable_within`), as a concave hull in EPSG:32650 buffered by 300 m.
 * On the estimated network: along ``bearings`` directions, the farthest point whose estimated time is ≤ T,
   joined into a polygon (nearly a circle); the frame says ``estimated=True`` and the method, so maps label it.
 """
@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._roads.shortest import reachable_within
-from geo._roads.speeds import ACCESS_SPEED_KMH
+from geo.network import ACCESS_SPEED_KMH
 from routing.coverage.core import check_threshold
 
 __all__ = ["service_areas"]
@@ -71,7 +70,7 @@ def service_areas(
             if snap.far_from_road[k] or budget <= 0:
                 geoms.append(None)
                 continue
-            nodes, _ = reachable_within(network.graph, int(snap.node[k]), budget)
+            nodes, _ = network.reachable_within(int(snap.node[k]), budget)
             x, y = to_utm.transform(network.graph.node_lon[nodes], network.graph.node_lat[nodes])
             pts = shapely.multipoints(np.column_stack([x, y]))
             hull = shapely.concave_hull(pts, ratio=0.3) if len(nodes) >= 3 else pts
