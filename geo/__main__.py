@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -141,9 +140,9 @@ def cmd_network(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _describe_network(net: Any) -> None:
+def _describe_network(net: gn.Network) -> None:
     _print(f"路网 / network: {net.label('zh')}", f"               {net.label('en')}")
-    if net.is_estimated:
+    if not isinstance(net, gn.OSMNetwork):
         _print(net.speed_table_doc("zh"), net.speed_table_doc("en"))
         return
     g = net.graph

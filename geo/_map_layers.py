@@ -251,6 +251,20 @@ def _facility_properties(row: Any, lang: str, type_label: str) -> dict[str, str]
     return props
 
 
+def _marker(style: dict[str, Any], cls: str) -> folium.Marker | folium.CircleMarker:
+    """The marker of one facility type: an SVG circle, or a square badge with a cross (hospitals)."""
+    if style["shape"] == "circle":
+        return folium.CircleMarker(
+            radius=style["size"], color="#ffffff", weight=1, fill=True, fill_color=style["color"],
+            fill_opacity=0.9, class_name=cls,
+        )
+    side = int(style["size"])
+    return folium.Marker(
+        icon=folium.DivIcon(html=_symbol_svg(style), icon_size=(side, side),
+                            icon_anchor=(side // 2, side // 2), class_name=cls),
+    )
+
+
 def facility_layers(
     facilities: pd.DataFrame,
     *,
@@ -314,18 +328,7 @@ def facility_layers(
             }
             for r in rows.itertuples()
         ]
-        cls = f"{FACILITY_CLASS} xz-{ftype}"
-        if style["shape"] == "circle":
-            marker: folium.Marker | folium.CircleMarker = folium.CircleMarker(
-                radius=style["size"], color="#ffffff", weight=1, fill=True, fill_color=style["color"],
-                fill_opacity=0.9, class_name=cls,
-            )
-        else:
-            s = int(style["size"])
-            marker = folium.Marker(
-                icon=folium.DivIcon(html=_symbol_svg(style), icon_size=(s, s), icon_anchor=(s // 2, s // 2),
-                                    class_name=cls),
-            )
+        marker = _marker(style, f"{FACILITY_CLASS} xz-{ftype}")
         if not feats:  # an empty layer still shows "label (0)" in the layer control
             groups.append(fg)
             continue

@@ -216,6 +216,56 @@ _CSS = """
 """
 
 
+def _boundary_layers(
+    pref_fc: dict[str, Any], county_fc: dict[str, Any], lab: dict[str, str], tiles: bool
+) -> list[folium.GeoJson]:
+    """Prefecture outlines (focus tinted; land filled when there are no tiles) and county lines."""
+
+    def pref_style(feature: dict[str, Any]) -> dict[str, Any]:
+        focus = feature["properties"].get("focus")
+        return {
+            "color": _PREF_LINE, "weight": 2.2, "opacity": 0.9,
+            "className": f"{BOUNDARY_CLASS} xz-prefecture",
+            "fillColor": _FOCUS_FILL if focus else _LAND,
+            "fillOpacity": (0.35 if focus else 0.0) if tiles else 1.0,
+        }
+
+    def county_style(_feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "color": _COUNTY_LINE, "weight": 1, "opacity": 0.9, "dashArray": "3 2", "fill": True,
+            "fillOpacity": 0.0, "className": f"{BOUNDARY_CLASS} xz-county",
+        }
+
+    return [
+        folium.GeoJson(
+            pref_fc, name=lab["prefectures"], style_function=pref_style, control=True, smooth_factor=0.5,
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        ),
+        folium.GeoJson(
+            county_fc, name=lab["counties"], style_function=county_style, smooth_factor=0.5,
+            highlight_function=lambda _f: {"weight": 2, "color": "#555555", "fillOpacity": 0.08,
+                                           "fillColor": "#555555"},
+            tooltip=folium.GeoJsonTooltip(fields=["name", "prefecture"], labels=False),
+        ),
+    ]
+
+
+def _prefecture_labels(prefectures: gpd.GeoDataFrame, lab: dict[str, str], crs: str) -> folium.FeatureGroup:
+    """Prefecture short names at a point inside each (★ for the focus prefectures), in the label pane."""
+    labels = folium.FeatureGroup(name=lab["labels"], control=True)
+    pref_shifted = to_map_crs(np.asarray(prefectures.geometry.representative_point().values), crs)
+    for r, pt in zip(prefectures.itertuples(), pref_shifted, strict=True):
+        short = getattr(r, "short_name", None) or r.name
+        star = ' <span class="xz-focus">★</span>' if r.is_focus else ""
+        cls = "xz-focus" if r.is_focus else ""
+        folium.Marker(
+            [pt.y, pt.x], interactive=False, keyboard=False, pane="xz-labels",
+            icon=folium.DivIcon(html=f'<div class="{cls}">{esc(short)}{star}</div>', class_name="xz-label",
+                                icon_size=(0, 0), icon_anchor=(0, 0)),
+        ).add_to(labels)
+    return labels
+
+
 def base_map(
     prefectures: gpd.GeoDataFrame | None = None,
     counties: gpd.GeoDataFrame | None = None,
@@ -269,47 +319,10 @@ def base_map(
     else:
         county_fc, pref_fc = boundary_geojson(prefectures, counties, crs=bm.overlay_crs)
     tiles = bool(bm.online)
-
-    def pref_style(feature: dict[str, Any]) -> dict[str, Any]:
-        focus = feature["properties"].get("focus")
-        return {
-            "color": _PREF_LINE, "weight": 2.2, "opacity": 0.9,
-            "className": f"{BOUNDARY_CLASS} xz-prefecture",
-            "fillColor": _FOCUS_FILL if focus else _LAND,
-            "fillOpacity": (0.35 if focus else 0.0) if tiles else 1.0,
-        }
-
-    folium.GeoJson(
-        pref_fc, name=lab["prefectures"], style_function=pref_style, control=True, smooth_factor=0.5,
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-    ).add_to(m)
-
-    def county_style(_feature: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "color": _COUNTY_LINE, "weight": 1, "opacity": 0.9, "dashArray": "3 2", "fill": True,
-            "fillOpacity": 0.0, "className": f"{BOUNDARY_CLASS} xz-county",
-        }
-
-    folium.GeoJson(
-        county_fc, name=lab["counties"], style_function=county_style, smooth_factor=0.5,
-        highlight_function=lambda _f: {"weight": 2, "color": "#555555", "fillOpacity": 0.08,
-                                       "fillColor": "#555555"},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "prefecture"], labels=False),
-    ).add_to(m)
-
+    for boundary in _boundary_layers(pref_fc, county_fc, lab, tiles):
+        boundary.add_to(m)
     folium.map.CustomPane("xz-labels", z_index=640, pointer_events=False).add_to(m)
-    labels = folium.FeatureGroup(name=lab["labels"], control=True)
-    pref_shifted = to_map_crs(np.asarray(prefectures.geometry.representative_point().values), bm.overlay_crs)
-    for r, pt in zip(prefectures.itertuples(), pref_shifted, strict=True):
-        short = getattr(r, "short_name", None) or r.name
-        star = ' <span class="xz-focus">★</span>' if r.is_focus else ""
-        cls = "xz-focus" if r.is_focus else ""
-        folium.Marker(
-            [pt.y, pt.x], interactive=False, keyboard=False, pane="xz-labels",
-            icon=folium.DivIcon(html=f'<div class="{cls}">{esc(short)}{star}</div>', class_name="xz-label",
-                                icon_size=(0, 0), icon_anchor=(0, 0)),
-        ).add_to(labels)
-    labels.add_to(m)
+    _prefecture_labels(prefectures, lab, bm.overlay_crs).add_to(m)
 
     if type_labels is None:
         type_labels = _type_labels(lang)
