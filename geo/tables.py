@@ -1,7 +1,8 @@
 """The one table writer of xunzhen: CSV and XLSX for every export and form, with one notes convention.
 
-* :func:`csv_bytes` / :func:`write_csv` — UTF-8 with BOM (Excel on Chinese Windows opens it correctly),
-  optional ``# comment`` lines before the header.
+* :func:`csv_bytes` / :func:`write_csv` — plain RFC 4180 (header first, no comment lines: ``pandas.read_csv``
+  and QGIS read it as is), UTF-8 with BOM (Excel on Chinese Windows opens it correctly). Provenance goes in
+  the XLSX 说明 sheet and in columns (``estimated``), never in lines above the header.
 * :func:`xlsx_bytes` — a first sheet ``说明`` with the notes (sources, "estimated" labels, parameters), then
   one sheet per table; a :class:`Sheet` adds a merged title, lines under it, footnotes under the table and
   print setup (A4, landscape, header rows repeated, fit to width) for forms that are printed and handed in.
@@ -58,24 +59,20 @@ def _safe_frame(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(table: pd.DataFrame, comments: Sequence[str] = ()) -> bytes:
-    """The table as CSV bytes (UTF-8 with BOM), each comment line first as ``# line``; text cells made safe.
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """The table as RFC 4180 CSV bytes (UTF-8 with BOM, header first, CRLF line ends); text cells made safe.
 
     Parameters
     ----------
     table
         The rows to write (index not written).
-    comments
-        Lines written before the header, e.g. the network label and "estimated".
     """
     buf = io.StringIO()
-    for line in comments:
-        buf.write("# " + str(line).replace("\n", " ") + "\n")
-    _safe_frame(table).to_csv(buf, index=False, lineterminator="\n")
+    _safe_frame(table).to_csv(buf, index=False, lineterminator="\r\n")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def write_csv(table: pd.DataFrame, path: str | Path, comments: Sequence[str] = ()) -> Path:
+def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write :func:`csv_bytes` to ``path`` and return it.
 
     Raises
@@ -84,7 +81,7 @@ def write_csv(table: pd.DataFrame, path: str | Path, comments: Sequence[str] = (
         If the file cannot be written.
     """
     path = Path(path)
-    path.write_bytes(csv_bytes(table, comments))
+    path.write_bytes(csv_bytes(table))
     return path
 
 

@@ -231,7 +231,7 @@ if changed is not None:
 d1, d2, d3, d4, d5 = st.columns(5)
 d1.download_button(
     s("dl_csv"),
-    csv_bytes(result.townships, notes),
+    csv_bytes(result.townships),
     file_name=f"{stem}.csv",
     mime="text/csv",
     on_click="ignore",

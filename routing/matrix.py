@@ -14,7 +14,7 @@ keyed by the network's :meth:`~geo.network.Network.fingerprint` and a hash of th
 in-process cache.
 
 Figures from the estimated network carry ``estimated=True``: show them as 估算/estimated (the CSV of the
-command line says so in a column and in its header comment).
+command line says so in its ``estimated`` column; the CSV is plain, header first).
 
 Command line::
 
@@ -434,7 +434,7 @@ def run(args: argparse.Namespace) -> int:
         f"figures: {est_en} / {est_zh}",
     ]
     if args.csv:
-        write_csv(table, args.csv, comments=header)
+        write_csv(table, args.csv)
         print(f"wrote {len(table)} rows to {args.csv} ({est_en})")
     else:
         for line in header:

@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
             )
     notes = export_notes(result)
     if args.csv:
-        write_csv(result.townships, args.csv, comments=notes)
+        write_csv(result.townships, args.csv)
         print(f"wrote {args.csv}")
     if args.xlsx:
         with open(args.xlsx, "wb") as fh:

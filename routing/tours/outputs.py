@@ -346,7 +346,7 @@ def write_xlsx(tour: Any, path: str | Path, lang: str = "zh") -> Path:
 
 def csv_bytes(tour: Any, lang: str = "zh") -> bytes:
     """The itinerary table as CSV (UTF-8 with BOM), with ``#`` comment lines stating the figures' basis."""
-    return tables.csv_bytes(itinerary_frame(tour, lang), comments=_notes(tour, lang))
+    return tables.csv_bytes(itinerary_frame(tour, lang))
 
 
 _PRINT_CSS = """

@@ -122,8 +122,8 @@ def test_cli_writes_csv_with_estimated_column(tmp_path: Path) -> None:
     out = tmp_path / "m.csv"
     assert rm.main(["--from", "长汀县新桥镇,连城县", "--to", "龙岩市第一医院", "--csv", str(out)]) == 0
     text = out.read_text("utf-8-sig")
-    assert text.startswith("# network: Estimated") and "估算" in text.splitlines()[1]
-    table = pd.read_csv(out, comment="#")
+    assert text.startswith("from,to,minutes")  # plain RFC 4180: header first, no comment lines
+    table = pd.read_csv(out, encoding="utf-8-sig")
     assert list(table.columns) == ["from", "to", "minutes", "km", "estimated", "network", "reason"]
     assert len(table) == 2 and table["estimated"].all() and (table["minutes"] > 0).all()
 

@@ -206,9 +206,9 @@ def test_embedded_longyan_estimated_and_labelled() -> None:
 def test_cli_writes_csv_and_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "c.csv"
     assert coverage_cli(["--minutes", "60", "--prefecture", "龙岩", "--csv", str(out), "--top", "3"]) == 0
-    table = pd.read_csv(out, comment="#", dtype={"code": str})
+    table = pd.read_csv(out, dtype={"code": str})  # plain RFC 4180: header first
     assert len(table) == 133 and {"minutes", "covered", "reason", "estimated"} <= set(table.columns)
-    assert "估算" in out.read_text("utf-8-sig").splitlines()[2]
+    assert table["estimated"].all()
     for argv, msg in [
         (["--minutes", "0"], "more than 0"),
         (["--minutes", "abc"], "must be a number"),
@@ -237,8 +237,8 @@ def test_exports_html_png_pdf_xlsx(tmp_path: Path) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and pdf[:5] == b"%PDF-"
     with pytest.raises(InputValidationError, match="'png' or 'pdf'"):
         coverage_static(res, inputs.sources, fmt="gif")
-    data = csv_bytes(res.townships, cov.export_notes(res))
-    assert data.startswith("\ufeff# ".encode())
+    data = csv_bytes(res.townships)
+    assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")["estimated"].all()  # plain CSV, header first
     book = xlsx_bytes(cov.coverage_sheets(res), cov.export_notes(res))
     sheets = pd.read_excel(io.BytesIO(book), sheet_name=None)
     assert next(iter(sheets)) == "说明" and len(sheets["乡镇 townships"]) == 133
