@@ -6,7 +6,7 @@ Run ``python bench/pairing.py`` (or ``python -m bench.pairing``). Same data, sam
 * total one-way travel minutes of the exact optimum vs :func:`routing.pairing.greedy_nearest` (city
 hospitals take
   their nearest centers until the 30% share is met, then each center takes its nearest allowed hospital with
-  capacity left), in three settings: the default capacities (assumed, see routing/pairing/plan.py), tight
+  capacity left), in three settings: the default capacities (assumed, see routing/pairing/capacity.py), tight
   capacities (every hospital's default cut so that the prefecture total is only ~5% above need) and the soft
   县域内 rule.
 
@@ -127,9 +127,9 @@ def main() -> int:
             print(f"{name:<48} {opt.total_minutes:>12,.1f} {'failed':>12} {'—':>8} {t_opt:>8.3f}   ({exc})")
     print("minutes are one-way, summed over doctor-days per month; " + label)
     # why the saving is small under the hard rule: how many centers have any choice at all
-    from routing.pairing.core import _build_model
+    from routing.pairing._model import build_model
 
-    model = _build_model(
+    model = build_model(
         travel.minutes,
         plan.hospitals["capacity_days"].to_numpy(),
         kw["hospital_county"],

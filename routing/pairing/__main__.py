@@ -18,9 +18,9 @@ import pandas as pd
 from geo import cli
 from geo._errors import DataFileError, InputValidationError
 from routing.calendar import PROVISIONAL_LABEL, parse_month, year_is_provisional
+from routing.pairing import PairingParams, PairingPlan, plan_pairing, plan_tertiary_pairing, read_capacities
 from routing.pairing.example import load_example_scenario
 from routing.pairing.forms import annex1_table, annex2_table, to_csv_bytes, write_plan_xlsx
-from routing.pairing.plan import PairingParams, plan_pairing, plan_tertiary_pairing, read_capacities
 from routing.pairing.progress import planned_from_annex2, progress_report, read_annex2
 from routing.pairing.roster import (
     WEEKDAY_ZH,
@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_plan(plan: object) -> None:
+def _print_plan(plan: PairingPlan) -> None:
     s = plan.summary()
     est = plan.estimated
     print(f"范围 scope: {s['scope']}    路网 network: {plan.network_label}")

@@ -19,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from ortools.graph.python import min_cost_flow
 
 __all__ = ["FlowNetwork", "FlowSolution"]
@@ -42,17 +43,14 @@ class FlowNetwork:
         self.costs: list[np.ndarray] = []
         self._n = 0
 
-    def add(self, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, costs: np.ndarray) -> np.ndarray:
-        """Add arcs (vectorised); returns their arc indices."""
-        tails = np.asarray(tails, dtype=np.int64).ravel()
-        k = tails.size
-        heads = np.broadcast_to(np.asarray(heads, dtype=np.int64), (k,)).copy()
-        caps = np.broadcast_to(np.asarray(caps, dtype=np.int64), (k,)).copy()
-        costs = np.broadcast_to(np.asarray(costs, dtype=np.int64), (k,)).copy()
-        self.tails.append(tails)
-        self.heads.append(heads)
-        self.caps.append(caps)
-        self.costs.append(costs)
+    def add(self, tails: ArrayLike, heads: ArrayLike, caps: ArrayLike, costs: ArrayLike) -> np.ndarray:
+        """Add arcs (vectorised; scalars broadcast to the tails); returns their arc indices."""
+        tail_arr = np.asarray(tails, dtype=np.int64).ravel()
+        k = tail_arr.size
+        self.tails.append(tail_arr)
+        self.heads.append(np.broadcast_to(np.asarray(heads, dtype=np.int64), (k,)).copy())
+        self.caps.append(np.broadcast_to(np.asarray(caps, dtype=np.int64), (k,)).copy())
+        self.costs.append(np.broadcast_to(np.asarray(costs, dtype=np.int64), (k,)).copy())
         idx = np.arange(self._n, self._n + k)
         self._n += k
         return idx

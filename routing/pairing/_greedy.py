@@ -11,7 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from geo._errors import InfeasibleError
-from routing.pairing.core import PairingParams, PairingResult, _build_model, _days_by_prefecture
+from routing.pairing._model import build_model, days_by_prefecture
+from routing.pairing.core import PairingParams, PairingResult
 
 __all__ = ["greedy_nearest"]
 
@@ -43,7 +44,7 @@ def greedy_nearest(
     """
     params = params or PairingParams()
     t0 = time.perf_counter()
-    model = _build_model(
+    model = build_model(
         np.asarray(minutes, dtype=float),
         capacity_days,
         hospital_county,
@@ -93,16 +94,16 @@ def greedy_nearest(
             if cand.size == 0:
                 msg = f"greedy baseline: no hospital with capacity left reaches {model.center_names[c]}"
                 raise InfeasibleError(msg)
-            h = int(cand[np.argmin(cost[cand, c])])
-            k = int(min(need[c], left[h]))
-            x[h, c] += k
-            left[h] -= k
+            best = int(cand[np.argmin(cost[cand, c])])
+            k = int(min(need[c], left[best]))
+            x[best, c] += k
+            left[best] -= k
             need[c] -= k
     hh, cc = np.nonzero(x)
     days = x[hh, cc]
     mins = model.minutes[hh, cc]
     total = float((days * mins).sum())
-    city_days, total_days = _days_by_prefecture(model, hh, cc, days)
+    city_days, total_days = days_by_prefecture(model, hh, cc, days)
     return PairingResult(
         hospital=hh,
         center=cc,

@@ -12,7 +12,8 @@ import numpy as np
 
 from geo._errors import InfeasibleError, InputValidationError
 from routing.pairing._flow import FlowNetwork
-from routing.pairing.core import _SCALE, _listing, _names
+from routing.pairing._model import listing, names_or_default
+from routing.pairing.core import _SCALE
 
 __all__ = ["TertiaryPairingResult", "pair_tertiary_from_matrix"]
 
@@ -78,8 +79,8 @@ def pair_tertiary_from_matrix(
         msg = "minutes must be ≥ 0 (inf for unreachable pairs); found NaN or a negative value"
         raise InputValidationError(msg)
     n_h, n_k = m.shape
-    hn = _names(hospital_names, n_h, "hospital ")
-    kn = _names(county_names, n_k, "county ")
+    hn = names_or_default(hospital_names, n_h, "hospital ")
+    kn = names_or_default(county_names, n_k, "county ")
     lo = n_k // n_h if min_per_hospital is None else int(min_per_hospital)
     hi = -(-n_k // n_h) if max_per_hospital is None else int(max_per_hospital)
     if lo < 0 or hi < lo:
@@ -93,7 +94,7 @@ def pair_tertiary_from_matrix(
     unreached = [kn[k] for k in np.flatnonzero(~np.isfinite(m).any(axis=0))]
     if unreached:
         problems.append(
-            f"{len(unreached)} weak county(ies) no tertiary hospital reaches: {_listing(unreached)}"
+            f"{len(unreached)} weak county(ies) no tertiary hospital reaches: {listing(unreached)}"
         )
     if problems:
         raise InfeasibleError("No feasible tertiary pairing:\n- " + "\n- ".join(problems))
@@ -110,7 +111,7 @@ def pair_tertiary_from_matrix(
     if sol.max_flow < n_k or (sol.flow[bonus] < lo).any():
         short = [hn[h] for h in np.flatnonzero(sol.flow[bonus] < lo)]
         detail = (
-            f"hospitals that cannot get {lo} reachable counties: {_listing(short)}"
+            f"hospitals that cannot get {lo} reachable counties: {listing(short)}"
             if short
             else f"only {sol.max_flow} of {n_k} counties can be paired"
         )

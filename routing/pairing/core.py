@@ -15,7 +15,6 @@ objective (gap 0).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import numpy as np
 
 from geo._errors import InfeasibleError, InputValidationError
 from routing.pairing._flow import FlowNetwork
+from routing.pairing._model import _Model, build_model, days_by_prefecture, listing, precheck
 
 __all__ = [
     "PairingParams",
@@ -32,7 +32,6 @@ __all__ = [
 ]
 
 _SCALE = 100  # costs are integers: exact at 0.01-minute resolution
-_MAX_LISTED = 12  # names listed in one message before "… and N more"
 
 
 @dataclass(frozen=True)
@@ -131,234 +130,6 @@ class PairingResult:
         return out
 
 
-def _names(values: Sequence[str] | None, n: int, prefix: str) -> list[str]:
-    if values is None:
-        return [f"{prefix}{i}" for i in range(n)]
-    out = [str(v) for v in values]
-    if len(out) != n:
-        msg = f"{prefix} names: expected {n} entries, got {len(out)}"
-        raise InputValidationError(msg)
-    return out
-
-
-def _listing(names: Sequence[str]) -> str:
-    names = list(names)
-    head = "、".join(names[:_MAX_LISTED])
-    more = f" … and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else ""
-    return head + more
-
-
-def _as_str_array(values: Sequence[str], n: int, what: str) -> np.ndarray:
-    arr = np.asarray([str(v) for v in values], dtype=object)
-    if arr.shape != (n,):
-        msg = f"{what}: expected {n} entries, got {arr.shape[0] if arr.ndim else 0}"
-        raise InputValidationError(msg)
-    return arr
-
-
-def _int_array(values: object, n: int, what: str, minimum: int) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.shape != (n,):
-        msg = f"{what}: expected {n} values, got shape {arr.shape}"
-        raise InputValidationError(msg)
-    bad = ~np.isfinite(arr) | (arr < minimum) | (arr != np.round(arr))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        msg = f"{what}[{i}] = {float(arr[i])!r}: expected a whole number ≥ {minimum}"
-        raise InputValidationError(msg)
-    return arr.astype(np.int64)
-
-
-@dataclass
-class _Model:
-    """Everything derived from the inputs that the solves share."""
-    minutes: np.ndarray
-    cap: np.ndarray
-    demand: np.ndarray
-    allowed: np.ndarray
-    penalised: np.ndarray
-    same_county: np.ndarray
-    is_city: np.ndarray
-    center_pref: np.ndarray
-    center_county: np.ndarray
-    hosp_names: list[str]
-    center_names: list[str]
-    share_groups: list[str] = field(default_factory=list)
-    share_lower: dict[str, int] = field(default_factory=dict)
-
-
-def _build_model(
-    minutes: np.ndarray,
-    capacity_days: object,
-    hospital_county: Sequence[str],
-    hospital_prefecture: Sequence[str],
-    hospital_is_city: object,
-    center_county: Sequence[str],
-    center_prefecture: Sequence[str],
-    demand_days: object | None,
-    hospital_scope: Sequence[str] | None,
-    extra_allowed: object | None,
-    hospital_names: Sequence[str] | None,
-    center_names: Sequence[str] | None,
-    params: PairingParams,
-    share_exempt: Sequence[str] = (),
-) -> _Model:
-    m = np.asarray(minutes, dtype=float)
-    if m.ndim != 2:
-        msg = f"minutes must be a 2-D (hospitals × centers) matrix, got shape {m.shape}"
-        raise InputValidationError(msg)
-    n_h, n_c = m.shape
-    if np.isnan(m).any() or (m < 0).any():
-        msg = "minutes must be ≥ 0 (inf for unreachable pairs); found NaN or a negative value"
-        raise InputValidationError(msg)
-    cap = _int_array(capacity_days, n_h, "capacity_days", 0)
-    demand = (
-        np.ones(n_c, dtype=np.int64)
-        if demand_days is None
-        else _int_array(demand_days, n_c, "demand_days", 1)
-    )
-    h_county = _as_str_array(hospital_county, n_h, "hospital_county")
-    h_pref = _as_str_array(hospital_prefecture, n_h, "hospital_prefecture")
-    c_county = _as_str_array(center_county, n_c, "center_county")
-    c_pref = _as_str_array(center_prefecture, n_c, "center_prefecture")
-    is_city = np.asarray(hospital_is_city, dtype=bool).reshape(-1)
-    if is_city.shape != (n_h,):
-        msg = f"hospital_is_city: expected {n_h} values, got {is_city.shape[0]}"
-        raise InputValidationError(msg)
-    if hospital_scope is None:
-        scope = np.where(is_city, "prefecture", "county").astype(object)
-    else:
-        scope = _as_str_array(hospital_scope, n_h, "hospital_scope")
-        bad = ~np.isin(scope, ["county", "prefecture"])
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            msg = f"hospital_scope[{i}] = {scope[i]!r}: expected 'county' or 'prefecture'"
-            raise InputValidationError(msg)
-    extra = np.zeros((n_h, n_c), dtype=bool)
-    if extra_allowed is not None:
-        extra = np.asarray(extra_allowed, dtype=bool)
-        if extra.shape != (n_h, n_c):
-            msg = f"extra_allowed must have shape {(n_h, n_c)}, got {extra.shape}"
-            raise InputValidationError(msg)
-    same_county = (h_county[:, None] == c_county[None, :]) & (h_pref[:, None] == c_pref[None, :])
-    same_pref = h_pref[:, None] == c_pref[None, :]
-    if (extra & is_city[:, None] & ~same_pref).any():
-        i = int(np.flatnonzero((extra & is_city[:, None] & ~same_pref).any(axis=1))[0])
-        msg = (
-            f"hospital {i} is a city hospital: it counts toward its own prefecture's city share and "
-            "cannot be "
-            "paired with centers of another prefecture through extra_allowed"
-        )
-        raise InputValidationError(msg)
-    pref_scope = (scope == "prefecture")[:, None]
-    in_scope = np.where(pref_scope, same_pref, same_county) | extra
-    soft = (
-        (~pref_scope) & same_pref & ~same_county & ~extra
-        if params.county_rule == "soft"
-        else np.zeros_like(extra)
-    )
-    finite = np.isfinite(m)
-    if params.max_minutes is not None:
-        finite &= m <= params.max_minutes
-    allowed = finite & (in_scope | soft)
-    model = _Model(
-        minutes=m,
-        cap=cap,
-        demand=demand,
-        allowed=allowed,
-        penalised=soft & allowed & ~in_scope,
-        same_county=same_county,
-        is_city=is_city,
-        center_pref=c_pref,
-        center_county=c_county,
-        hosp_names=_names(hospital_names, n_h, "hospital "),
-        center_names=_names(center_names, n_c, "center "),
-    )
-    if params.city_share_min:
-        for p in sorted(set(c_pref.tolist()) - set(share_exempt)):
-            d_p = int(demand[c_pref == p].sum())
-            lower = math.ceil(params.city_share_min * d_p - 1e-9)
-            if lower > 0:
-                model.share_groups.append(p)
-                model.share_lower[p] = lower
-    return model
-
-
-def _days_by_prefecture(
-    model: _Model, hh: np.ndarray, cc: np.ndarray, days: np.ndarray
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Doctor-days of the pairs (hh, cc, days) per center prefecture: (from city hospitals, in all)."""
-    city_days: dict[str, int] = {}
-    total_days: dict[str, int] = {}
-    for p in sorted(set(model.center_pref.tolist())):
-        sel = model.center_pref[cc] == p
-        total_days[p] = int(days[sel].sum())
-        city_days[p] = int(days[sel & model.is_city[hh]].sum())
-    return city_days, total_days
-
-
-def _precheck(model: _Model, params: PairingParams) -> list[str]:
-    """Messages for the simple necessary conditions: reach, capacity per prefecture/county, city share."""
-    problems: list[str] = []
-    m, allowed, cap, demand = model.minutes, model.allowed, model.cap, model.demand
-    unreached = np.flatnonzero(~allowed.any(axis=0))
-    if unreached.size:
-        any_road = np.isfinite(m[:, unreached]).any(axis=0)
-        no_road = [model.center_names[c] for c, r in zip(unreached, any_road, strict=True) if not r]
-        out_scope = [model.center_names[c] for c, r in zip(unreached, any_road, strict=True) if r]
-        if no_road:
-            problems.append(
-                f"{len(no_road)} center(s) no hospital can reach (no road / infinite travel time): "
-                f"{_listing(no_road)}"
-            )
-        if out_scope:
-            why = "within the allowed minutes or " if params.max_minutes is not None else ""
-            rule = "县域内 rule is hard" if params.county_rule == "hard" else "soft rule, own prefecture"
-            problems.append(
-                f"{len(out_scope)} center(s) no hospital reaches {why}within its scope ({rule}): "
-                f"{_listing(out_scope)}"
-            )
-    dup_names: dict[str, int] = {}
-    for _, county in sorted(set(zip(model.center_pref.tolist(), model.center_county.tolist(), strict=True))):
-        dup_names[county] = dup_names.get(county, 0) + 1
-    for level, keys in (("prefecture", model.center_pref), ("county", None)):
-        groups = (
-            sorted(set(model.center_pref.tolist()))
-            if level == "prefecture"
-            else sorted(set(zip(model.center_pref.tolist(), model.center_county.tolist(), strict=True)))
-        )
-        for g in groups:
-            if level == "prefecture":
-                sel = keys == g
-                label = str(g)
-            else:
-                sel = (model.center_pref == g[0]) & (model.center_county == g[1])
-                label = str(g[1]) if dup_names.get(g[1], 0) <= 1 else f"{g[1]}（{g[0]}）"
-            need = int(demand[sel].sum())
-            offer = int(cap[allowed[:, sel].any(axis=1)].sum())
-            if offer < need:
-                problems.append(
-                    f"{label}: {int(sel.sum())} centers need {need} doctor-days, hospitals offer {offer}"
-                )
-    for p in model.share_groups:
-        sel = model.center_pref == p
-        lower = model.share_lower[p]
-        city = model.is_city & allowed[:, sel].any(axis=1)
-        offer = int(cap[city].sum())
-        reach = int((allowed[model.is_city][:, sel].any(axis=0)).sum()) if model.is_city.any() else 0
-        if offer < lower:
-            problems.append(
-                f"{p}: city hospitals must supply ≥ {lower} of {int(model.demand[sel].sum())} "
-                f"doctor-days ({params.city_share_min:.0%}), they offer {offer}"
-            )
-        elif reach and int(model.demand[sel][allowed[model.is_city][:, sel].any(axis=0)].sum()) < lower:
-            problems.append(
-                f"{p}: city hospitals must supply ≥ {lower} doctor-days "
-                f"({params.city_share_min:.0%}), but they reach only {reach} centers"
-            )
-    return problems
-
-
 class _FlowModel:
     """Min-cost-flow network of a :class:`_Model` (source, sink, city groups, hospitals, centers)."""
     def __init__(self, model: _Model, params: PairingParams) -> None:
@@ -400,7 +171,7 @@ class _FlowModel:
 
     def _hosp_pref_is(self, p: str) -> np.ndarray:
         # a city hospital belongs to the group of the prefecture it can serve (checked in _build_model)
-        allowed_p = self.model.allowed[:, self.model.center_pref == p].any(axis=1)
+        allowed_p: np.ndarray = np.asarray(self.model.allowed[:, self.model.center_pref == p].any(axis=1))
         return allowed_p
 
     def solve(self, max_cost: int | None = None) -> tuple[np.ndarray, bool, int]:
@@ -426,9 +197,9 @@ class _FlowModel:
             offer = int(model.cap[hosp].sum())
             counties = sorted(set(model.center_county[centers].tolist()))
             problems.append(
-                f"{centers.size} centers ({_listing(counties)}) need {need} doctor-days, "
+                f"{centers.size} centers ({listing(counties)}) need {need} doctor-days, "
                 f"but the only hospitals "
-                f"able to reach them ({_listing([model.hosp_names[h] for h in hosp])}) offer {offer}; "
+                f"able to reach them ({listing([model.hosp_names[h] for h in hosp])}) offer {offer}; "
                 f"{self.total_demand - max_flow} doctor-day(s) short"
             )
         else:
@@ -504,7 +275,7 @@ def pair_from_matrix(
     """
     params = params or PairingParams()
     t0 = time.perf_counter()
-    model = _build_model(
+    model = build_model(
         np.asarray(minutes, dtype=float),
         capacity_days,
         hospital_county,
@@ -520,7 +291,7 @@ def pair_from_matrix(
         params,
         share_exempt,
     )
-    problems = _precheck(model, params)
+    problems = precheck(model, params)
     if problems:
         raise InfeasibleError("No feasible pairing:\n- " + "\n- ".join(problems))
     fm = _FlowModel(model, params)
@@ -554,7 +325,7 @@ def pair_from_matrix(
     total = float((days * mins).sum())
     penalty = float((days * pen).sum()) * params.out_of_county_penalty_minutes
     objective_value = float(mins.max()) if bottleneck is not None else total + penalty
-    city_days, total_days = _days_by_prefecture(model, hh, cc, days)
+    city_days, total_days = days_by_prefecture(model, hh, cc, days)
     return PairingResult(
         hospital=hh,
         center=cc,

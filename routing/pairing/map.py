@@ -143,7 +143,9 @@ def pairing_map(
             tooltip=f"{esc(str(h['name']))} · {days} {lab['days']}",
         ).add_to(hg)
     hg.add_to(m)
-    m.get_root().html.add_child(folium.Element(_legend(used, colours, lab)))
+    root = m.get_root()
+    assert isinstance(root, folium.Figure)  # a folium.Map's root is always its Figure
+    root.html.add_child(folium.Element(_legend(used, colours, lab)))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
@@ -152,7 +154,7 @@ def _legend(used: pd.DataFrame, colours: dict[str, str], lab: dict[str, str]) ->
     items = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;background:{colours[fid]};'
         f'margin-right:4px"></span>{html.escape(str(h["name"]))}</div>'
-        for fid, h in used.iterrows()
+        for fid, h in zip(used.index.astype(str), used.to_dict("records"), strict=True)
     )
     return (
         # bottom-right, above Leaflet's attribution: the km scale bar sits bottom-left, the base map's

@@ -284,18 +284,12 @@ def progress_report(
             ~d.set_index(["month", "center_id"]).index.isin(base.set_index(["month", "center_id"]).index)
         ]
         if len(extra):  # reported for a center/month outside the plan: keep it, attributed via done's labels
-            info = done.set_index(["month", "center_id"])
+            info = done.drop_duplicates(["month", "center_id"]).set_index(["month", "center_id"])
+            index = pd.MultiIndex.from_frame(extra[["month", "center_id"]])
             add = extra.assign(
-                center=[
-                    info.at[(m, c), "center"] for m, c in zip(extra["month"], extra["center_id"], strict=True)
-                ],
-                county=[
-                    info.at[(m, c), "county"] for m, c in zip(extra["month"], extra["center_id"], strict=True)
-                ],
-                prefecture=[
-                    info.at[(m, c), "prefecture"]
-                    for m, c in zip(extra["month"], extra["center_id"], strict=True)
-                ],
+                center=info["center"].reindex(index).to_numpy(),
+                county=info["county"].reindex(index).to_numpy(),
+                prefecture=info["prefecture"].reindex(index).to_numpy(),
                 planned_days=0,
             )
             base = pd.concat([base, add[base.columns]], ignore_index=True)
@@ -336,7 +330,7 @@ def progress_report(
     tdf = pd.DataFrame(trows)
     if len(tdf) and base["center_id"].nunique() >= 0.9 * province_centers:
         for milestone, sub in tdf.groupby("milestone", sort=True):
-            mon = int(milestone[5:7])
+            mon = int(str(milestone)[5:7])
             visits = dict(targets)[mon]
             cum_done = int(sub["cum_done"].sum())
             tdf = pd.concat(

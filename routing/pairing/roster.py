@@ -245,9 +245,8 @@ def make_roster(
     pair_key = pair_key.drop_duplicates(["_h", "_c"]).set_index(["_h", "_c"])
     for col in ("hospital_type", "county", "prefecture", "minutes", "estimated"):
         if col in pairs.columns:
-            out[col] = [
-                pair_key.at[(h, c), col] for h, c in zip(out["hospital_id"], out["center_id"], strict=True)
-            ]
+            keys = list(zip(out["hospital_id"], out["center_id"], strict=True))
+            out[col] = pair_key[col].reindex(pd.MultiIndex.from_tuples(keys)).to_numpy() if keys else []
     return out
 
 
@@ -282,9 +281,11 @@ def calendar_table(
         labels[day] = f"{day.day} {WEEKDAY_ZH[day.weekday()]}{rest}"
     centers = list(dict.fromkeys(roster["center"].tolist()))
     table = pd.DataFrame("", index=pd.Index(centers, name="受援单位"), columns=list(labels.values()))
-    for row in roster.itertuples(index=False):
-        col = labels[row.date]
-        cell = f"{row.hospital}·{row.doctor}"
-        prev = table.at[row.center, col]
-        table.at[row.center, col] = f"{prev}；{cell}" if prev else cell
+    for day, hospital, doctor, center in zip(
+        roster["date"], roster["hospital"], roster["doctor"], roster["center"], strict=True
+    ):
+        col = labels[day]
+        cell = f"{hospital!s}·{doctor!s}"
+        prev = str(table.at[center, col])
+        table.at[center, col] = f"{prev}；{cell}" if prev else cell
     return table

@@ -266,6 +266,7 @@ def test_adapter_same_inputs_same_plan(estimated):
 
 
 def test_adapter_short_capacity_message(estimated):
+    """133 centers: the 2 without coordinates (上杭县下都镇, 连城县四堡镇) are planned too."""
     from routing.pairing import capacity_table, plan_pairing
 
     table = capacity_table(prefecture="龙岩")
@@ -276,7 +277,7 @@ def test_adapter_short_capacity_message(estimated):
     n_county = int((table["facility_type"] == "county_hospital").sum())
     offer = 10 * n_county + 20 * int((table["facility_type"] == "city_hospital").sum())
     with pytest.raises(
-        InfeasibleError, match=rf"龙岩市: 131 centers need 131 doctor-days, hospitals offer {offer}"
+        InfeasibleError, match=rf"龙岩市: 133 centers need 133 doctor-days, hospitals offer {offer}"
     ):
         plan_pairing(prefecture="龙岩", capacities=caps, network=estimated)
 
