@@ -1,7 +1,7 @@
 """xunzhen (巡诊) — the Streamlit app: ``streamlit run app.py`` (or ``make run``).
 
 This file is only the frame: page settings, the language switch, and the navigation. Every page is a file
-``pages/NN_name.py`` (found automatically, ordered by ``NN``; title and icon from ``pages/_i18n.PAGES``);
+``pages/NN_name.py`` (found automatically, ordered by ``NN``; title and icon from ``pages/ui/i18n.PAGES``);
 files starting with ``_`` in ``pages/`` are shared helpers, never pages, because the navigation below is
 explicit (``st.navigation``), which turns off Streamlit's automatic ``pages/`` listing. Streamlit only learns
 that on the first run through this file: a fresh server opened on a direct link (``/coverage``) would run
@@ -21,7 +21,7 @@ from pages.ui import i18n as _i18n
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(page_title="巡诊 xunzhen", page_icon="🩺", layout="wide", initial_sidebar_state="expanded")
-ui.frame_started()  # a direct link to a page (…/coverage) on a fresh server reruns through here: see _ui
+ui.frame_started()  # a direct link (…/coverage) on a fresh server reruns through here: pages/ui/frame.py
 ui.static_assets_ready()
 
 lang = ui.language_switch()
@@ -38,4 +38,5 @@ for path in ui.page_files():
         )
     )
 st.sidebar.caption(f"**{ui.t('common.app_name')}** · {ui.t('common.app_tagline')}")
-st.navigation(pages, position="sidebar").run()
+with ui.guard():  # the last boundary: a bug on any page is one "internal error" line, never a traceback
+    st.navigation(pages, position="sidebar").run()

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from geo import maps, overview
-from geo._errors import XunzhenError
 from pages import ui
 
 
@@ -38,30 +37,27 @@ cols[3].metric(ui.t("home.metric_townships"), f"{head['townships']:,}")
 cols[4].metric(ui.t("home.metric_unmapped"), f"{head['unmapped']:,}")
 
 # --- the map --------------------------------------------------------------------------------------
-basemap = view.basemap
-if basemap == "tianditu" and not view.tianditu_key:
-    st.warning(ui.t("common.tianditu_missing"))
-    basemap = "none"
-try:
-    with st.spinner(ui.t("home.drawing_map")):
-        crs = maps.BASEMAPS[basemap].overlay_crs
-        asset_url = ui.asset_base_url()
-        center, zoom = maps.view_for_prefectures(data.prefectures, view.prefectures)
+basemap = ui.effective_basemap(view)
+crs = maps.BASEMAPS[basemap].overlay_crs
+asset_url = ui.asset_base_url()
 
-        def layers() -> list:
-            out = maps.facility_layers(shown, lang=view.lang, crs=crs, types=view.types)
-            outline = maps.selection_outline(data.prefectures, view.prefectures, crs=crs, lang=view.lang)
-            return out if outline is None else [outline, *out]
 
-        ui.folium_map(
-            lambda: maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
-                                  asset_base_url=asset_url),
-            (basemap, view.lang, view.tianditu_key, asset_url),
-            layers, (view.prefectures, view.types, fac_version),
-            key="home_map", height=640, center=center, zoom=zoom,
-        )
-except XunzhenError as err:
-    ui.show_error(err)
+def layers() -> list:
+    """The facility layers (and the outline of the chosen prefectures) drawn on the base map."""
+    out = maps.facility_layers(shown, lang=view.lang, crs=crs, types=view.types)
+    outline = maps.selection_outline(data.prefectures, view.prefectures, crs=crs, lang=view.lang)
+    return out if outline is None else [outline, *out]
+
+
+with ui.guard(stop=False), st.spinner(ui.t("home.drawing_map")):
+    center, zoom = maps.view_for_prefectures(data.prefectures, view.prefectures)
+    ui.folium_map(
+        lambda: maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
+                              asset_base_url=asset_url),
+        (basemap, view.lang, view.tianditu_key, asset_url),
+        layers, (view.prefectures, view.types, fac_version),
+        key="home_map", height=640, center=center, zoom=zoom,
+    )
 
 # --- counts per prefecture, data quality ----------------------------------------------------------
 left, right = st.columns([3, 2], gap="large")
@@ -78,10 +74,7 @@ with right:
     q2.metric(ui.t("home.q_facilities_without_location"), counts["facilities_without_location"])
     q1.metric(ui.t("home.q_facilities_approximate"), counts["facilities_approximate"])
     q2.metric(ui.t("home.q_facilities_name_unverified"), counts["facilities_name_unverified"])
-    st.download_button(
-        ui.t("home.q_download"), quality_csv, file_name="xunzhen-data-quality.csv", mime="text/csv",
-        icon=":material/download:",
-    )
+    ui.download(ui.t("home.q_download"), quality_csv, "xunzhen-data-quality.csv")
 with st.expander(f"{ui.t('home.q_townships_without_point')}（{counts['townships_without_point']}）"):
     ui.show_table(report.townships_without_point)
 

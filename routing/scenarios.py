@@ -67,6 +67,7 @@ __all__ = [
     "data_dir",
     "default_database_url",
     "drive_km",
+    "snapshot",
 ]
 
 #: Environment variable naming the data directory (default: platformdirs' user data dir for "xunzhen").
@@ -276,6 +277,23 @@ def drive_km(scenario: Scenario) -> float:
                 found = True
                 break
     return total if found else math.nan
+
+
+def snapshot(
+    name: str,
+    facilities: pd.DataFrame | None,
+    results: dict[str, pd.DataFrame],
+    *,
+    notes: str = "",
+    parameters: dict[str, Any] | None = None,
+) -> Scenario:
+    """A scenario of the current inputs and results, with its headline figures (covered population, drive
+    km) computed from the results; a figure no result provides is left out."""
+    scenario = Scenario(name=name, facilities=facilities, results=dict(results), notes=notes,
+                        parameters=dict(parameters or {}))
+    figures = {"covered_population": covered_population, "drive_km": drive_km}
+    scenario.metrics = {k: v for k, f in figures.items() if (v := f(scenario)) == v}
+    return scenario
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ because ``geo/`` cannot import the UI.
 
 from __future__ import annotations
 
+from pages.ui.strings_app import COLUMNS as _APP_COLUMNS
+from pages.ui.strings_app import STRINGS as _APP_STRINGS
+from pages.ui.strings_app import VALUES
+
 LANGS: dict[str, str] = {"zh": "中文", "en": "English"}
 
 #: Page key (file name without the ``NN_`` prefix) → title per language and icon (a bundled Material icon;
@@ -20,6 +24,8 @@ PAGES: dict[str, dict[str, str]] = {
     "pairing": {"zh": "结对与排班", "en": "Pairing & roster", "icon": ":material/handshake:"},
     "tours": {"zh": "巡诊路线", "en": "Mobile-hospital tours", "icon": ":material/airport_shuttle:"},
     "data": {"zh": "数据", "en": "Data", "icon": ":material/database:"},
+    "locations": {"zh": "位置与定位", "en": "Locations", "icon": ":material/location_on:"},
+    "scenarios": {"zh": "方案", "en": "Scenarios", "icon": ":material/compare_arrows:"},
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -436,3 +442,16 @@ def column_label(column: str, lang: str) -> str:
     """Header of the data column ``column`` in ``lang`` (the column name itself when it is not listed)."""
     entry = COLUMNS.get(column)
     return (entry.get(lang) or entry["zh"]) if entry else column
+
+
+# --- the app frame, workspace, accounts and audit live in their own table (same shape) ----------------
+STRINGS.update(_APP_STRINGS)
+COLUMNS.update(_APP_COLUMNS)
+__all__ = ["COLUMNS", "LANGS", "PAGES", "STRINGS", "VALUES", "column_label", "page_icon", "page_title", "t",
+           "value_label"]
+
+
+def value_label(column: str, value: object, lang: str) -> object:
+    """A cell value of ``column`` in ``lang`` when ``VALUES`` lists it (codes, English words), else unchanged."""
+    entry = VALUES.get(column, {}).get(str(value)) if isinstance(value, str) else None
+    return (entry.get(lang) or entry["zh"]) if entry else value

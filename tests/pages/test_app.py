@@ -150,7 +150,7 @@ def _click(at: AppTest, label: str) -> None:
 
 
 def _save_scenario(at: AppTest, name: str) -> None:
-    at.switch_page("pages/50_data.py").run()
+    at.switch_page("pages/55_scenarios.py").run()
     assert not at.exception, [e.value for e in at.exception]
     next(t for t in at.text_input if t.label == "方案名称").input(name)
     _click(at, "保存")
@@ -223,3 +223,22 @@ def test_planner_data_changes_the_analyses(private_dirs: Path) -> None:
     assert not at.exception, [e.value for e in at.exception]
     depot = next(s for s in at.selectbox if s.label == "出发医院（驻地）")
     assert "U0000000001" in depot.options or any("测试医院" in o for o in depot.options)
+
+
+def test_a_bug_on_a_page_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside development (no XUNZHEN_DEBUG), an unexpected error shows "内部错误" and the log file only."""
+    from pages.ui import frame
+
+    monkeypatch.delenv("XUNZHEN_DEBUG", raising=False)
+    monkeypatch.setenv("XUNZHEN_DATA_DIR", str(ROOT / "test-output" / "error-log"))
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(frame, "data_source_line", broken)
+    at = _app()
+    at.run()
+    assert not at.exception
+    line = " ".join(e.value for e in at.error)
+    assert "内部错误" in line and "ZeroDivisionError" in line and "xunzhen-errors.log" in line
+    assert "Traceback" not in line
