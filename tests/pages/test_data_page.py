@@ -1,6 +1,6 @@
-"""The data pages under Streamlit's AppTest: 方案 saves a scenario that is still listed after a restart (a fresh
-AppTest on the same SQLite file); 位置 geocodes and marks surveyed points — but never relabels an approximate
-point "surveyed" when its pre-filled coordinates were not changed."""
+"""The data pages under Streamlit's AppTest: 方案 saves a scenario that is still listed after a restart (a
+fresh AppTest on the same SQLite file); 位置 geocodes and marks surveyed points — but never relabels an
+approximate point "surveyed" when its pre-filled coordinates were not changed."""
 
 from __future__ import annotations
 
@@ -72,9 +72,10 @@ def test_geocode(data_dir: Path) -> None:
 
 
 def _surveyed_count(at) -> int:
-    import streamlit as st  # noqa: F401  (the session state is the app's)
-
-    frame = at.session_state["xz:working_facilities"] if "xz:working_facilities" in at.session_state else None
+    try:
+        frame = at.session_state["xz:working_facilities"]
+    except KeyError:
+        frame = None
     return 0 if frame is None else int((frame["location_quality"] == "surveyed").sum())
 
 
@@ -90,7 +91,7 @@ def test_manual_surveyed_point(data_dir: Path) -> None:
 
 
 def test_unedited_prefilled_coordinates_are_not_surveyed(data_dir: Path) -> None:
-    """Issue 13: pressing 设为实测位置 on the pre-filled (approximate) coordinates must not relabel the point."""
+    """Issue 13: 设为实测位置 on the pre-filled (approximate) coordinates must not relabel the point."""
     at = _app(LOCATIONS)
     next(b for b in at.button if b.key == "xz:survey_manual").click()
     at.run()
