@@ -53,6 +53,7 @@ from geo.places import (
     resolve_place,
 )
 from geo.scope import prefecture_code
+from geo.tables import write_csv
 
 
 def _print(*lines: str) -> None:
@@ -170,7 +171,7 @@ def _describe_network(net: gn.Network) -> None:
         _print("  注意：此路网不覆盖福建的机构 / note: this network does not cover Fujian's facilities.")
     out = gn.network_dir() / "facility_snaps.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
-    snaps.to_csv(out, index=False, float_format="%.1f", encoding="utf-8-sig")
+    write_csv(snaps.round({"snap_m": 1}), out)
     _print(f"  吸附明细 / snap table (facility_id, node, snap_m, far_from_road): {out}")
 
 
@@ -342,7 +343,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for line in result.report_lines(args.lang):
         print(line)
     if args.out:
-        result.accepted.drop(columns="geometry").to_csv(args.out, index=False, encoding="utf-8-sig")
+        write_csv(result.accepted.drop(columns="geometry"), args.out)
     return EXIT_OK if result.all_accepted else EXIT_FAILED
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo._errors import InputValidationError
 from geo.facilities import FACILITY_TYPES
+from geo.tables import csv_bytes
 
 __all__ = [
     "QualityReport", "headline_counts", "quality_csv", "quality_report", "quality_table",
@@ -219,4 +220,4 @@ def quality_table(report: QualityReport, lang: str = "zh") -> pd.DataFrame:
 
 def quality_csv(report: QualityReport, lang: str = "zh") -> bytes:
     """:func:`quality_table` as CSV bytes in UTF-8 with a BOM (opens correctly in Excel)."""
-    return quality_table(report, lang).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(quality_table(report, lang))

@@ -15,16 +15,18 @@ Lives in ``geo/`` (the lowest layer) so that ``geo`` and ``routing`` write table
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from geo._errors import InputValidationError
 
@@ -138,7 +140,7 @@ def _width(values: pd.Series, header: str) -> float:
     return float(min(48, max(6, longest + 2)))
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: object) -> object:
     """A cell value xlsxwriter writes as itself: NaN/NA → None, numpy scalars → Python, dates kept."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -151,34 +153,51 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+_STYLES: dict[str, dict[str, object]] = {
+    "title": {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"},
+    "line": {"font_size": 10},
+    "header": {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1},
+    "text": {"border": 1},
+    "date": {"border": 1, "num_format": "yyyy-mm-dd"},
+    "footnote": {"italic": True, "font_size": 9},
+    "note": {"text_wrap": True, "valign": "top"},
+}
+
+
 class _Formats:
+    """The workbook's cell formats by style name, each also with Excel's quote prefix (text that looks like a
+    formula is shown as typed and never evaluated, even after the user edits the cell)."""
+
     def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.title = book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-        self.line = book.add_format({"font_size": 10})
-        self.header = book.add_format(
-            {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1}
-        )
-        self.text = book.add_format({"border": 1})
-        self.risky = book.add_format({"border": 1, "quote_prefix": True})
-        self.date = book.add_format({"border": 1, "num_format": "yyyy-mm-dd"})
-        self.footnote = book.add_format({"italic": True, "font_size": 9})
-        self.note = book.add_format({"text_wrap": True, "valign": "top"})
+        self._plain = {k: book.add_format(dict(v)) for k, v in _STYLES.items()}
+        self._quoted = {k: book.add_format({**v, "quote_prefix": True}) for k, v in _STYLES.items()}
+        self.date = self._plain["date"]
+
+    def of(self, style: str, text: str = "") -> Format:
+        """The format ``style``, quote-prefixed when ``text`` starts like a formula."""
+        return (self._quoted if text.startswith(FORMULA_STARTS) else self._plain)[style]
 
 
-def _write_cell(ws: Any, row: int, col: int, value: Any, fmt: _Formats) -> None:
+def _write_text(ws: Worksheet, row: int, col: int, text: str, fmt: _Formats, style: str) -> None:
+    """Write ``text`` as a string cell (never a formula) in ``style``."""
+    ws.write_string(row, col, text, fmt.of(style, text))
+
+
+def _write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: _Formats) -> None:
     value = _cell_value(value)
+    text_fmt = fmt.of("text")
     if value is None:
-        ws.write_blank(row, col, None, fmt.text)
+        ws.write_blank(row, col, None, text_fmt)
     elif isinstance(value, str):
-        ws.write_string(row, col, value, fmt.risky if value.startswith(FORMULA_STARTS) else fmt.text)
+        _write_text(ws, row, col, value, fmt, "text")
     elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt.text)
+        ws.write_boolean(row, col, value, text_fmt)
     elif isinstance(value, int | float):
-        ws.write_number(row, col, value, fmt.text)
-    elif hasattr(value, "year") and hasattr(value, "month"):
+        ws.write_number(row, col, value, text_fmt)
+    elif isinstance(value, dt.date | dt.datetime | dt.time):
         ws.write_datetime(row, col, value, fmt.date)
     else:
-        ws.write_string(row, col, str(value), fmt.text)
+        _write_text(ws, row, col, str(value), fmt, "text")
 
 
 def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, fmt: _Formats) -> None:
@@ -188,18 +207,17 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, fmt: _Formats) -> None
     row = 0
     if sheet.title:
         if n_cols > 1:
-            ws.merge_range(0, 0, 0, n_cols - 1, sheet.title, fmt.title)
-        else:
-            ws.write_string(0, 0, sheet.title, fmt.title)
+            ws.merge_range(0, 0, 0, n_cols - 1, "", fmt.of("title", sheet.title))
+        _write_text(ws, 0, 0, sheet.title, fmt, "title")
         ws.set_row(0, 28)
         row = 1
     for line in sheet.lines:
-        ws.write_string(row, 0, str(line), fmt.line)
+        _write_text(ws, row, 0, str(line), fmt, "line")
         row += 1
     header_row = row
     for j, col in enumerate(table.columns):
         name = str(col)
-        ws.write_string(header_row, j, name, fmt.risky if name.startswith(FORMULA_STARTS) else fmt.header)
+        _write_text(ws, header_row, j, name, fmt, "header")
         width = sheet.column_widths.get(name) or _width(table[col], name)
         ws.set_column(j, j, width)
     for i, values in enumerate(table.itertuples(index=False), start=header_row + 1):
@@ -207,7 +225,7 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, fmt: _Formats) -> None
             _write_cell(ws, i, j, value, fmt)
     row = header_row + 1 + len(table)
     for k, line in enumerate(sheet.footnotes):
-        ws.write_string(row + 1 + k, 0, str(line), fmt.footnote)
+        _write_text(ws, row + 1 + k, 0, str(line), fmt, "footnote")
     ws.freeze_panes(header_row + 1, 0)
     ws.set_paper(9)  # A4
     if sheet.landscape:
@@ -250,7 +268,7 @@ def xlsx_bytes(
         ws = book.add_worksheet(NOTES_SHEET)
         ws.set_column(0, 0, 120)
         for i, line in enumerate(notes):
-            ws.write_string(i, 0, str(line), fmt.note)
+            _write_text(ws, i, 0, str(line), fmt, "note")
     for sheet in items:
         _write_sheet(book, sheet, fmt)
     book.close()

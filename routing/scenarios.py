@@ -55,6 +55,7 @@ from geo import cli
 from geo._errors import DataFileError, InputValidationError
 from geo.facilities import load_facilities
 from geo.facilities.upload import apply_surveyed_locations, validate_file
+from geo.tables import write_csv
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -659,9 +660,7 @@ def _cli_export(scenario: Scenario, folder: Path) -> list[Path]:
             if frame is None:
                 continue
             path = folder / f"{kind}.csv"
-            pd.DataFrame(frame).drop(columns="geometry", errors="ignore").to_csv(
-                path, index=False, encoding="utf-8-sig"
-            )
+            write_csv(pd.DataFrame(frame).drop(columns="geometry", errors="ignore"), path)
             paths.append(path)
         meta = {"name": scenario.name, "notes": scenario.notes, "parameters": scenario.parameters,
                 "metrics": scenario.metrics, "updated_at": str(scenario.updated_at)}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geo import tables
 from geo._errors import AmbiguousPlaceError, InputValidationError, UnknownPlaceError
 from geo.coords import bd09_to_wgs84, gcj02_to_wgs84, haversine_km, in_fujian, to_wgs84
 from geo.facilities import FACILITY_COLUMNS, FACILITY_TYPES
@@ -363,7 +364,7 @@ class UploadResult:
             file_level = reasons.get(None, [])
             out["problems"] = ["；".join(file_level + reasons.get(int(r), [])) for r in out["row"]]
             out = out.rename(columns={"row": "原行号", "problems": "问题"})
-        return out.to_csv(index=False).encode("utf-8-sig")
+        return tables.csv_bytes(out)
 
     def report_lines(self, lang: str = "en") -> list[str]:
         """Every problem as one line, then the summary."""

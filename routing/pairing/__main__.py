@@ -142,7 +142,7 @@ def _run_progress(files: Sequence[str], csv_dir: str | None) -> int:
             ("targets", report.targets),
             ("gaps", report.gaps),
         ):
-            frame.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+            (out / f"{name}.csv").write_bytes(to_csv_bytes(frame))
     return cli.EXIT_OK
 
 
