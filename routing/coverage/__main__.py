@@ -162,3 +162,7 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m routing.coverage``; returns the exit status (2 with a one-line message on bad input)."""
     return cli.run_parser(_parser(), run, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -236,3 +236,7 @@ def run(args: argparse.Namespace) -> int:
             (out / f"{name}.csv").write_bytes(to_csv_bytes(frame))
         print(f"写入 wrote {out}/pairs.csv, roster.csv, annex1.csv, annex2.csv")
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
