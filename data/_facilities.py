@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from data._names import county_hospital_names, match_primary_names, read_name_list
 from geo.facilities import FACILITY_COLUMNS
 
 SEED_FILE = Path(__file__).with_name("hospitals_seed.csv")
@@ -158,13 +159,36 @@ def seed_hospitals(
 
 
 def build_facilities(
-    townships: pd.DataFrame, counties: pd.DataFrame, seed_path: Path = SEED_FILE
-) -> pd.DataFrame:
-    """All facilities, sorted by ``facility_id``."""
-    frames = [
-        primary_care(townships),
-        county_hospitals(counties),
-        seed_hospitals(townships, counties, seed_path),
-    ]
+    townships: pd.DataFrame,
+    counties: pd.DataFrame,
+    seed_path: Path = SEED_FILE,
+    *,
+    names_source: Path | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """All facilities, sorted by ``facility_id``, and the name-matching counts.
+
+    With ``names_source`` (the shared places folder), primary-care facilities and county hospitals get their
+    real names where the 2020 lists name them unambiguously (:mod:`data._names`); the rest keep derived names.
+    """
+    primary = primary_care(townships)
+    county = county_hospitals(counties)
+    stats: dict[str, int] = {}
+    if names_source is not None:
+        primary, stats = match_primary_names(primary, townships, read_name_list(names_source))
+        named = county_hospital_names(names_source)
+        hit = county["county_code"].isin(list(named))
+        county.loc[hit, "name"] = county.loc[hit, "county_code"].map(lambda c: named[c][0])
+        county.loc[hit, "source"] = county.loc[hit, "county_code"].map(lambda c: named[c][1])
+        county.loc[hit, "name_derived"] = False
+        stats = {
+            "primary_care_named": stats["matched"],
+            "primary_care_derived": int(primary["name_derived"].sum()),
+            "primary_care_names_in_list": stats["names"],
+            "primary_care_names_unmatched": stats["unmatched"],
+            "primary_care_names_ambiguous": stats["ambiguous_name"] + stats["ambiguous_township"],
+            "county_hospitals_named": int(hit.sum()),
+            "county_hospitals_placeholder": int((~hit).sum()),
+        }
+    frames = [primary, county, seed_hospitals(townships, counties, seed_path)]
     table = pd.concat([f[COLUMNS] for f in frames], ignore_index=True)
-    return table.sort_values("facility_id", kind="stable").reset_index(drop=True)
+    return table.sort_values("facility_id", kind="stable").reset_index(drop=True), stats

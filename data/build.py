@@ -69,6 +69,24 @@ SOURCES = [
         "date": "2026-11-23",
         "used_for": "prefecture-city and tertiary hospitals: public names and addresses, to verify",
     },
+    {
+        "name": "hhui64/wuhan2020map hospital.js (福建省 发热门诊 list), via fujian_facility_names_2020.txt",
+        "licence": "no licence file; public facility names used as facts, with attribution",
+        "date": "commit 55187c55, 2020-02-12",
+        "used_for": "real names of township/community health centers matched unambiguously to one township",
+    },
+    {
+        "name": "county_hospitals_2020.csv (shared/data/places; each row with its source and quote)",
+        "licence": "public facility names used as facts",
+        "date": "2020-02 (list) and the dates of 7 web pages, per row",
+        "used_for": "the main general hospital's name of counties with one unambiguous name",
+    },
+    {
+        "name": "漳卫〔2022〕60号 (漳平市卫生健康局)",
+        "licence": "public government document",
+        "date": "2022-05-30",
+        "used_for": "漳平市总医院 as Zhangping's county hospital (newer than the 2020 list)",
+    },
 ]
 
 #: Remarks on particular counties, shipped in the ``note`` property.
@@ -173,7 +191,7 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT) -> dict[str, i
     )
     province_geom = [shapely.coverage_union_all(county_geoms)]
 
-    facilities = build_facilities(townships, counties)
+    facilities, name_counts = build_facilities(townships, counties, names_source=source)
 
     out.mkdir(parents=True, exist_ok=True)
     write_csv(townships, out / "townships.csv", TOWNSHIP_FLOATS)
@@ -195,6 +213,7 @@ def build(source: Path = DEFAULT_SOURCE, out: Path = DEFAULT_OUT) -> dict[str, i
         "build": {"simplify_tolerance_m": SIMPLIFY_TOLERANCE_M, "coordinate_decimals": 6},
         "sources": SOURCES,
         "counts": counts,
+        "facility_names": name_counts,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (out / "manifest.json").write_text(text, encoding="utf-8")

@@ -63,3 +63,32 @@ def test_bad_seed_rows_name_file_and_row(tmp_path, line, problem):
     n_rows = len(SEED_FILE.read_text(encoding="utf-8").splitlines())
     with pytest.raises(DataFileError, match=rf"hospitals_seed.csv row {n_rows + 1} .*{problem}"):
         seed_hospitals(load_townships(), load_counties(), bad)
+
+
+def test_real_names_matched_unambiguously(two_builds):
+    """data/_names.py: 2020 names where one name matches one township; 漳平市总医院 from 漳卫〔2022〕60号."""
+    import json
+
+    import pandas as pd
+
+    fac = pd.read_csv(two_builds[0] / "facilities.csv", dtype=str).set_index("facility_id")
+    assert fac.at["PHC-350881100000", "name"] == "漳平市新桥中心卫生院"
+    assert fac.at["PHC-350881100000", "name_derived"] == "0"
+    assert "2020-02" in fac.at["PHC-350881100000", "source"]
+    assert fac.at["CH-350881", "name"] == "漳平市总医院" and "2022-05-30" in fac.at["CH-350881", "source"]
+    assert fac.at["CH-350821", "name"].endswith("（名称待核实）")  # 长汀: to verify by hand
+    counts = json.loads((two_builds[0] / "manifest.json").read_text(encoding="utf-8"))["facility_names"]
+    assert counts["primary_care_named"] == 706 and counts["county_hospitals_named"] == 63
+    assert counts["primary_care_named"] + counts["primary_care_derived"] == 1106
+
+
+def test_name_parser_strips_prefix_type_and_kind():
+    from data._names import _parse, _stem
+
+    counties = ["漳平市", "新罗区"]
+    th, chc = "township_health_center", "community_health_center"
+    assert _parse("漳平市新桥中心卫生院", counties, "龙岩市") == (th, "漳平市", "新桥")
+    assert _parse("龙岩市新罗区万安镇卫生院", counties, "龙岩市") == (th, "新罗区", "万安")
+    assert _parse("漳平市菁城社区卫生服务中心", counties, "龙岩市") == (chc, "漳平市", "菁城")
+    assert _parse("漳平市医院", counties, "龙岩市") is None
+    assert _stem("青水畲族乡") == "青水" and _stem("菁城街道") == "菁城"

@@ -39,10 +39,13 @@ def test_one_primary_care_facility_per_township(facilities):
     kinds = town.loc[primary["township_code"], "kind"].to_numpy()
     is_chc = (primary["facility_type"] == "community_health_center").to_numpy()
     assert (is_chc == (kinds == "街道")).all()
-    assert primary["name_derived"].all()
+    # real names from the 2020 list where one name matches one township (data/_names.py); derived elsewhere
+    assert (~primary["name_derived"]).sum() == 706
     zp = primary.set_index("township_code")
-    assert zp.loc["350881100000", "name"] == "新桥镇卫生院"
-    assert zp.loc["350881001000", "name"] == "菁城街道社区卫生服务中心"
+    assert zp.loc["350881100000", "name"] == "漳平市新桥中心卫生院"
+    assert zp.loc["350881001000", "name"] == "漳平市菁城社区卫生服务中心"
+    derived = primary[primary["name_derived"]]
+    assert (derived["name"].str.endswith("卫生院") | derived["name"].str.endswith("社区卫生服务中心")).all()
     placed = primary["lon"].notna()
     assert placed.sum() == 1078
     assert (primary.loc[placed, "location_quality"] == "approximate: township seat").all()
@@ -60,7 +63,10 @@ def test_county_hospitals_at_county_seats(facilities):
     assert sorted(ch.index) == sorted(counties.index[counties["n_townships"] > 0])
     assert (ch["location_quality"] == "approximate: county seat").all()
     assert (ch["lon"] == counties.loc[ch.index, "seat_lon"]).all()
-    assert ch["name"].str.endswith("（名称待核实）").all() and ch["name_derived"].all()
+    named = ~ch["name_derived"]
+    assert named.sum() == 63 and ch.loc["350881", "name"] == "漳平市总医院"
+    assert ch.loc[~named, "name"].str.endswith("（名称待核实）").all()
+    assert ch.loc[named, "source"].str.startswith("name: ").all()
 
 
 def test_hand_entered_hospitals(facilities):

@@ -140,11 +140,12 @@ def test_dataset_info():
         ("沙县", "county", "三明市沙县区"),
         ("龙岩市第一医院", "facility", "龙岩市新罗区龙岩市第一医院"),
         ("福建省立医院", "facility", "福州市鼓楼区福建省立医院"),
-        ("漳平市新桥镇卫生院", "facility", "龙岩市漳平市新桥镇卫生院"),
-        ("长汀县新桥中心卫生院", "facility", "龙岩市长汀县新桥镇卫生院"),  # usual real-name forms
-        ("菁城社区卫生服务中心", "facility", "龙岩市漳平市菁城街道社区卫生服务中心"),
-        ("长汀县医院", "facility", "龙岩市长汀县长汀县县级综合医院（名称待核实）"),
-        ("漳平市总医院", "facility", "龙岩市漳平市漳平市县级综合医院（名称待核实）"),
+        # real names from the 2020 list (data/_names.py), shown with prefecture + county in front
+        ("漳平市新桥镇卫生院", "facility", "龙岩市漳平市漳平市新桥中心卫生院"),
+        ("长汀县新桥中心卫生院", "facility", "龙岩市长汀县长汀县新桥中心卫生院"),
+        ("菁城社区卫生服务中心", "facility", "龙岩市漳平市漳平市菁城社区卫生服务中心"),
+        ("长汀县医院", "facility", "龙岩市长汀县长汀县县级综合医院（名称待核实）"),  # 2020 name to verify
+        ("漳平市总医院", "facility", "龙岩市漳平市漳平市总医院"),  # 漳卫〔2022〕60号
     ],
 )
 def test_find_places(query, kind, display):

@@ -404,13 +404,15 @@ def test_apply_surveyed_locations_from_upload() -> None:
     actions = dict(
         zip(report["name"], zip(report["action"], report["matched_by"], strict=True), strict=True)
     )
-    assert actions["双洋镇卫生院"] == ("moved", "name and county")
+    # the embedded name is now the real 漳平市双洋镇卫生院 (data/_names.py): matched by township and type
+    assert actions["双洋镇卫生院"][0] == "moved"
     assert actions["拱桥中心卫生院"] == ("moved", "township and type")
-    assert actions["官田乡卫生院"] == ("updated", "name and county")
+    assert actions["官田乡卫生院"][0] == "updated"  # by township and type: the embedded name is now real
     gongqiao = updated[updated["facility_id"] == "PHC-350881105000"].iloc[0]
     assert gongqiao["location_quality"] == "surveyed"
     was_derived = bool(facilities.set_index("facility_id").at["PHC-350881105000", "name_derived"])
-    assert gongqiao["name"] == ("拱桥中心卫生院" if was_derived else "拱桥镇卫生院")
+    embedded_name = facilities.set_index("facility_id").at["PHC-350881105000", "name"]
+    assert gongqiao["name"] == ("拱桥中心卫生院" if was_derived else embedded_name)
     assert _m(gongqiao["lon"], gongqiao["lat"], *_surveyed("拱桥镇")) < 0.5
     moved = report.set_index("name").loc["双洋镇卫生院", "moved_m"]
     assert 100 < moved < 200  # the synthetic shift is ≈ 150 m

@@ -287,10 +287,10 @@ def test_adapter_unreachable_center_is_named(estimated):
     from routing.pairing import PairingParams, plan_pairing
 
     fac = load_facilities().copy()
-    row = fac.index[(fac["county_name"] == "漳平市") & (fac["name"] == "新桥镇卫生院")][0]
+    row = fac.index[fac["facility_id"] == "PHC-350881100000"][0]  # 漳平市新桥中心卫生院
     fac.loc[row, ["lon", "lat"]] = [119.9, 23.9]  # moved far away: beyond the allowed minutes
     with pytest.raises(
-        InfeasibleError, match=r"no hospital reaches within the allowed minutes.*漳平市新桥镇卫生院"
+        InfeasibleError, match=r"no hospital reaches within the allowed minutes.*漳平市新桥中心卫生院"
     ):
         plan_pairing(fac, county="漳平市", network=estimated, params=PairingParams(max_minutes=150))
 
