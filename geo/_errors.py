@@ -47,6 +47,14 @@ class InfeasibleError(XunzhenError, ValueError):
     """An optimisation problem has no solution; the message names the binding constraint and the shortfall."""
 
 
+class AuthenticationError(XunzhenError, PermissionError):
+    """A login failed: wrong name or password, a locked or disabled account, an expired session."""
+
+
+class AccessDeniedError(XunzhenError, PermissionError):
+    """The signed-in account may not see or change this (outside its role's scope)."""
+
+
 class OptionalDependencyError(XunzhenError, ImportError):
     """An optional package is needed for this feature; the message names it and how to install it."""
 

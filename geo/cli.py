@@ -57,7 +57,8 @@ def run(command: Command, args: argparse.Namespace) -> int:
         _err(f"找不到地名 / unknown place: {err}")
         return EXIT_USER
     except XunzhenError as err:
-        _err(f"错误 / error: {err}")
+        zh = getattr(err, "zh", None)  # errors in both languages (routing.database.messages.bilingual)
+        _err(f"错误：{zh}", f"error: {err}") if zh else _err(f"错误 / error: {err}")
         return EXIT_USER
     except OSError as err:
         where = f" {err.filename}" if err.filename else ""

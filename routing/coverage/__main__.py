@@ -27,6 +27,7 @@ from routing.coverage import (
     prepare,
 )
 from routing.coverage import map as coverage_map
+from routing.workspace.cli import add_workspace_option, workspace_facilities
 
 __all__ = ["main"]
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", help="write a static map (PDF)")
     p.add_argument("--top", type=int, default=10, help="how many left-out townships to print (default 10)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of map labels")
+    add_workspace_option(p)
     return p
 
 
@@ -103,8 +105,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputValidationError(msg)
     network = active_network()
     stops = [_resolve_township(n) for n in args.add_stop]
+    facilities = workspace_facilities(args)  # --workspace: its working facility table; else the embedded one
     if types:
-        inputs = prepare(network, prefecture=args.prefecture, source_types=types, mobile_stops=stops)
+        inputs = prepare(network, prefecture=args.prefecture, source_types=types, mobile_stops=stops,
+                         facilities=facilities)
     else:
         inputs = prepare(
             network,

@@ -37,6 +37,7 @@ UNCHANGED_M = 1.0
 @dataclass(frozen=True)
 class FacilityCounts:
     """How many facilities the table holds, how many at surveyed and at approximate points."""
+
     total: int
     surveyed: int
     approximate: int
@@ -51,7 +52,12 @@ def facility_counts(frame: pd.DataFrame) -> FacilityCounts:
 
 
 def mark_surveyed(
-    frame: gpd.GeoDataFrame, facility_id: str, lon: float, lat: float, *, crs: str = "wgs84",
+    frame: gpd.GeoDataFrame,
+    facility_id: str,
+    lon: float,
+    lat: float,
+    *,
+    crs: str = "wgs84",
     source: str = "surveyed",
 ) -> gpd.GeoDataFrame:
     """A copy of ``frame`` with one facility at a surveyed point (degrees in ``crs``, stored as WGS84).
@@ -97,6 +103,7 @@ def merge_upload(
 @dataclass(frozen=True)
 class ClickedPoint:
     """A map click: as clicked (in the map's ``crs``), in WGS84, and its distance to the facility (metres)."""
+
     lon: float
     lat: float
     crs: str

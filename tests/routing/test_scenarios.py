@@ -1,17 +1,14 @@
 """Saved scenarios: SQLite survives a restart; list/open/rename/delete/compare; PostgreSQL
 when a server is there.
 
-The PostgreSQL test uses ``$XUNZHEN_TEST_POSTGRES_URL`` (default
-``postgresql+psycopg2://xunzhen:xunzhen@localhost:5432/xunzhen_test``) and is skipped, with the
-reason, when no
-server answers. CI can provide one with Debian's postgresql (see the report / README).
+The PostgreSQL test runs in a private schema of ``$XUNZHEN_TEST_POSTGRES_URL`` (see tests/routing/pg.py) and
+is skipped, with the reason, when no server answers; ``.ci/run`` starts Debian's PostgreSQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +28,7 @@ from routing.scenarios import (
     drive_km,
 )
 from tests.paths import ROOT
-
-PG_URL = os.environ.get(
-    "XUNZHEN_TEST_POSTGRES_URL", "postgresql+psycopg2://xunzhen:xunzhen@localhost:5432/xunzhen_test"
-)
+from tests.routing.pg import postgres_schema_url
 
 
 @pytest.fixture
@@ -98,7 +92,7 @@ def _scenario(name: str, facilities: pd.DataFrame, **kw: object) -> Scenario:
 
 
 def test_default_url_is_sqlite_in_data_dir(data_dir: Path) -> None:
-    assert default_database_url() == f"sqlite:///{data_dir / 'scenarios.sqlite'}"
+    assert default_database_url() == f"sqlite:///{data_dir / 'xunzhen.sqlite'}"
 
 
 def test_survives_restart(data_dir: Path, facilities: pd.DataFrame) -> None:
@@ -106,7 +100,7 @@ def test_survives_restart(data_dir: Path, facilities: pd.DataFrame) -> None:
     store = ScenarioStore()
     sid = store.save(_scenario("基线 baseline", facilities, notes="第一版"))
     store.close()
-    assert (data_dir / "scenarios.sqlite").is_file()
+    assert (data_dir / "xunzhen.sqlite").is_file()
 
     again = ScenarioStore()  # a restart: new engine, same file
     listed = again.list()
@@ -164,8 +158,8 @@ def test_delete_removes_tables(data_dir: Path, facilities: pd.DataFrame) -> None
     store.save(_scenario("A", facilities))
     store.delete("A")
     store.close()
-    with sqlite3.connect(data_dir / "scenarios.sqlite") as con:
-        assert con.execute("select count(*) from xz_scenario_tables").fetchone()[0] == 0
+    with sqlite3.connect(data_dir / "xunzhen.sqlite") as con:
+        assert con.execute("select count(*) from xz_workspace_scenario_tables").fetchone()[0] == 0
 
 
 def test_compare(data_dir: Path, facilities: pd.DataFrame) -> None:
@@ -220,15 +214,16 @@ def test_unopenable_database_is_named(tmp_path: Path) -> None:
 
 
 def test_password_masked() -> None:
-    store = ScenarioStore.__new__(ScenarioStore)
-    store.url = "postgresql+psycopg2://user:secret@db.example/x"
-    assert "secret" not in store.safe_url and "user:***@" in store.safe_url
+    from routing.database import mask_url
+
+    masked = mask_url("postgresql+psycopg2://user:secret@db.example/x")
+    assert "secret" not in masked and "user:***@" in masked
 
 
 def test_cli_list_compare(
     data_dir: Path, facilities: pd.DataFrame, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from routing.scenarios import main
+    from routing.scenarios.__main__ import main
 
     store = ScenarioStore()
     store.save(_scenario("A", facilities))
@@ -236,14 +231,14 @@ def test_cli_list_compare(
     store.close()
     assert main(["list"]) == 0
     assert "2 scenario(s)" in capsys.readouterr().out
-    assert main(["compare", "A", "B", "--lang", "en"]) == 0
+    assert main(["compare", "--name", "A", "--name", "B", "--lang", "en"]) == 0
     assert "covered population (persons) (estimated)" in capsys.readouterr().out
-    assert main(["show", "nope"]) == 2
+    assert main(["show", "--name", "nope"]) == 2
     assert "No saved scenario 'nope'" in capsys.readouterr().err
 
 
 def test_cli_save_upload_and_export(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from routing.scenarios import main
+    from routing.scenarios.__main__ import main
 
     upload = ROOT / "tests" / "data" / "uploads" / "gcj02_undeclared.csv"
     assert main(["save", "漳平实测", "--upload", str(upload)]) == 0
@@ -252,7 +247,7 @@ def test_cli_save_upload_and_export(data_dir: Path, capsys: pytest.CaptureFixtur
     s = ScenarioStore().open("漳平实测")
     assert (s.facilities["location_quality"] == "surveyed").sum() == 3
     assert s.notes == "upload gcj02_undeclared.csv"
-    assert main(["export", "漳平实测", "--dir", str(data_dir / "out")]) == 0
+    assert main(["export", "--name", "漳平实测", "--dir", str(data_dir / "out")]) == 0
     assert (data_dir / "out" / "facilities.csv").is_file() and (data_dir / "out" / "scenario.json").is_file()
     assert main(["save", "漳平实测"]) == 2
     assert "already exists" in capsys.readouterr().err
@@ -271,39 +266,78 @@ def test_cli_no_traceback_on_bad_database(tmp_path: Path) -> None:
     assert run.returncode == 2 and "bad.sqlite" in run.stderr and "Traceback" not in run.stderr
 
 
-def _postgres_or_skip() -> ScenarioStore:
-    try:
-        import psycopg2  # noqa: F401
-    except ImportError:
-        pytest.skip("psycopg2 is not installed (pip install psycopg2-binary)")
-    try:
-        store = ScenarioStore(PG_URL)
-    except DataFileError as exc:
-        pytest.skip(f"no PostgreSQL server at {PG_URL.split('@')[-1]} ({str(exc).splitlines()[0][:160]})")
-    return store
-
-
 def test_postgresql_round_trip(facilities: pd.DataFrame) -> None:
-    """Same behaviour on PostgreSQL, including surviving a new engine."""
-    store = _postgres_or_skip()
-    from routing.scenarios import _Base
+    """Same behaviour on PostgreSQL (a private schema), including surviving a new engine."""
+    with postgres_schema_url() as url:
+        store = ScenarioStore(url)
+        store.save(_scenario("A", facilities))
+        b = _scenario("B", facilities)
+        b.results["pairing"] = _pairing(moved_center="PHC-350881101000")
+        store.save(b)
+        store.close()
+        again = ScenarioStore(url)
+        assert set(again.list()["name"]) == {"A", "B"}
+        s = again.open("A")
+        pd.testing.assert_frame_equal(
+            s.facilities.drop(columns="geometry"), facilities.drop(columns="geometry"), check_dtype=False
+        )
+        assert len(again.compare("A", "B").changed_pairings) == 1
+        again.rename("B", "B2")
+        again.delete("A")
+        assert list(again.list()["name"]) == ["B2"]
+        again.close()
 
-    _Base.metadata.drop_all(store.engine)
-    _Base.metadata.create_all(store.engine)
-    store.save(_scenario("A", facilities))
-    b = _scenario("B", facilities)
-    b.results["pairing"] = _pairing(moved_center="PHC-350881101000")
-    store.save(b)
-    store.close()
-    again = ScenarioStore(PG_URL)
-    assert set(again.list()["name"]) == {"A", "B"}
-    s = again.open("A")
-    pd.testing.assert_frame_equal(
-        s.facilities.drop(columns="geometry"), facilities.drop(columns="geometry"), check_dtype=False
-    )
-    assert len(again.compare("A", "B").changed_pairings) == 1
-    again.rename("B", "B2")
-    again.delete("A")
-    assert list(again.list()["name"]) == ["B2"]
-    _Base.metadata.drop_all(again.engine)
-    again.close()
+
+def test_scenario_commands_take_id_or_name_never_guess(
+    data_dir: Path, facilities: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: ``scenarios delete 1`` deleted the scenario *named* "1" (a guess); now --id or --name."""
+    from routing.scenarios.__main__ import main
+
+    store = ScenarioStore()
+    first = store.save(_scenario("基线", facilities))
+    named_one = store.save(_scenario("1", facilities))
+    assert first == 1 and named_one != 1
+    with pytest.raises(SystemExit):  # a bare key is refused by the parser: say which it is
+        main(["delete", "1"])
+    assert main(["delete", "--id", "1"]) == 0  # id 1 is 基线
+    assert set(store.list()["name"]) == {"1"}
+    assert main(["delete", "--name", "1"]) == 0
+    assert store.list().empty
+    assert main(["show", "--id", "1", "--name", "x"]) == 2
+    assert "--id N or --name S" in capsys.readouterr().err
+    assert isinstance(store.open, object)
+    with pytest.raises(InputValidationError, match="No saved scenario id 7"):
+        store.open(7)
+    with pytest.raises(InputValidationError, match="No saved scenario '7'"):
+        store.open("7")  # a name is never read as an id
+
+
+def test_first_release_database_is_migrated(data_dir: Path, facilities: pd.DataFrame) -> None:
+    """A scenarios.sqlite written by the first release opens: renamed, migrated, its scenarios in 默认."""
+    import sqlite3
+
+    from routing.database import SCHEMA_VERSION, connect, schema_version
+
+    legacy = data_dir / "scenarios.sqlite"
+    with sqlite3.connect(legacy) as con:
+        con.executescript(
+            "CREATE TABLE xz_scenarios (id INTEGER PRIMARY KEY, name VARCHAR(200) UNIQUE NOT NULL,"
+            " created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, notes TEXT, parameters JSON,"
+            " metrics JSON, n_facilities INTEGER, estimated BOOLEAN);"
+            "CREATE TABLE xz_scenario_tables (id INTEGER PRIMARY KEY, scenario_id INTEGER NOT NULL"
+            " REFERENCES xz_scenarios(id) ON DELETE CASCADE, kind VARCHAR(40) NOT NULL, n_rows INTEGER,"
+            " content TEXT NOT NULL);"
+            "INSERT INTO xz_scenarios VALUES (5, '旧方案', '2026-01-02 03:04:05', '2026-01-02 03:04:05',"
+            " 'old',"
+            " '{\"month\": \"2026-03\"}', '{\"covered_population\": 12.0}', 0, 0);"
+        )
+        content = _pairing().to_json(orient="table", index=False)
+        con.execute("INSERT INTO xz_scenario_tables VALUES (1, 5, 'pairing', 3, ?)", (content,))
+    db = connect()
+    assert schema_version(db.engine) == SCHEMA_VERSION
+    assert not legacy.exists() and (data_dir / "xunzhen.sqlite").is_file()
+    old = ScenarioStore(db=db).open("旧方案")
+    assert old.workspace == "默认" and old.parameters == {"month": "2026-03"}
+    assert covered_population(old) == 12.0 and len(old.results["pairing"]) == 3
+    db.close()

@@ -1,0 +1,247 @@
+"""The planner's input tables a workspace keeps, and how a file becomes one.
+
+Each kind has a name in both languages and, once its reader has landed, a function that reads a planner's
+file (CSV/XLSX, path or bytes) into the table to store — checking it row by row, so a bad file gives a clear
+message and stores nothing. Other analyses register their kinds with :func:`register_input`::
+
+    register_input("doctors", "医师名册", "doctor register", read_doctor_register)
+
+:func:`import_file` reads a file and saves it as the newest version of that kind in a workspace; facility
+lists go through validation, the placeholder check and the merge (see :func:`import_facilities`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo._errors import InputValidationError
+from geo.facilities.upload import read_upload, validate_file
+from routing.calendar import CalendarOverrides, read_overrides
+from routing.database import bilingual
+from routing.pairing.capacity import read_capacities
+from routing.workspace.edits import merge_upload
+from routing.workspace.placeholders import apply_replacements, find_placeholders, mark_replacements
+from routing.workspace.store import FACILITIES, WorkspaceStore, check_kind
+
+__all__ = [
+    "INPUT_KINDS",
+    "ImportReport",
+    "InputKind",
+    "capacities_from_table",
+    "holidays_from_table",
+    "holidays_table",
+    "import_facilities",
+    "import_file",
+    "register_input",
+]
+
+#: Merge report actions in both languages.
+_ACTIONS = {
+    "moved": ("移到实测位置", "moved"),
+    "updated": ("更新", "updated"),
+    "added": ("新增", "added"),
+    "not matched": ("未匹配", "not matched"),
+    "replaced placeholder": ("替换占位医院", "replaced a placeholder"),
+}
+Reader = Callable[[Path | bytes, str], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class InputKind:
+    """A kind of input table: its key, names, and the reader of a planner's file (None: not available yet)."""
+
+    kind: str
+    zh: str
+    en: str
+    read: Reader | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the version saved (None when nothing was saved), report lines in both languages,
+    a per-row table (facilities: the merge report) and the placeholder replacements proposed or applied."""
+
+    kind: str
+    version: int | None
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    placeholders: pd.DataFrame | None = None
+
+    def text(self, lang: str = "zh") -> list[str]:
+        """The report lines in ``lang``."""
+        return [zh if lang == "zh" else en for zh, en in self.lines]
+
+
+def holidays_table(overrides: CalendarOverrides) -> pd.DataFrame:
+    """A holiday/调休 list as a table: ``date`` (ISO), ``working`` (False: day off, True: make-up
+    workday), ``name``."""
+    rows = [(d.isoformat(), False, overrides.name_of(d)) for d in sorted(overrides.holidays)]
+    rows += [(d.isoformat(), True, "") for d in sorted(overrides.workdays)]
+    return pd.DataFrame(sorted(rows), columns=["date", "working", "name"])
+
+
+def holidays_from_table(table: pd.DataFrame | None) -> CalendarOverrides | None:
+    """The :class:`CalendarOverrides` of a stored holiday table (None when there is none)."""
+    if table is None or table.empty:
+        return None
+    days = pd.to_datetime(table["date"]).dt.date
+    working = table["working"].astype(bool)
+    names = tuple(
+        (d, str(n)) for d, n, w in zip(days, table["name"].fillna(""), working, strict=True) if not w and n
+    )
+    return CalendarOverrides(frozenset(days[~working]), frozenset(days[working]), names)
+
+
+def _read_holidays(source: Path | bytes, name: str) -> pd.DataFrame:
+    return holidays_table(read_overrides(source, name=name))
+
+
+def _read_capacities(source: Path | bytes, name: str) -> pd.DataFrame:
+    table = read_upload(source, name=name)
+    frame = pd.DataFrame(table.rows, columns=table.headers)
+    caps = read_capacities(frame, source=name)
+    return pd.DataFrame(sorted(caps.items()), columns=["facility_id", "capacity_days"])
+
+
+def capacities_from_table(table: pd.DataFrame | None) -> dict[str, int] | None:
+    """Facility id → doctor-days a month, from a stored capacity table (None when there is none)."""
+    if table is None or table.empty:
+        return None
+    return {str(f): int(c) for f, c in zip(table["facility_id"], table["capacity_days"], strict=True)}
+
+
+INPUT_KINDS: dict[str, InputKind] = {
+    FACILITIES: InputKind(FACILITIES, "机构清单", "facility list"),
+    "capacities": InputKind("capacities", "医院派出能力", "hospital capacities", _read_capacities),
+    "holidays": InputKind("holidays", "节假日与调休", "holidays and make-up workdays", _read_holidays),
+    "doctors": InputKind("doctors", "医师名册", "doctor register"),
+    "market_days": InputKind("market_days", "集市日规则", "market-day rules"),
+    "overnight_places": InputKind("overnight_places", "住宿地点", "overnight places"),
+    "specialty_needs": InputKind("specialty_needs", "卫生院专科需求", "centers' specialty needs"),
+}
+
+
+def register_input(kind: str, zh: str, en: str, read: Reader) -> None:
+    """Make ``kind`` importable (``python -m routing.workspace import NAME KIND FILE`` and the 数据 page)."""
+    INPUT_KINDS[check_kind(kind)] = InputKind(kind, zh, en, read)
+
+
+def import_facilities(
+    store: WorkspaceStore,
+    name: str,
+    source: Path | bytes,
+    *,
+    file_name: str = "",
+    replace_placeholders: bool = False,
+    crs: str | None = None,
+    fix_swapped: bool = False,
+) -> ImportReport:
+    """Validate a facility list, merge it into the workspace's working table and save a new version.
+
+    Uploaded hospitals that stand for an embedded placeholder are reported; with ``replace_placeholders``
+    they replace it (see :mod:`routing.workspace.placeholders`), else they are added beside it.
+    """
+    path = source if isinstance(source, Path) else None
+    if path is None:
+        raise bilingual(
+            InputValidationError, zh="请给出机构清单文件。", en="Give the facility list as a file."
+        )
+    result = validate_file(path, crs=crs, fix_swapped=fix_swapped)
+    working = store.facilities(name)
+    proposals = find_placeholders(working, result.accepted)
+    lines = list(zip(result.report_lines("zh"), result.report_lines("en"), strict=True))
+    report = ImportReport(FACILITIES, None, lines, placeholders=proposals)
+    if replace_placeholders:
+        accepted = apply_replacements(result.accepted, proposals)
+    else:  # never two hospitals: rows standing for a placeholder wait for the planner's decision
+        keep = ~pd.Series(range(len(result.accepted))).isin(proposals["upload_row"]).to_numpy()
+        accepted = result.accepted[keep]
+    for p in proposals.itertuples():
+        if replace_placeholders:
+            report.lines.append(
+                (
+                    f"{p.upload_name} 替换占位医院 {p.placeholder_name}（相距 {p.distance_km:.2f} 公里）",
+                    f"{p.upload_name} replaces the placeholder {p.placeholder_name} ({p.distance_km:.2f} km)",
+                )
+            )
+        else:
+            report.lines.append(
+                (
+                    f"{p.upload_name} 距占位医院 {p.placeholder_name} {p.distance_km:.2f} 公里，"
+                    "应是同一家医院：未导入此行；加 --replace-placeholders 以它替换占位医院。",
+                    f"{p.upload_name} is {p.distance_km:.2f} km from the placeholder "
+                    f"{p.placeholder_name}, likely the same hospital: row held back; add "
+                    "--replace-placeholders to replace the placeholder with it.",
+                )
+            )
+    if accepted.empty:
+        report.lines.append(("没有可并入的行，未保存新版本。", "No row to merge; no new version saved."))
+        return report
+    merged, table = merge_upload(working, accepted)
+    if replace_placeholders:
+        table = mark_replacements(table, proposals)
+    report.table = table
+    report.version = store.save_facilities(name, merged, note=f"import {file_name or path.name}")
+    counts = {str(k): int(n) for k, n in table["action"].value_counts().items()}
+    zh = "，".join(f"{_ACTIONS.get(k, (k, k))[0]} {n} 个" for k, n in counts.items())
+    en = ", ".join(f"{n} {_ACTIONS.get(k, (k, k))[1]}" for k, n in counts.items())
+    report.lines.append(
+        (
+            f"已保存为机构表第 {report.version} 版：{zh}。",
+            f"saved as version {report.version} of the facility table: {en}.",
+        )
+    )
+    return report
+
+
+def import_file(
+    store: WorkspaceStore,
+    name: str,
+    kind: str,
+    source: Path | bytes,
+    *,
+    file_name: str = "",
+    **options: object,
+) -> ImportReport:
+    """Read a planner's file of ``kind`` and save it as the newest version in workspace ``name``.
+
+    Raises
+    ------
+    InputValidationError
+        Unknown kind, a kind whose reader is not available yet, or a file with bad rows (nothing saved).
+    """
+    key = kind.replace("-", "_")
+    entry = INPUT_KINDS.get(key)
+    if entry is None:
+        known = "、".join(k.replace("_", "-") for k in INPUT_KINDS)
+        raise bilingual(
+            InputValidationError,
+            zh=f"未知的输入类别“{kind}”，可选：{known}。",
+            en=f"Unknown input kind {kind!r}; one of: {known}.",
+        )
+    if key == FACILITIES:
+        return import_facilities(store, name, source, file_name=file_name, **options)  # type: ignore[arg-type]
+    if entry.read is None:
+        raise bilingual(
+            InputValidationError,
+            zh=f"{entry.zh}的导入尚未提供（由相应功能模块提供后即可使用）。",
+            en=f"Importing the {entry.en} is not available yet (its module has not provided a reader).",
+        )
+    label = file_name or (source.name if isinstance(source, Path) else kind)
+    frame = entry.read(source, label)
+    version = store.save_table(name, key, frame, note=f"import {label}")
+    return ImportReport(
+        key,
+        version,
+        [
+            (
+                f"已读取 {len(frame)} 行{entry.zh}，保存为第 {version} 版。",
+                f"read {len(frame)} rows of {entry.en}; saved as version {version}.",
+            )
+        ],
+        frame,
+    )
