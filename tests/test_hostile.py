@@ -36,7 +36,7 @@ from routing.pairing.__main__ import main as pairing_cli
 from routing.pairing.plan import plan_pairing
 from routing.pairing.roster import calendar_table, make_rosters
 from routing.scenarios import Scenario, ScenarioStore
-from routing.scenarios import main as scenarios_cli
+from routing.scenarios.__main__ import main as scenarios_cli
 from routing.tours import outputs as tour_out
 from routing.tours.core import TourParams
 from routing.tours.plan import plan_fujian_tours
@@ -242,7 +242,7 @@ def scenario_exports(facilities: pd.DataFrame, townships: pd.DataFrame, tmp: Pat
     db = f"sqlite:///{tmp / 'scenarios.db'}"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XUNZHEN_DATABASE_URL", db)
-        assert scenarios_cli(["export", "=hostile", "--dir", str(folder)]) == 0
+        assert scenarios_cli(["export", "--name", "=hostile", "--dir", str(folder)]) == 0
     return {p.name: p.read_bytes() for p in sorted(folder.glob("*.csv"))}
 
 
