@@ -32,7 +32,7 @@ from routing.pairing.capacity import (
 )
 from routing.pairing.core import PairingParams, PairingResult, pair_from_matrix
 
-__all__ = ["TRAVEL_UNKNOWN", "PairingPlan", "PairingSummary", "plan_pairing"]
+__all__ = ["TRAVEL_UNKNOWN", "PairingPlan", "PairingSummary", "plan_pairing", "travel_minutes"]
 
 class PairingSummary(TypedDict):
     """Key figures of a :class:`PairingPlan` (minutes one-way, per month; travel-unknown pairs excluded)."""
@@ -183,7 +183,7 @@ def plan_pairing(
     centers = centers.assign(travel_unknown=centers["lon"].isna() | centers["lat"].isna())
     hosp = _hospitals(fac, centers, capacities, tertiary_counties)
     notes = _notes(hosp, centers)
-    travel, minutes = _travel_minutes(network, hosp, centers)
+    travel, minutes = travel_minutes(network, hosp, centers)
     tert = {str(k): set(v) for k, v in (tertiary_counties or {}).items()}
     extra = np.zeros((len(hosp), len(centers)), dtype=bool)
     for i, fid in enumerate(hosp["facility_id"]):
@@ -286,7 +286,7 @@ def _notes(hosp: pd.DataFrame, centers: pd.DataFrame) -> list[str]:
     return notes
 
 
-def _travel_minutes(
+def travel_minutes(
     network: Network, hosp: pd.DataFrame, centers: pd.DataFrame
 ) -> tuple[MatrixResult, np.ndarray]:
     """Travel to the placed centers, and the (hospitals × all centers) minutes the optimiser uses.

@@ -1,0 +1,437 @@
+"""The programme year: 12 monthly plans that send named doctors to every center on working days.
+
+:func:`plan_year` is the adapter on the facility table and a :class:`~routing.programme.register.Register`.
+Each month is solved exactly by :func:`routing.programme.solver.solve_month` (min-cost flow with lower
+bounds); the months are solved in order and each one sees the earlier months' choices as costs (a rolling
+horizon). The objective of month *m*, in minutes per doctor-day (documented in ARCHITECTURE.md):
+
+    travel (one-way minutes, hospital → center; for a center without coordinates the farthest known center
+           of its county from that hospital stands in, and the visit is flagged "travel unknown")
+    + rotation_minutes × (months before *m* in which this doctor served this center)
+    + specialty_repeat_minutes × (earlier visits of a doctor of the same specialty to this center)
+    + specialty_mismatch_minutes × [the center asked for specialties and the doctor's is not one of them]
+    + extra_day_minutes for every day beyond what a bound needs,
+
+subject to: every center ≥ ``demand_days`` every month, every available named doctor ≥ 1 day in each month
+he or she is available, each doctor ≤ his or her monthly cap, the 县域内 rule, and city-hospital doctors ≥
+``city_share_min`` of each prefecture's doctor-days (when the register has city doctors there). Visits fall
+on working days (:mod:`routing.calendar`, overrides applied), spread through the month, one center a day per
+doctor. Deterministic: the same inputs and seed give the same plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo._errors import InfeasibleError, InputValidationError
+from geo.facilities import load_facilities
+from geo.network import Network, active_network
+from geo.scope import Scope, resolve_scope
+from routing.calendar import CalendarOverrides, day_info, working_days, year_is_provisional
+from routing.pairing.capacity import CENTER_TYPES, default_capacities
+from routing.pairing.plan import travel_minutes
+from routing.programme.register import REGISTER_COLUMNS, Register, months_of
+from routing.programme.solver import solve_month
+
+__all__ = ["ProgrammeParams", "ProgrammeYear", "plan_year"]
+
+_GOLDEN = 0.6180339887498949
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+@dataclass(frozen=True)
+class ProgrammeParams:
+    """Parameters of the programme year (checked on creation; minutes are cost weights per doctor-day).
+
+    Attributes
+    ----------
+    demand_days
+        Doctor-days every center needs each month (policy: at least 1).
+    default_max_days
+        Monthly cap of a doctor whose register row gives none.
+    rotation_minutes, specialty_repeat_minutes, specialty_mismatch_minutes, extra_day_minutes
+        Weights of the objective (see the module doc).
+    city_share_min
+        Share of each prefecture's doctor-days from city-hospital doctors (市属医院 30%); None = off.
+    seed
+        Seeds the spread of visit dates within a month.
+    """
+
+    demand_days: int = 1
+    default_max_days: int = 4
+    rotation_minutes: float = 60.0
+    specialty_repeat_minutes: float = 15.0
+    specialty_mismatch_minutes: float = 30.0
+    extra_day_minutes: float = 1.0
+    city_share_min: float | None = 0.30
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = [
+            ("demand_days", self.demand_days, 1, 10),
+            ("default_max_days", self.default_max_days, 1, 23),
+            ("seed", self.seed, 0, 2**31 - 1),
+        ]
+        for name, value, lo, hi in checks:
+            if not (isinstance(value, int) and lo <= value <= hi):
+                msg = f"{name} 须为 {lo}–{hi} 的整数 / {name} must be a whole number from {lo} to {hi}, got {value!r}"
+                raise InputValidationError(msg)
+        for name in ("rotation_minutes", "specialty_repeat_minutes", "specialty_mismatch_minutes",
+                     "extra_day_minutes"):  # fmt: skip
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 <= value <= 10_000):
+                msg = f"{name} must be between 0 and 10000 minutes, got {value!r}"
+                raise InputValidationError(msg)
+        if self.city_share_min is not None and not 0 <= self.city_share_min <= 1:
+            msg = f"city_share_min must be between 0 and 1 or None, got {self.city_share_min!r}"
+            raise InputValidationError(msg)
+
+
+@dataclass(frozen=True)
+class ProgrammeYear:
+    """A year of monthly plans.
+
+    Attributes
+    ----------
+    visits
+        One row per doctor-day: ``date`` (datetime.date), ``month`` (YYYY-MM), ``weekday``, ``doctor_id``,
+        ``doctor`` (name, "" without a register), ``title``, ``specialty``, ``hospital_id``, ``hospital``,
+        ``hospital_type``, ``center_id``, ``center``, ``county``, ``prefecture``, ``minutes`` (one-way, NaN
+        when travel is unknown), ``travel_unknown``, ``estimated``, ``provisional`` (date on the fallback
+        calendar).
+    doctors
+        The register rows with ``in_scope`` and ``planned_days``.
+    centers
+        Centers of the scope with ``travel_unknown`` and ``needs`` (requested specialties).
+    summary
+        Per month: working days, provisional, centers, centers covered, doctor-days, doctors available and
+        used, city-hospital days and share, objective.
+    notes
+        Assumptions and warnings (estimated travel, provisional calendar, city share, scope).
+    """
+
+    scope: Scope
+    year: int
+    visits: pd.DataFrame
+    doctors: pd.DataFrame
+    centers: pd.DataFrame
+    summary: pd.DataFrame
+    estimated: bool
+    network_label: str
+    named: bool
+    notes: list[str] = field(default_factory=list)
+
+    def month_visits(self, month: str) -> pd.DataFrame:
+        """The visits of one month (``YYYY-MM``)."""
+        return self.visits[self.visits["month"] == month].reset_index(drop=True)
+
+    @property
+    def months(self) -> list[str]:
+        """The months planned, in order."""
+        return self.summary["month"].tolist()
+
+
+def _anonymous_register(fac: pd.DataFrame, hospital_ids: Sequence[str]) -> pd.DataFrame:
+    """Without a register: one unnamed one-day-a-month doctor per assumed capacity day of each hospital."""
+    caps = default_capacities(fac).set_index("facility_id")
+    rows = []
+    for fid in hospital_ids:
+        h = caps.loc[fid]
+        for k in range(int(h["capacity_days"])):
+            rows.append({"doctor_id": f"{fid}#{k + 1}", "name": "", "title": "", "title_level": "",
+                         "eligible": True, "flag": "", "specialty": "", "hospital_id": fid,
+                         "hospital": h["name"], "hospital_type": h["facility_type"], "county": h["county_name"],
+                         "prefecture": h["prefecture_name"], "months": "1-12", "max_days": 1, "row": 0})  # fmt: skip
+    return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+
+
+def _allowed(doctors: pd.DataFrame, centers: pd.DataFrame, tertiary: Mapping[str, Sequence[str]]) -> np.ndarray:
+    """(n_doctors, n_centers) pairs the 县域内 rule allows (city hospitals: the whole prefecture)."""
+    same_pref = doctors["prefecture"].to_numpy()[:, None] == centers["prefecture_name"].to_numpy()[None, :]
+    same_county = same_pref & (doctors["county"].to_numpy()[:, None] == centers["county_name"].to_numpy()[None, :])
+    is_city = (doctors["hospital_type"] == "city_hospital").to_numpy()[:, None]
+    allowed = np.where(is_city, same_pref, same_county)
+    for i, fid in enumerate(doctors["hospital_id"]):
+        if fid in tertiary:
+            allowed[i] |= centers["county_name"].isin(list(tertiary[fid])).to_numpy()
+    return allowed
+
+
+def _specialty_matrix(doctors: pd.DataFrame, centers: pd.DataFrame) -> np.ndarray:
+    """(n_doctors, n_centers) True where the center asked for specialties and the doctor has none of them."""
+    out = np.zeros((len(doctors), len(centers)), dtype=bool)
+    for c, needs in enumerate(centers["needs"]):
+        wanted = [n for n in str(needs).replace("，", "、").replace(",", "、").split("、") if n.strip()]
+        if not wanted:
+            continue
+        for i, spec in enumerate(doctors["specialty"].astype(str)):
+            out[i, c] = not (spec and any(w.strip() in spec or spec in w for w in wanted))
+    return out
+
+
+def _centers(fac: pd.DataFrame, scope: Scope, needs: pd.DataFrame | None) -> pd.DataFrame:
+    centers = fac[fac["facility_type"].isin(CENTER_TYPES) & scope.mask(fac)]
+    centers = centers.sort_values("facility_id").reset_index(drop=True)
+    if centers.empty:
+        msg = f"{scope.label}：范围内没有卫生院或社区卫生服务中心 / no health center to plan"
+        raise InputValidationError(msg)
+    centers = centers.assign(travel_unknown=centers["lon"].isna() | centers["lat"].isna(), needs="")
+    if needs is not None and len(needs):
+        by_id = dict(zip(needs["center_id"].astype(str), needs["needs"].astype(str), strict=True))
+        centers["needs"] = centers["facility_id"].map(by_id).fillna("")
+    return centers
+
+
+def _doctors_in_scope(
+    register: Register | None, fac: pd.DataFrame, centers: pd.DataFrame, tertiary: Mapping[str, Sequence[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(eligible doctors who can serve a center of the scope, all register rows with in_scope, notes)."""
+    notes: list[str] = []
+    if register is None:
+        hosp = fac[fac["facility_type"].isin(["county_hospital", "city_hospital"])]
+        hosp = hosp[hosp["prefecture_name"].isin(set(centers["prefecture_name"]))]
+        everyone = _anonymous_register(fac, hosp["facility_id"].tolist())
+        notes.append("未载入医师名册：按假设可派人日生成未具名医师（表中姓名留空待填） no register: unnamed doctors "
+                     "from the assumed capacities; name cells are left empty")  # fmt: skip
+    else:
+        everyone = register.doctors.copy()
+    reach = _allowed(everyone, centers, tertiary).any(axis=1) if len(everyone) else np.zeros(0, dtype=bool)
+    everyone = everyone.assign(in_scope=reach & everyone["eligible"].to_numpy(dtype=bool))
+    if register is None:
+        everyone = everyone[everyone["in_scope"]].reset_index(drop=True)
+    out = (~reach).sum()
+    if register is not None and out:
+        notes.append(f"名册中 {out} 名医师所属医院不能支援本范围的中心，未安排 {out} register doctor(s) cannot serve "
+                     "this scope (县域内 rule) and were not planned")  # fmt: skip
+    flagged = int((~everyone["eligible"].astype(bool)).sum())
+    if flagged:
+        notes.append(f"{flagged} 名医师职称低于中级或无法识别，已标注，不安排 {flagged} doctor(s) below 中级: never assigned")
+    return everyone[everyone["in_scope"]].reset_index(drop=True), everyone, notes
+
+
+def _hospital_frame(fac: pd.DataFrame, doctors: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    ids = sorted(set(doctors["hospital_id"]))
+    hosp = fac.set_index("facility_id").loc[ids].reset_index()
+    hosp[["lon", "lat"]] = hosp[["lon", "lat"]].fillna({"lon": np.nan, "lat": np.nan})
+    index = {h: i for i, h in enumerate(ids)}
+    return hosp, np.array([index[h] for h in doctors["hospital_id"]], dtype=np.int64)
+
+
+@dataclass
+class _YearState:
+    """What the earlier months leave behind for the rotation and specialty terms."""
+
+    served: np.ndarray  # (n_doctors, n_centers) months in which doctor served center
+    spec_seen: np.ndarray  # (n_centers, n_specialties) earlier visits by specialty
+
+
+def plan_year(
+    register: Register | None,
+    *,
+    year: int,
+    prefecture: str | None = None,
+    county: str | None = None,
+    facilities: pd.DataFrame | None = None,
+    network: Network | None = None,
+    overrides: CalendarOverrides | None = None,
+    params: ProgrammeParams | None = None,
+    center_needs: pd.DataFrame | None = None,
+    months: Sequence[int] | None = None,
+    tertiary_counties: Mapping[str, Sequence[str]] | None = None,
+) -> ProgrammeYear:
+    """Plan the programme year for a county, a prefecture or the province (see the module doc).
+
+    Parameters
+    ----------
+    register
+        The validated doctor register (:func:`routing.programme.register.read_register`); None plans unnamed
+        doctors from the assumed capacities (names left empty in the forms).
+    year
+        2022–2035.
+    prefecture, county
+        Scope; neither = the province.
+    overrides
+        Planner-entered holidays and make-up workdays.
+    center_needs
+        Optional ``center_id``, ``needs`` (specialties the center asks for, e.g. ``儿科、中医``).
+    months
+        Months to plan (default 1–12).
+    tertiary_counties
+        Tertiary hospital ``facility_id`` → counties it supports (its doctors may serve their centers).
+
+    Raises
+    ------
+    InfeasibleError
+        Some month cannot cover every center or give every available doctor a day: the message names the
+        month, the county or prefecture and the shortfall in doctor-days, and doctors by register row.
+    """
+    params = params or ProgrammeParams()
+    fac = pd.DataFrame((facilities if facilities is not None else load_facilities()).drop(columns="geometry", errors="ignore"))
+    network = network or active_network()
+    scope = resolve_scope(counties=county, within=prefecture) if county else resolve_scope(prefecture)
+    centers = _centers(fac, scope, center_needs)
+    doctors, everyone, notes = _doctors_in_scope(register, fac, centers, tertiary_counties or {})
+    if doctors.empty:
+        msg = f"{scope.label}：名册中没有可派出的医师（中级及以上、所属医院可支援本范围） / no eligible doctor in scope"
+        raise InputValidationError(msg)
+    hosp, doc_hosp = _hospital_frame(fac, doctors)
+    travel, hosp_minutes = travel_minutes(network, hosp, centers)
+    base = hosp_minutes[doc_hosp]
+    allowed = _allowed(doctors, centers, tertiary_counties or {}) & np.isfinite(base)
+    mismatch = _specialty_matrix(doctors, centers)
+    specs = {s: k for k, s in enumerate(sorted(set(doctors["specialty"].astype(str))))}
+    spec_of = np.array([specs[s] for s in doctors["specialty"].astype(str)], dtype=np.int64)
+    state = _YearState(np.zeros(allowed.shape), np.zeros((len(centers), len(specs))))
+    available = months_of(doctors)
+    frames, rows, problems = [], [], []
+    for mon in months or range(1, 13):
+        month = f"{year:04d}-{mon:02d}"
+        work = working_days(month, overrides=overrides)
+        avail = np.array([mon in a for a in available], dtype=bool)
+        cap = np.minimum(doctors["max_days"].fillna(params.default_max_days).astype(int).to_numpy(), len(work))
+        cap = np.where(avail, cap, 0)
+        named = (doctors["name"].astype(str) != "").to_numpy()
+        min_days = np.where(avail & named & allowed.any(axis=1), 1, 0)
+        problems += _precheck(month, doctors, centers, allowed, cap, avail, named, params)
+        cost = (base + params.rotation_minutes * state.served
+                + params.specialty_repeat_minutes * state.spec_seen[:, spec_of].T
+                + params.specialty_mismatch_minutes * mismatch)  # fmt: skip
+        groups, lower, shares = _city_groups(doctors, centers, avail, params)
+        sol = solve_month(np.where(allowed, cost, 0.0), allowed, cap, min_days,
+                          np.full(len(centers), params.demand_days), city_groups=groups, city_lower=lower,
+                          extra_day_minutes=params.extra_day_minutes)  # fmt: skip
+        problems += _shortfalls(month, sol.center_short, sol.doctor_short, centers, doctors)
+        np.add.at(state.served, (sol.doctor, sol.center), 1)
+        np.add.at(state.spec_seen, (sol.center, spec_of[sol.doctor]), sol.days)
+        visits = _dated_visits(sol.doctor, sol.center, sol.days, work, mon, params.seed)
+        frames.append(_visit_frame(visits, month, doctors, centers, base, travel.estimated, overrides))
+        rows.append(_month_row(month, work, year, overrides, frames[-1], centers, avail, sol.cost, shares))
+    if problems:
+        raise InfeasibleError("排班不可行 / no feasible plan:\n- " + "\n- ".join(dict.fromkeys(problems)))
+    visits = pd.concat(frames, ignore_index=True)
+    summary = pd.DataFrame(rows)
+    planned = visits.groupby("doctor_id").size()
+    everyone = everyone.assign(planned_days=everyone["doctor_id"].map(planned).fillna(0).astype(int))
+    notes += _year_notes(year, travel.estimated, centers, summary, params)
+    return ProgrammeYear(scope, year, visits, everyone, centers, summary, bool(travel.estimated),
+                         network.label("zh"), register is not None, notes)  # fmt: skip
+
+
+def _city_groups(
+    doctors: pd.DataFrame, centers: pd.DataFrame, avail: np.ndarray, params: ProgrammeParams
+) -> tuple[list[np.ndarray], np.ndarray, dict[str, int]]:
+    """City-hospital doctor groups per prefecture and the days they must supply (share × demand)."""
+    groups, lower, shares = [], [], {}
+    if not params.city_share_min:
+        return groups, np.zeros(0, dtype=np.int64), shares
+    is_city = (doctors["hospital_type"] == "city_hospital").to_numpy()
+    for p in sorted(set(centers["prefecture_name"])):
+        members = np.flatnonzero(is_city & avail & (doctors["prefecture"] == p).to_numpy())
+        if members.size:
+            need = math.ceil(params.city_share_min * params.demand_days * int((centers["prefecture_name"] == p).sum()))
+            groups.append(members)
+            lower.append(need)
+            shares[p] = need
+    return groups, np.asarray(lower, dtype=np.int64), shares
+
+
+def _precheck(month: str, doctors: pd.DataFrame, centers: pd.DataFrame, allowed: np.ndarray, cap: np.ndarray,
+              avail: np.ndarray, named: np.ndarray, params: ProgrammeParams) -> list[str]:  # fmt: skip
+    """Shortfalls a month shows before solving: per county, centers' need vs the doctors who can reach them."""
+    out = []
+    for (pref, cty), sel in centers.groupby(["prefecture_name", "county_name"]).groups.items():
+        idx = np.asarray(list(sel))
+        need = params.demand_days * idx.size
+        offer = int(cap[allowed[:, idx].any(axis=1)].sum())
+        if offer < need:
+            out.append(f"{month} {pref}{cty}：{idx.size} 个中心需 {need} 人日，可派医师最多 {offer} 人日，缺 {need - offer} 人日 "
+                       f"/ {idx.size} centers need {need} doctor-days, available doctors offer {offer}: {need - offer} short")  # fmt: skip
+    stranded = np.flatnonzero(avail & named & ~allowed.any(axis=1))
+    for i in stranded:
+        out.append(f"{month}：名册第{doctors.at[i, 'row']}行医师（{doctors.at[i, 'doctor_id']}）没有可支援的中心 "
+                   "/ a doctor has no center he or she may serve")  # fmt: skip
+    return out
+
+
+def _shortfalls(month: str, center_short: np.ndarray, doctor_short: np.ndarray, centers: pd.DataFrame,
+                doctors: pd.DataFrame) -> list[str]:  # fmt: skip
+    out = []
+    for c in np.flatnonzero(center_short > 0):
+        out.append(f"{month} {centers.at[c, 'county_name']}{centers.at[c, 'name']}：缺 {int(center_short[c])} 人日 "
+                   "/ center short of doctor-days")  # fmt: skip
+    short = np.flatnonzero(doctor_short > 0)
+    if short.size:
+        rows = "、".join(f"第{doctors.at[i, 'row']}行" for i in short[:10])
+        out.append(f"{month}：{short.size} 名可支援医师本月无法安排（名册{rows}）：中心不足或被其他医师占满 "
+                   f"/ {short.size} available doctor(s) cannot get a day this month")  # fmt: skip
+    return out
+
+
+def _dated_visits(doc: np.ndarray, cen: np.ndarray, days: np.ndarray, work: list, mon: int, seed: int) -> list:
+    """(date, doctor, center) for every doctor-day: a doctor's days spread over the month, one per day."""
+    out = []
+    n_work = len(work)
+    for i in np.unique(doc):
+        sel = doc == i
+        visits = [int(c) for c, d in zip(cen[sel], days[sel], strict=True) for _ in range(int(d))]
+        n = len(visits)
+        u = ((int(i) + 1) * _GOLDEN + mon * 0.1 + seed * 0.37) % 1.0
+        for k, c in enumerate(visits):
+            out.append((work[min(math.floor((k + u) * n_work / n), n_work - 1)], int(i), c))
+    return sorted(out)
+
+
+def _visit_frame(visits: list, month: str, doctors: pd.DataFrame, centers: pd.DataFrame, base: np.ndarray,
+                 estimated: bool, overrides: CalendarOverrides | None) -> pd.DataFrame:  # fmt: skip
+    d = np.array([v[1] for v in visits], dtype=np.int64)
+    c = np.array([v[2] for v in visits], dtype=np.int64)
+    unknown = centers["travel_unknown"].to_numpy()[c] if len(c) else np.zeros(0, dtype=bool)
+    dates = [v[0] for v in visits]
+    return pd.DataFrame({
+        "date": dates, "month": month, "weekday": [WEEKDAY_ZH[x.weekday()] for x in dates],
+        "doctor_id": doctors["doctor_id"].to_numpy()[d], "doctor": doctors["name"].to_numpy()[d],
+        "title": doctors["title"].to_numpy()[d], "specialty": doctors["specialty"].to_numpy()[d],
+        "hospital_id": doctors["hospital_id"].to_numpy()[d], "hospital": doctors["hospital"].to_numpy()[d],
+        "hospital_type": doctors["hospital_type"].to_numpy()[d],
+        "center_id": centers["facility_id"].to_numpy()[c], "center": centers["name"].to_numpy()[c],
+        "county": centers["county_name"].to_numpy()[c], "prefecture": centers["prefecture_name"].to_numpy()[c],
+        "minutes": np.where(unknown, np.nan, np.round(base[d, c], 1) if len(c) else np.zeros(0)),
+        "travel_unknown": unknown, "estimated": bool(estimated),
+        "provisional": [day_info(x, overrides=overrides).provisional for x in dates],
+    })  # fmt: skip
+
+
+def _month_row(month: str, work: list, year: int, overrides: CalendarOverrides | None, visits: pd.DataFrame,
+               centers: pd.DataFrame, avail: np.ndarray, cost: float, shares: dict[str, int]) -> dict[str, object]:  # fmt: skip
+    city = int((visits["hospital_type"] == "city_hospital").sum())
+    return {
+        "month": month, "working_days": len(work), "provisional": year_is_provisional(year, overrides),
+        "centers": len(centers), "centers_covered": int(visits["center_id"].nunique()),
+        "doctor_days": len(visits), "doctors_available": int(avail.sum()),
+        "doctors_used": int(visits["doctor_id"].nunique()), "city_days": city,
+        "city_share": round(city / len(visits), 3) if len(visits) else 0.0,
+        "city_days_required": int(sum(shares.values())), "objective_minutes": round(cost, 1),
+    }  # fmt: skip
+
+
+def _year_notes(year: int, estimated: bool, centers: pd.DataFrame, summary: pd.DataFrame,
+                params: ProgrammeParams) -> list[str]:  # fmt: skip
+    notes = []
+    if estimated:
+        notes.append("车程为估算值 travel minutes are ESTIMATED (straight line × circuity at assumed speeds)")
+    if year_is_provisional(year):
+        notes.append(f"{year} 年节假日安排：暂定，以国务院通知为准 (statutory holidays computed; provisional)")
+    unknown = centers[centers["travel_unknown"]]
+    if len(unknown):
+        notes.append(f"{len(unknown)} 个中心无坐标，已排班但车程未知 travel unknown: "
+                     + "、".join((unknown["county_name"] + unknown["name"]).tolist()[:10]))  # fmt: skip
+    short = summary[summary["city_days"] < summary["city_days_required"]]
+    if params.city_share_min and len(short):
+        notes.append(f"市属医院医师人日低于 {params.city_share_min:.0%} 的月份：{'、'.join(short['month'])} "
+                     "(not enough city-hospital doctors available)")  # fmt: skip
+    return notes
