@@ -105,6 +105,10 @@ class Sheet:
         Lines under the table (notes about the layout, sources).
     landscape, fit_width, repeat_header
         Print setup: A4 landscape, fit all columns on the page width, header rows repeated on every page.
+    header_height
+        Height of the header row in points (for headers that wrap onto several lines); None = default.
+    wrap_columns
+        Columns whose text cells wrap within the column width (e.g. a list of dates on a printed form).
     """
 
     name: str
@@ -116,6 +120,8 @@ class Sheet:
     fit_width: bool = True
     repeat_header: bool = True
     column_widths: Mapping[str, float] = field(default_factory=dict)
+    header_height: float | None = None
+    wrap_columns: Sequence[str] = ()
 
 
 def _check_names(names: Sequence[str]) -> None:
@@ -130,13 +136,15 @@ def _check_names(names: Sequence[str]) -> None:
         seen.add(name.lower())
 
 
+def _text_width(value: object) -> int:
+    """Width of a cell's text in Excel units (CJK counted double; empty for None/NaN)."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
 def _width(values: pd.Series, header: str) -> float:
     """Column width in Excel units: the longest of header and first 200 cells (CJK counted double)."""
-    def length(v: object) -> int:
-        text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-    longest = max([length(header), *(length(v) for v in values.head(200))])
+    longest = max([_text_width(header), *(_text_width(v) for v in values.head(200))])
     return float(min(48, max(6, longest + 2)))
 
 
@@ -158,6 +166,7 @@ _STYLES: dict[str, dict[str, object]] = {
     "line": {"font_size": 10},
     "header": {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1},
     "text": {"border": 1},
+    "wrapped": {"border": 1, "text_wrap": True},
     "date": {"border": 1, "num_format": "yyyy-mm-dd"},
     "footnote": {"italic": True, "font_size": 9},
     "note": {"text_wrap": True, "valign": "top"},
@@ -183,13 +192,13 @@ def _write_text(ws: Worksheet, row: int, col: int, text: str, fmt: _Formats, sty
     ws.write_string(row, col, text, fmt.of(style, text))
 
 
-def _write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: _Formats) -> None:
+def _write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: _Formats, style: str = "text") -> None:
     value = _cell_value(value)
     text_fmt = fmt.of("text")
     if value is None:
         ws.write_blank(row, col, None, text_fmt)
     elif isinstance(value, str):
-        _write_text(ws, row, col, value, fmt, "text")
+        _write_text(ws, row, col, value, fmt, style)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, text_fmt)
     elif isinstance(value, int | float):
@@ -220,9 +229,18 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, fmt: _Formats) -> None
         _write_text(ws, header_row, j, name, fmt, "header")
         width = sheet.column_widths.get(name) or _width(table[col], name)
         ws.set_column(j, j, width)
+    styles = ["wrapped" if str(c) in sheet.wrap_columns else "text" for c in table.columns]
+    widths = [sheet.column_widths.get(str(c)) or _width(table[c], str(c)) for c in table.columns]
     for i, values in enumerate(table.itertuples(index=False), start=header_row + 1):
+        lines = 1
         for j, value in enumerate(values):
-            _write_cell(ws, i, j, value, fmt)
+            _write_cell(ws, i, j, value, fmt, styles[j])
+            if styles[j] == "wrapped" and isinstance(value, str):
+                lines = max(lines, math.ceil(_text_width(value) / max(widths[j], 1)))
+        if lines > 1:
+            ws.set_row(i, 15 * lines)  # spreadsheets do not grow a row for wrapped text by themselves
+    if sheet.header_height:
+        ws.set_row(header_row, sheet.header_height)
     row = header_row + 1 + len(table)
     for k, line in enumerate(sheet.footnotes):
         _write_text(ws, row + 1 + k, 0, str(line), fmt, "footnote")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
@@ -20,7 +19,7 @@ from geo._errors import DataFileError, InputValidationError
 from routing.calendar import PROVISIONAL_LABEL, parse_month, year_is_provisional
 from routing.pairing import PairingParams, PairingPlan, plan_pairing, plan_tertiary_pairing, read_capacities
 from routing.pairing.example import load_example_scenario
-from routing.pairing.forms import annex1_table, annex2_table, to_csv_bytes, write_plan_xlsx
+from routing.pairing.forms import annex1_table, annex2_table, prepare_out_dir, to_csv_bytes, write_plan_xlsx
 from routing.pairing.progress import planned_from_annex2, progress_report, read_annex2
 from routing.pairing.roster import (
     WEEKDAY_ZH,
@@ -135,8 +134,7 @@ def _run_progress(files: Sequence[str], csv_dir: str | None) -> int:
     print(f"当月无医师工作日的中心 centres with no doctor-day: {len(report.gaps)}")
     print(report.gaps.to_string(index=False))
     if csv_dir:
-        out = Path(csv_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out = prepare_out_dir(csv_dir, "--csv-dir")
         for name, frame in (
             ("by_month", report.by_month),
             ("targets", report.targets),
@@ -225,8 +223,7 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"写入 wrote {args.xlsx}")
     if args.csv_dir:
-        out = Path(args.csv_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out = prepare_out_dir(args.csv_dir, "--csv-dir")
         for name, frame in (
             ("pairs", pairs),
             ("roster", roster),

@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo import tables
 from geo._errors import InputValidationError
+from geo.labels import Labels, text
 
 __all__ = [
     "ANNEX1_COLUMNS",
@@ -27,9 +28,11 @@ __all__ = [
     "ANNEX2_FILL_COLUMNS",
     "ANNEX2_SHEET",
     "FORM_NOTE",
+    "HOSPITAL_TYPE_LABELS",
     "annex1_table",
     "annex2_table",
     "frames_to_xlsx",
+    "prepare_out_dir",
     "to_csv_bytes",
     "write_plan_xlsx",
 ]
@@ -82,7 +85,12 @@ ANNEX2_COLUMNS = (
     *ANNEX2_FILL_COLUMNS,
     "备注",
 )
-_TYPE_ZH = {"county_hospital": "县级医院", "city_hospital": "市属医院", "tertiary_hospital": "三级医院"}
+#: Hospital types as the forms name them (short forms of geo.facilities.FACILITY_TYPES).
+HOSPITAL_TYPE_LABELS: Labels = {
+    "county_hospital": {"zh": "县级医院", "en": "county hospital"},
+    "city_hospital": {"zh": "市属医院", "en": "city hospital"},
+    "tertiary_hospital": {"zh": "三级医院", "en": "tertiary hospital"},
+}
 
 
 def _minutes_header(estimated: bool) -> str:
@@ -114,7 +122,9 @@ def annex1_table(roster: pd.DataFrame, *, estimated: bool = True) -> pd.DataFram
         rows.append(
             {
                 "支援医院": first["hospital"],
-                "医院类别": _TYPE_ZH.get(str(first.get("hospital_type", "")), ""),
+                "医院类别": text(HOSPITAL_TYPE_LABELS, str(first.get("hospital_type", "")))
+                if first.get("hospital_type")
+                else "",
                 "支援医师（姓名待填）": f"{doctor}（待填）",
                 "职称": "",
                 "专业/科室": "",
@@ -256,7 +266,7 @@ def write_plan_xlsx(
     }
     p = pairs[[c for c in pair_cols if c in pairs.columns]].rename(columns=pair_cols)
     if "医院类别" in p.columns:
-        p["医院类别"] = p["医院类别"].map(_TYPE_ZH).fillna(p["医院类别"])
+        p["医院类别"] = [text(HOSPITAL_TYPE_LABELS, str(t)) for t in p["医院类别"]]
     ro = roster.copy()
     ro["date"] = [f"{d:%Y-%m-%d}" for d in ro["date"]]
     ro = ro.rename(
@@ -291,3 +301,26 @@ def write_plan_xlsx(
         else []
     )
     return frames_to_xlsx(sheets, path, notes=[*extra, *notes])
+
+
+def prepare_out_dir(path: str | Path, flag: str = "--out-dir") -> Path:
+    """Create the output folder, or say clearly why it cannot be used.
+
+    Raises
+    ------
+    InputValidationError
+        The path is an existing file, or cannot be created / written (permissions, missing drive).
+    """
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        msg = f"{flag} {out}: 这是一个已有文件，不是文件夹 / is an existing file, not a folder"
+        raise InputValidationError(msg)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".xunzhen-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        msg = f"{flag} {out}: 无法创建或写入 / cannot be created or written ({exc.strerror or exc})"
+        raise InputValidationError(msg) from None
+    return out

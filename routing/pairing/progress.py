@@ -12,23 +12,20 @@ the file, sheet, row and column named.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geo._errors import DataFileError, InputValidationError
-from routing.pairing.forms import ANNEX2_SHEET
+from geo._errors import InputValidationError
+from routing.pairing.annex2 import import_annex2, read_annex2
 from routing.pairing.roster import parse_month
 
 __all__ = [
     "PROVINCE_TARGETS",
     "ProgressReport",
+    "import_annex2",
     "planned_from_annex2",
     "planned_table",
     "progress_report",
@@ -37,176 +34,6 @@ __all__ = [
 
 #: (month of the year, cumulative province-wide doctor-visits due by the end of that month).
 PROVINCE_TARGETS: tuple[tuple[int, int], ...] = ((10, 8000), (12, 10000))
-_REQUIRED = ("月份", "受援单位编码", "实际支援人日")
-_OPTIONAL_INT = ("实际支援医师人数", "计划支援人日", "门诊诊疗人次")
-_TEXT = ("受援单位", "设区市", "县（市、区）", "支援医院")
-_MAX_PROBLEMS = 15
-
-
-def _month_of(value: object) -> str | None:
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value:%Y-%m}"
-    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*", str(value))
-    if m and 1 <= int(m.group(2)) <= 12:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    return None
-
-
-def _whole(value: object) -> int | str | None:
-    """None for blank, an int for a whole number ≥ 0, else the string "bad"."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return "bad"
-    try:
-        num = float(str(value).strip())
-    except ValueError:
-        return "bad"
-    if not np.isfinite(num) or num < 0 or num != round(num):
-        return "bad"
-    return int(num)
-
-
-def read_annex2(
-    source: str | Path | bytes,
-    *,
-    known_ids: Sequence[str] | None = None,
-    name: str | None = None,
-) -> pd.DataFrame:
-    """Read a filled-in 附件2 对口支援工作量月报表 (XLSX).
-
-    Parameters
-    ----------
-    source
-        Path or the file's bytes (an upload).
-    known_ids
-        Center ``facility_id`` values that may appear (others are rejected); None = any.
-    name
-        File name used in messages (default: the path).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (month, center): ``month``, ``center_id``, ``center``, ``prefecture``, ``county``,
-        ``planned_days`` (Int64), ``done_days`` (Int64, NA = not reported), ``done_doctors`` (Int64),
-        ``reported`` (bool), ``row`` (spreadsheet row).
-
-    Raises
-    ------
-    DataFileError
-        Not a readable XLSX, no 附件2 header, missing columns, or bad rows — the message names the file,
-        sheet, row and column of each problem (up to 15).
-    """
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
-    label = name or (str(source) if not isinstance(source, bytes) else "uploaded workbook")
-    try:
-        stream = io.BytesIO(source) if isinstance(source, bytes) else source
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a non-XLSX file
-        msg = f"{label}: not a readable XLSX workbook ({type(exc).__name__}: {exc})"
-        raise DataFileError(msg) from None
-    order = sorted(wb.sheetnames, key=lambda s: s != ANNEX2_SHEET)
-    found = None
-    for sheet in order:
-        rows = list(wb[sheet].iter_rows(values_only=True))
-        for r, values in enumerate(rows[:10]):
-            cells = [str(v).strip() if v is not None else "" for v in values]
-            if "受援单位编码" in cells or ("受援单位" in cells and "月份" in cells):
-                found = (sheet, r, cells, rows)
-                break
-        if found:
-            break
-    if found is None:
-        msg = (
-            f"{label}: no sheet has the 附件2 header (columns {'、'.join(_REQUIRED)}) in its first 10 rows "
-            f"(sheets: {', '.join(repr(s) for s in wb.sheetnames)}); this is not a 附件2 对口支援工作量月报表"
-        )
-        raise DataFileError(msg)
-    sheet, hr, header, rows = found
-    col = {h: j for j, h in enumerate(header) if h}
-    missing = [c for c in _REQUIRED if c not in col]
-    if missing:
-        msg = (
-            f"{label}, sheet {sheet!r}, row {hr + 1}: missing column(s) {'、'.join(missing)} "
-            f"(found: {'、'.join(h for h in header if h)})"
-        )
-        raise DataFileError(msg)
-    known = set(known_ids) if known_ids is not None else None
-    problems: list[str] = []
-    records: list[dict[str, object]] = []
-    seen: dict[tuple[str, str], int] = {}
-
-    def where(row_no: int, name_: str) -> str:
-        return f"sheet {sheet!r}, row {row_no}, column {get_column_letter(col[name_] + 1)} ({name_})"
-
-    for r in range(hr + 1, len(rows)):
-        values = rows[r]
-        row_no = r + 1
-        get = lambda c, v=values: v[col[c]] if c in col and col[c] < len(v) else None  # noqa: E731
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        month = _month_of(get("月份"))
-        if month is None:
-            problems.append(f"{where(row_no, '月份')}: {get('月份')!r} is not a month YYYY-MM")
-        cid = get("受援单位编码")
-        cid = "" if cid is None else str(cid).strip()
-        if not cid:
-            problems.append(f"{where(row_no, '受援单位编码')}: empty")
-        elif known is not None and cid not in known:
-            problems.append(f"{where(row_no, '受援单位编码')}: {cid!r} is not a center of this plan")
-        rec: dict[str, object] = {"month": month, "center_id": cid, "row": row_no}
-        for c, key in (
-            ("实际支援人日", "done_days"),
-            ("实际支援医师人数", "done_doctors"),
-            ("计划支援人日", "planned_days"),
-        ):
-            v = _whole(get(c))
-            if v == "bad":
-                problems.append(f"{where(row_no, c)}: {get(c)!r} is not a whole number ≥ 0")
-                v = None
-            rec[key] = v
-        for c, key in (("受援单位", "center"), ("设区市", "prefecture"), ("县（市、区）", "county")):
-            v = get(c)
-            rec[key] = "" if v is None else str(v).strip()
-        if month and cid:
-            if (month, cid) in seen:
-                problems.append(
-                    f"sheet {sheet!r}, row {row_no}: {cid} in {month} already reported in row "
-                    f"{seen[(month, cid)]}"
-                )
-            seen[(month, cid)] = row_no
-        records.append(rec)
-        if len(problems) >= _MAX_PROBLEMS:
-            break
-    if problems:
-        more = " (first problems only)" if len(problems) >= _MAX_PROBLEMS else ""
-        msg = f"{label}: rejected{more}:\n- " + "\n- ".join(problems)
-        raise DataFileError(msg)
-    if not records:
-        msg = f"{label}, sheet {sheet!r}: no data rows below the header (row {hr + 1})"
-        raise DataFileError(msg)
-    out = pd.DataFrame(records)
-    for key in ("done_days", "done_doctors", "planned_days"):
-        out[key] = pd.array(out[key].tolist(), dtype="Int64")
-    out["reported"] = out["done_days"].notna()
-    return out[
-        [
-            "month",
-            "center_id",
-            "center",
-            "prefecture",
-            "county",
-            "planned_days",
-            "done_days",
-            "done_doctors",
-            "reported",
-            "row",
-        ]
-    ]
-
-
 def planned_table(pairs: pd.DataFrame, months: Sequence[str]) -> pd.DataFrame:
     """Planned doctor-days per (month, center) when the same pairing runs every month in ``months``.
 

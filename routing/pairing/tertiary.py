@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo._errors import UnknownPlaceError
+from geo._errors import InputValidationError, UnknownPlaceError
 from geo.facilities import load_facilities
 from geo.network import Network, active_network
 from geo.scope import resolve_scope
@@ -56,11 +56,19 @@ def plan_tertiary_pairing(
 
     Raises
     ------
+    InputValidationError
+        No tertiary hospital or no weak county chosen.
     UnknownPlaceError
         An id or county name is not in the facility table.
     InfeasibleError
         The balance cannot hold, or a county is unreachable.
     """
+    if not list(tertiary_ids):
+        msg = "请至少选择一家三级医院 / choose at least one tertiary hospital"
+        raise InputValidationError(msg)
+    if not list(weak_counties):
+        msg = "请至少选择一个薄弱县 / choose at least one weak county"
+        raise InputValidationError(msg)
     if facilities is None:
         facilities = load_facilities()
     if network is None:

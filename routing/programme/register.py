@@ -42,8 +42,21 @@ __all__ = [
 
 #: Columns of :attr:`Register.doctors`.
 REGISTER_COLUMNS = [
-    "doctor_id", "name", "title", "title_level", "eligible", "flag", "specialty", "hospital_id", "hospital",
-    "hospital_type", "county", "prefecture", "months", "max_days", "row",
+    "doctor_id",
+    "name",
+    "title",
+    "title_level",
+    "eligible",
+    "flag",
+    "specialty",
+    "hospital_id",
+    "hospital",
+    "hospital_type",
+    "county",
+    "prefecture",
+    "months",
+    "max_days",
+    "row",
 ]
 #: Title levels, lowest first; 中级 and above may be sent (闽卫医政函〔2022〕595号).
 TITLE_LEVELS = ("初级", "中级", "副高", "正高")
@@ -57,8 +70,14 @@ _HEADERS = {
     "months": ("可支援月份", "支援月份", "月份", "months"),
     "max_days": ("每月最多天数", "每月最多支援天数", "每月天数上限", "max_days"),
 }
-_LABEL = {"name": "姓名", "title": "职称", "specialty": "科室", "hospital": "所属医院", "months": "可支援月份",
-          "max_days": "每月最多天数"}  # fmt: skip
+_LABEL = {
+    "name": "姓名",
+    "title": "职称",
+    "specialty": "科室",
+    "hospital": "所属医院",
+    "months": "可支援月份",
+    "max_days": "每月最多天数",
+}
 
 
 @dataclass(frozen=True)
@@ -183,7 +202,9 @@ class _Hospitals:
         hosp = facilities[facilities["facility_type"].isin(HOSPITAL_TYPES)]
         self.table = pd.DataFrame(hosp.drop(columns="geometry", errors="ignore")).set_index("facility_id")
         self.by_name: dict[str, list[str]] = {}
-        for fid, name, county in zip(self.table.index, self.table["name"], self.table["county_name"], strict=True):
+        for fid, name, county in zip(
+            self.table.index, self.table["name"], self.table["county_name"], strict=True
+        ):
             for key in {re.sub(r"\s", "", str(name)), re.sub(r"\s", "", f"{county}{name}")}:
                 self.by_name.setdefault(key, []).append(str(fid))
 
@@ -198,7 +219,7 @@ class _Hospitals:
         if len(ids) == 1:
             return ids[0], ""
         if len(ids) > 1:
-            where = "、".join(f"{self.table.at[i, 'county_name']}{self.table.at[i, 'name']}" for i in ids)
+            where = "、".join(f"{self.table.at[i, 'county_name']!s}{self.table.at[i, 'name']!s}" for i in ids)
             return None, f"医院名称不唯一（{where}），请加县名或填机构编码"
         close = difflib.get_close_matches(key, list(self.by_name), n=3, cutoff=0.6)
         hint = f"；相近：{'、'.join(close)}" if close else ""
@@ -270,8 +291,13 @@ def validate_register(
                 seen[key] = row_no
         if errs:
             problems += errs
-            rejected.append({**dict(zip(headers, row, strict=True)), "row": row_no,
-                             "problems": "；".join(e.message for e in errs)})  # fmt: skip
+            rejected.append(
+                {
+                    **dict(zip(headers, row, strict=True)),
+                    "row": row_no,
+                    "problems": "；".join(e.message for e in errs),
+                }
+            )
             continue
         assert hid is not None
         title = _cell(row, cols, "title")
@@ -281,22 +307,32 @@ def validate_register(
             flag = f"职称“{title}”低于中级，不派出" if level == "初级" else f"职称“{title}”无法识别，不派出"
             problems.append(RegisterProblem(row_no, "职称", flag))
         h = hospitals.table.loc[hid]
-        accepted.append({
-            "doctor_id": f"D{len(accepted) + 1:03d}", "name": name, "title": title, "title_level": level or "未知",
-            "eligible": not flag, "flag": flag, "specialty": _cell(row, cols, "specialty"),
-            "hospital_id": hid, "hospital": str(h["name"]), "hospital_type": str(h["facility_type"]),
-            "county": str(h["county_name"]), "prefecture": str(h["prefecture_name"]),
-            "months": format_months(months), "max_days": cap, "row": row_no,
-        })  # fmt: skip
+        accepted.append(
+            {
+                "doctor_id": f"D{len(accepted) + 1:03d}",
+                "name": name,
+                "title": title,
+                "title_level": level or "未知",
+                "eligible": not flag,
+                "flag": flag,
+                "specialty": _cell(row, cols, "specialty"),
+                "hospital_id": hid,
+                "hospital": str(h["name"]),
+                "hospital_type": str(h["facility_type"]),
+                "county": str(h["county_name"]),
+                "prefecture": str(h["prefecture_name"]),
+                "months": format_months(months),
+                "max_days": cap,
+                "row": row_no,
+            }
+        )
     doctors = pd.DataFrame(accepted, columns=REGISTER_COLUMNS)
     doctors["max_days"] = doctors["max_days"].astype("Int64")
     doctors["eligible"] = doctors["eligible"].astype(bool)
     return Register(doctors, pd.DataFrame(rejected), tuple(problems), source)
 
 
-def read_register(
-    file: str | Path | bytes, facilities: pd.DataFrame, *, name: str | None = None
-) -> Register:
+def read_register(file: str | Path | bytes, facilities: pd.DataFrame, *, name: str | None = None) -> Register:
     """Read and validate a register file (XLSX or CSV, UTF-8 or GBK; the header may sit below a title row).
 
     Raises
@@ -313,4 +349,3 @@ def read_register(
                 break
     frame = pd.DataFrame(rows, columns=[h or f"列{i + 1}" for i, h in enumerate(headers)])
     return validate_register(frame, facilities, row_numbers=numbers, source=upload.source)
-

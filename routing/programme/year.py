@@ -79,10 +79,17 @@ class ProgrammeParams:
         ]
         for name, value, lo, hi in checks:
             if not (isinstance(value, int) and lo <= value <= hi):
-                msg = f"{name} 须为 {lo}–{hi} 的整数 / {name} must be a whole number from {lo} to {hi}, got {value!r}"
+                msg = (
+                    f"{name} 须为 {lo}–{hi} 的整数 / {name} must be a whole number from {lo} to {hi}, "
+                    f"got {value!r}"
+                )
                 raise InputValidationError(msg)
-        for name in ("rotation_minutes", "specialty_repeat_minutes", "specialty_mismatch_minutes",
-                     "extra_day_minutes"):  # fmt: skip
+        for name in (
+            "rotation_minutes",
+            "specialty_repeat_minutes",
+            "specialty_mismatch_minutes",
+            "extra_day_minutes",
+        ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and 0 <= value <= 10_000):
                 msg = f"{name} must be between 0 and 10000 minutes, got {value!r}"
@@ -140,20 +147,38 @@ def _anonymous_register(fac: pd.DataFrame, hospital_ids: Sequence[str]) -> pd.Da
     """Without a register: one unnamed one-day-a-month doctor per assumed capacity day of each hospital."""
     caps = default_capacities(fac).set_index("facility_id")
     rows = []
-    for fid in hospital_ids:
-        h = caps.loc[fid]
+    for fid, h in zip(hospital_ids, caps.loc[list(hospital_ids)].to_dict("records"), strict=True):
         for k in range(int(h["capacity_days"])):
-            rows.append({"doctor_id": f"{fid}#{k + 1}", "name": "", "title": "", "title_level": "",
-                         "eligible": True, "flag": "", "specialty": "", "hospital_id": fid,
-                         "hospital": h["name"], "hospital_type": h["facility_type"], "county": h["county_name"],
-                         "prefecture": h["prefecture_name"], "months": "1-12", "max_days": 1, "row": 0})  # fmt: skip
+            rows.append(
+                {
+                    "doctor_id": f"{fid}#{k + 1}",
+                    "name": "",
+                    "title": "",
+                    "title_level": "",
+                    "eligible": True,
+                    "flag": "",
+                    "specialty": "",
+                    "hospital_id": fid,
+                    "hospital": h["name"],
+                    "hospital_type": h["facility_type"],
+                    "county": h["county_name"],
+                    "prefecture": h["prefecture_name"],
+                    "months": "1-12",
+                    "max_days": 1,
+                    "row": 0,
+                }
+            )
     return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
 
 
-def _allowed(doctors: pd.DataFrame, centers: pd.DataFrame, tertiary: Mapping[str, Sequence[str]]) -> np.ndarray:
+def _allowed(
+    doctors: pd.DataFrame, centers: pd.DataFrame, tertiary: Mapping[str, Sequence[str]]
+) -> np.ndarray:
     """(n_doctors, n_centers) pairs the 县域内 rule allows (city hospitals: the whole prefecture)."""
     same_pref = doctors["prefecture"].to_numpy()[:, None] == centers["prefecture_name"].to_numpy()[None, :]
-    same_county = same_pref & (doctors["county"].to_numpy()[:, None] == centers["county_name"].to_numpy()[None, :])
+    same_county = same_pref & (
+        doctors["county"].to_numpy()[:, None] == centers["county_name"].to_numpy()[None, :]
+    )
     is_city = (doctors["hospital_type"] == "city_hospital").to_numpy()[:, None]
     allowed = np.where(is_city, same_pref, same_county)
     for i, fid in enumerate(doctors["hospital_id"]):
@@ -196,8 +221,10 @@ def _doctors_in_scope(
         hosp = fac[fac["facility_type"].isin(["county_hospital", "city_hospital"])]
         hosp = hosp[hosp["prefecture_name"].isin(set(centers["prefecture_name"]))]
         everyone = _anonymous_register(fac, hosp["facility_id"].tolist())
-        notes.append("未载入医师名册：按假设可派人日生成未具名医师（表中姓名留空待填） no register: unnamed doctors "
-                     "from the assumed capacities; name cells are left empty")  # fmt: skip
+        notes.append(
+            "未载入医师名册：按假设可派人日生成未具名医师（表中姓名留空待填） no register: unnamed doctors "
+            "from the assumed capacities; name cells are left empty"
+        )
     else:
         everyone = register.doctors.copy()
     reach = _allowed(everyone, centers, tertiary).any(axis=1) if len(everyone) else np.zeros(0, dtype=bool)
@@ -206,11 +233,16 @@ def _doctors_in_scope(
         everyone = everyone[everyone["in_scope"]].reset_index(drop=True)
     out = (~reach).sum()
     if register is not None and out:
-        notes.append(f"名册中 {out} 名医师所属医院不能支援本范围的中心，未安排 {out} register doctor(s) cannot serve "
-                     "this scope (县域内 rule) and were not planned")  # fmt: skip
+        notes.append(
+            f"名册中 {out} 名医师所属医院不能支援本范围的中心，未安排 {out} register doctor(s) cannot serve "
+            "this scope (县域内 rule) and were not planned"
+        )
     flagged = int((~everyone["eligible"].astype(bool)).sum())
     if flagged:
-        notes.append(f"{flagged} 名医师职称低于中级或无法识别，已标注，不安排 {flagged} doctor(s) below 中级: never assigned")
+        notes.append(
+            f"{flagged} 名医师职称低于中级或无法识别，已标注，不安排 "
+            f"{flagged} doctor(s) below 中级: never assigned"
+        )
     return everyone[everyone["in_scope"]].reset_index(drop=True), everyone, notes
 
 
@@ -271,13 +303,20 @@ def plan_year(
         month, the county or prefecture and the shortfall in doctor-days, and doctors by register row.
     """
     params = params or ProgrammeParams()
-    fac = pd.DataFrame((facilities if facilities is not None else load_facilities()).drop(columns="geometry", errors="ignore"))
+    fac = pd.DataFrame(
+        (facilities if facilities is not None else load_facilities()).drop(
+            columns="geometry", errors="ignore"
+        )
+    )
     network = network or active_network()
     scope = resolve_scope(counties=county, within=prefecture) if county else resolve_scope(prefecture)
     centers = _centers(fac, scope, center_needs)
     doctors, everyone, notes = _doctors_in_scope(register, fac, centers, tertiary_counties or {})
     if doctors.empty:
-        msg = f"{scope.label}：名册中没有可派出的医师（中级及以上、所属医院可支援本范围） / no eligible doctor in scope"
+        msg = (
+            f"{scope.label}：名册中没有可派出的医师（中级及以上、所属医院可支援本范围） "
+            "/ no eligible doctor in scope"
+        )
         raise InputValidationError(msg)
     hosp, doc_hosp = _hospital_frame(fac, doctors)
     travel, hosp_minutes = travel_minutes(network, hosp, centers)
@@ -293,23 +332,35 @@ def plan_year(
         month = f"{year:04d}-{mon:02d}"
         work = working_days(month, overrides=overrides)
         avail = np.array([mon in a for a in available], dtype=bool)
-        cap = np.minimum(doctors["max_days"].fillna(params.default_max_days).astype(int).to_numpy(), len(work))
+        cap = np.minimum(
+            doctors["max_days"].fillna(params.default_max_days).astype(int).to_numpy(), len(work)
+        )
         cap = np.where(avail, cap, 0)
         named = (doctors["name"].astype(str) != "").to_numpy()
         min_days = np.where(avail & named & allowed.any(axis=1), 1, 0)
         problems += _precheck(month, doctors, centers, allowed, cap, avail, named, params)
-        cost = (base + params.rotation_minutes * state.served
-                + params.specialty_repeat_minutes * state.spec_seen[:, spec_of].T
-                + params.specialty_mismatch_minutes * mismatch)  # fmt: skip
+        cost = (
+            base
+            + params.rotation_minutes * state.served
+            + params.specialty_repeat_minutes * state.spec_seen[:, spec_of].T
+            + params.specialty_mismatch_minutes * mismatch
+        )
         groups, lower, shares = _city_groups(doctors, centers, avail, params)
-        sol = solve_month(np.where(allowed, cost, 0.0), allowed, cap, min_days,
-                          np.full(len(centers), params.demand_days), city_groups=groups, city_lower=lower,
-                          extra_day_minutes=params.extra_day_minutes)  # fmt: skip
+        sol = solve_month(
+            np.where(allowed, cost, 0.0),
+            allowed,
+            cap,
+            min_days,
+            np.full(len(centers), params.demand_days),
+            city_groups=groups,
+            city_lower=lower,
+            extra_day_minutes=params.extra_day_minutes,
+        )
         problems += _shortfalls(month, sol.center_short, sol.doctor_short, centers, doctors)
         np.add.at(state.served, (sol.doctor, sol.center), 1)
         np.add.at(state.spec_seen, (sol.center, spec_of[sol.doctor]), sol.days)
-        visits = _dated_visits(sol.doctor, sol.center, sol.days, work, mon, params.seed)
-        frames.append(_visit_frame(visits, month, doctors, centers, base, travel.estimated, overrides))
+        dated = _dated_visits(sol.doctor, sol.center, sol.days, work, mon, params.seed)
+        frames.append(_visit_frame(dated, month, doctors, centers, base, travel.estimated, overrides))
         rows.append(_month_row(month, work, year, overrides, frames[-1], centers, avail, sol.cost, shares))
     if problems:
         raise InfeasibleError("排班不可行 / no feasible plan:\n- " + "\n- ".join(dict.fromkeys(problems)))
@@ -318,61 +369,100 @@ def plan_year(
     planned = visits.groupby("doctor_id").size()
     everyone = everyone.assign(planned_days=everyone["doctor_id"].map(planned).fillna(0).astype(int))
     notes += _year_notes(year, travel.estimated, centers, summary, params)
-    return ProgrammeYear(scope, year, visits, everyone, centers, summary, bool(travel.estimated),
-                         network.label("zh"), register is not None, notes)  # fmt: skip
+    return ProgrammeYear(
+        scope,
+        year,
+        visits,
+        everyone,
+        centers,
+        summary,
+        bool(travel.estimated),
+        network.label("zh"),
+        register is not None,
+        notes,
+    )
 
 
 def _city_groups(
     doctors: pd.DataFrame, centers: pd.DataFrame, avail: np.ndarray, params: ProgrammeParams
 ) -> tuple[list[np.ndarray], np.ndarray, dict[str, int]]:
     """City-hospital doctor groups per prefecture and the days they must supply (share × demand)."""
-    groups, lower, shares = [], [], {}
+    groups: list[np.ndarray] = []
+    lower: list[int] = []
+    shares: dict[str, int] = {}
     if not params.city_share_min:
         return groups, np.zeros(0, dtype=np.int64), shares
     is_city = (doctors["hospital_type"] == "city_hospital").to_numpy()
     for p in sorted(set(centers["prefecture_name"])):
         members = np.flatnonzero(is_city & avail & (doctors["prefecture"] == p).to_numpy())
         if members.size:
-            need = math.ceil(params.city_share_min * params.demand_days * int((centers["prefecture_name"] == p).sum()))
+            need = math.ceil(
+                params.city_share_min * params.demand_days * int((centers["prefecture_name"] == p).sum())
+            )
             groups.append(members)
             lower.append(need)
             shares[p] = need
     return groups, np.asarray(lower, dtype=np.int64), shares
 
 
-def _precheck(month: str, doctors: pd.DataFrame, centers: pd.DataFrame, allowed: np.ndarray, cap: np.ndarray,
-              avail: np.ndarray, named: np.ndarray, params: ProgrammeParams) -> list[str]:  # fmt: skip
-    """Shortfalls a month shows before solving: per county, centers' need vs the doctors who can reach them."""
+def _precheck(
+    month: str,
+    doctors: pd.DataFrame,
+    centers: pd.DataFrame,
+    allowed: np.ndarray,
+    cap: np.ndarray,
+    avail: np.ndarray,
+    named: np.ndarray,
+    params: ProgrammeParams,
+) -> list[str]:
+    """Shortfalls seen before solving: per county, the centers' need vs the doctors who can reach them."""
     out = []
-    for (pref, cty), sel in centers.groupby(["prefecture_name", "county_name"]).groups.items():
-        idx = np.asarray(list(sel))
+    keys = list(zip(centers["prefecture_name"].astype(str), centers["county_name"].astype(str), strict=True))
+    for pref, cty in dict.fromkeys(keys):
+        idx = np.asarray([k for k, key in enumerate(keys) if key == (pref, cty)])
         need = params.demand_days * idx.size
         offer = int(cap[allowed[:, idx].any(axis=1)].sum())
         if offer < need:
-            out.append(f"{month} {pref}{cty}：{idx.size} 个中心需 {need} 人日，可派医师最多 {offer} 人日，缺 {need - offer} 人日 "
-                       f"/ {idx.size} centers need {need} doctor-days, available doctors offer {offer}: {need - offer} short")  # fmt: skip
+            out.append(
+                f"{month} {pref}{cty}：{idx.size} 个中心需 {need} 人日，可派医师最多 {offer} 人日，"
+                f"缺 {need - offer} 人日 / {idx.size} centers need {need} doctor-days, available doctors "
+                f"offer {offer}: {need - offer} short"
+            )
     stranded = np.flatnonzero(avail & named & ~allowed.any(axis=1))
     for i in stranded:
-        out.append(f"{month}：名册第{doctors.at[i, 'row']}行医师（{doctors.at[i, 'doctor_id']}）没有可支援的中心 "
-                   "/ a doctor has no center he or she may serve")  # fmt: skip
+        out.append(
+            f"{month}：名册第{doctors.at[i, 'row']!s}行医师（{doctors.at[i, 'doctor_id']!s}）"
+            "没有可支援的中心 / a doctor has no center he or she may serve"
+        )
     return out
 
 
-def _shortfalls(month: str, center_short: np.ndarray, doctor_short: np.ndarray, centers: pd.DataFrame,
-                doctors: pd.DataFrame) -> list[str]:  # fmt: skip
+def _shortfalls(
+    month: str,
+    center_short: np.ndarray,
+    doctor_short: np.ndarray,
+    centers: pd.DataFrame,
+    doctors: pd.DataFrame,
+) -> list[str]:
     out = []
     for c in np.flatnonzero(center_short > 0):
-        out.append(f"{month} {centers.at[c, 'county_name']}{centers.at[c, 'name']}：缺 {int(center_short[c])} 人日 "
-                   "/ center short of doctor-days")  # fmt: skip
+        out.append(
+            f"{month} {centers.at[c, 'county_name']!s}{centers.at[c, 'name']!s}："
+            f"缺 {int(center_short[c])} 人日 / center short of doctor-days"
+        )
     short = np.flatnonzero(doctor_short > 0)
     if short.size:
-        rows = "、".join(f"第{doctors.at[i, 'row']}行" for i in short[:10])
-        out.append(f"{month}：{short.size} 名可支援医师本月无法安排（名册{rows}）：中心不足或被其他医师占满 "
-                   f"/ {short.size} available doctor(s) cannot get a day this month")  # fmt: skip
+        rows = "、".join(f"第{doctors.at[i, 'row']!s}行" for i in short[:10])
+        out.append(
+            f"{month}：{short.size} 名可支援医师本月无法安排（名册{rows}）：中心不足或被其他医师占满 "
+            f"/ {short.size} available doctor(s) cannot get a day this month"
+        )
     return out
 
 
-def _dated_visits(doc: np.ndarray, cen: np.ndarray, days: np.ndarray, work: list, mon: int, seed: int) -> list:
+def _dated_visits(
+    doc: np.ndarray, cen: np.ndarray, days: np.ndarray, work: list, mon: int, seed: int
+) -> list:
     """(date, doctor, center) for every doctor-day: a doctor's days spread over the month, one per day."""
     out = []
     n_work = len(work)
@@ -386,52 +476,91 @@ def _dated_visits(doc: np.ndarray, cen: np.ndarray, days: np.ndarray, work: list
     return sorted(out)
 
 
-def _visit_frame(visits: list, month: str, doctors: pd.DataFrame, centers: pd.DataFrame, base: np.ndarray,
-                 estimated: bool, overrides: CalendarOverrides | None) -> pd.DataFrame:  # fmt: skip
+def _visit_frame(
+    visits: list,
+    month: str,
+    doctors: pd.DataFrame,
+    centers: pd.DataFrame,
+    base: np.ndarray,
+    estimated: bool,
+    overrides: CalendarOverrides | None,
+) -> pd.DataFrame:
     d = np.array([v[1] for v in visits], dtype=np.int64)
     c = np.array([v[2] for v in visits], dtype=np.int64)
     unknown = centers["travel_unknown"].to_numpy()[c] if len(c) else np.zeros(0, dtype=bool)
     dates = [v[0] for v in visits]
-    return pd.DataFrame({
-        "date": dates, "month": month, "weekday": [WEEKDAY_ZH[x.weekday()] for x in dates],
-        "doctor_id": doctors["doctor_id"].to_numpy()[d], "doctor": doctors["name"].to_numpy()[d],
-        "title": doctors["title"].to_numpy()[d], "specialty": doctors["specialty"].to_numpy()[d],
-        "hospital_id": doctors["hospital_id"].to_numpy()[d], "hospital": doctors["hospital"].to_numpy()[d],
-        "hospital_type": doctors["hospital_type"].to_numpy()[d],
-        "center_id": centers["facility_id"].to_numpy()[c], "center": centers["name"].to_numpy()[c],
-        "county": centers["county_name"].to_numpy()[c], "prefecture": centers["prefecture_name"].to_numpy()[c],
-        "minutes": np.where(unknown, np.nan, np.round(base[d, c], 1) if len(c) else np.zeros(0)),
-        "travel_unknown": unknown, "estimated": bool(estimated),
-        "provisional": [day_info(x, overrides=overrides).provisional for x in dates],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "month": month,
+            "weekday": [WEEKDAY_ZH[x.weekday()] for x in dates],
+            "doctor_id": doctors["doctor_id"].to_numpy()[d],
+            "doctor": doctors["name"].to_numpy()[d],
+            "title": doctors["title"].to_numpy()[d],
+            "specialty": doctors["specialty"].to_numpy()[d],
+            "hospital_id": doctors["hospital_id"].to_numpy()[d],
+            "hospital": doctors["hospital"].to_numpy()[d],
+            "hospital_type": doctors["hospital_type"].to_numpy()[d],
+            "center_id": centers["facility_id"].to_numpy()[c],
+            "center": centers["name"].to_numpy()[c],
+            "county": centers["county_name"].to_numpy()[c],
+            "prefecture": centers["prefecture_name"].to_numpy()[c],
+            "minutes": np.where(unknown, np.nan, np.round(base[d, c], 1) if len(c) else np.zeros(0)),
+            "travel_unknown": unknown,
+            "estimated": bool(estimated),
+            "provisional": [day_info(x, overrides=overrides).provisional for x in dates],
+        }
+    )
 
 
-def _month_row(month: str, work: list, year: int, overrides: CalendarOverrides | None, visits: pd.DataFrame,
-               centers: pd.DataFrame, avail: np.ndarray, cost: float, shares: dict[str, int]) -> dict[str, object]:  # fmt: skip
+def _month_row(
+    month: str,
+    work: list,
+    year: int,
+    overrides: CalendarOverrides | None,
+    visits: pd.DataFrame,
+    centers: pd.DataFrame,
+    avail: np.ndarray,
+    cost: float,
+    shares: dict[str, int],
+) -> dict[str, object]:
     city = int((visits["hospital_type"] == "city_hospital").sum())
     return {
-        "month": month, "working_days": len(work), "provisional": year_is_provisional(year, overrides),
-        "centers": len(centers), "centers_covered": int(visits["center_id"].nunique()),
-        "doctor_days": len(visits), "doctors_available": int(avail.sum()),
-        "doctors_used": int(visits["doctor_id"].nunique()), "city_days": city,
+        "month": month,
+        "working_days": len(work),
+        "provisional": year_is_provisional(year, overrides),
+        "centers": len(centers),
+        "centers_covered": int(visits["center_id"].nunique()),
+        "doctor_days": len(visits),
+        "doctors_available": int(avail.sum()),
+        "doctors_used": int(visits["doctor_id"].nunique()),
+        "city_days": city,
         "city_share": round(city / len(visits), 3) if len(visits) else 0.0,
-        "city_days_required": int(sum(shares.values())), "objective_minutes": round(cost, 1),
-    }  # fmt: skip
+        "city_days_required": int(sum(shares.values())),
+        "objective_minutes": round(cost, 1),
+    }
 
 
-def _year_notes(year: int, estimated: bool, centers: pd.DataFrame, summary: pd.DataFrame,
-                params: ProgrammeParams) -> list[str]:  # fmt: skip
+def _year_notes(
+    year: int, estimated: bool, centers: pd.DataFrame, summary: pd.DataFrame, params: ProgrammeParams
+) -> list[str]:
     notes = []
     if estimated:
         notes.append("车程为估算值 travel minutes are ESTIMATED (straight line × circuity at assumed speeds)")
     if year_is_provisional(year):
-        notes.append(f"{year} 年节假日安排：暂定，以国务院通知为准 (statutory holidays computed; provisional)")
+        notes.append(
+            f"{year} 年节假日安排：暂定，以国务院通知为准 (statutory holidays computed; provisional)"
+        )
     unknown = centers[centers["travel_unknown"]]
     if len(unknown):
-        notes.append(f"{len(unknown)} 个中心无坐标，已排班但车程未知 travel unknown: "
-                     + "、".join((unknown["county_name"] + unknown["name"]).tolist()[:10]))  # fmt: skip
+        notes.append(
+            f"{len(unknown)} 个中心无坐标，已排班但车程未知 travel unknown: "
+            + "、".join((unknown["county_name"] + unknown["name"]).tolist()[:10])
+        )
     short = summary[summary["city_days"] < summary["city_days_required"]]
     if params.city_share_min and len(short):
-        notes.append(f"市属医院医师人日低于 {params.city_share_min:.0%} 的月份：{'、'.join(short['month'])} "
-                     "(not enough city-hospital doctors available)")  # fmt: skip
+        notes.append(
+            f"市属医院医师人日低于 {params.city_share_min:.0%} 的月份：{'、'.join(short['month'])} "
+            "(not enough city-hospital doctors available)"
+        )
     return notes
