@@ -69,7 +69,7 @@ if table.unmapped:
     for i, header in enumerate(table.unmapped):
         choice = cols[i % len(cols)].selectbox(
             ui.md_escape(header), options=["", *up.FIELDS], key=f"xz:map:{i}:{header}",
-            format_func=lambda f: s("ignore") if not f else up.FIELD_LABELS[f][0 if view.lang == "zh" else 1],
+            format_func=lambda f: s("ignore") if not f else up.FIELD_LABELS[f][view.lang],
         )
         if choice:
             mapping[header] = choice

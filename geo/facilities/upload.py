@@ -25,20 +25,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo._errors import InputValidationError, OutsideFujianError
-from geo.coords import haversine_km, in_fujian, to_wgs84
+from geo._errors import InputValidationError
+from geo.coords import haversine_km, to_wgs84
 from geo.facilities import FACILITY_TYPES
-from geo.facilities._read import FIELD_LABELS, FIELDS, UploadTable, map_headers, read_upload
-from geo.facilities._validate import (
-    MESSAGES,
-    Problem,
-    UploadResult,
-    parse_crs,
-    parse_facility_type,
-    parse_number,
-)
-from geo.facilities._validate import validate_upload as _validate_upload
+from geo.facilities._read import read_upload
+from geo.facilities.fields import FIELD_LABELS, FIELDS, map_headers
+from geo.facilities.messages import MESSAGES
+from geo.facilities.parse import parse_crs, parse_facility_type, parse_number
+from geo.facilities.types import Problem, UploadResult, UploadTable
+from geo.facilities.validate import validate_upload as _validate_upload
 from geo.geocoding import Gazetteer
+from geo.scope import check_in_fujian
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -141,6 +138,13 @@ def _norm_name(text: object) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
+def _is_finite(value: object) -> bool:
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
 def set_surveyed_location(
     facilities: gpd.GeoDataFrame,
     facility_id: str,
@@ -177,22 +181,23 @@ def set_surveyed_location(
     """
     from shapely import Point
 
+    if not isinstance(facilities, pd.DataFrame) or "facility_id" not in facilities.columns:
+        msg = f"set_surveyed_location needs the facility table, not {type(facilities).__name__}."
+        raise InputValidationError(msg)
     ids = facilities["facility_id"].astype(str)
     if str(facility_id) not in set(ids):
         msg = f"No facility with id {facility_id!r} in the table."
         raise InputValidationError(msg)
-    if not (math.isfinite(float(lon)) and math.isfinite(float(lat))):
+    if not (_is_finite(lon) and _is_finite(lat)):
         msg = f"Surveyed point ({lon!r}, {lat!r}) is not a pair of finite numbers."
         raise InputValidationError(msg)
-    system = parse_crs(crs)
+    system = parse_crs(crs) if isinstance(crs, str) else None
     if system is None:
         msg = f"Unknown coordinate system {crs!r}; expected 'wgs84', 'gcj02' or 'bd09'."
         raise InputValidationError(msg)
     xs, ys = to_wgs84(float(lon), float(lat), system)
     x, y = float(xs), float(ys)
-    if not bool(in_fujian(x, y)):
-        msg = f"Surveyed point ({x:.5f}, {y:.5f}) WGS84 for {facility_id!r} lies outside Fujian."
-        raise OutsideFujianError(msg)
+    check_in_fujian(x, y, f"Surveyed point for {facility_id!r}")
     out = facilities.copy()
     mask = (ids == str(facility_id)).to_numpy()
     out.loc[mask, "lon"] = x
@@ -241,8 +246,7 @@ def apply_surveyed_locations(
     ids = out["facility_id"].astype(str)
     by_id = {fid: i for i, fid in zip(out.index, ids, strict=True)}
     by_name = {
-        (_norm_name(n), str(c)): i
-        for i, n, c in zip(out.index, out["name"], out["county_code"], strict=True)
+        (_norm_name(n), str(c)): i for i, n, c in zip(out.index, out["name"], out["county_code"], strict=True)
     }
     primary = {k for k, v in FACILITY_TYPES.items() if v["is_primary_care"]}
     by_township: dict[tuple[str, str], list] = {}
