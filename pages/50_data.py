@@ -1,9 +1,11 @@
-"""数据 / Data: the working facility table — what it holds, reset, download — and uploads of facility lists
-(validation report row by row, column mapping, coordinate system) merged into it.
+"""数据 / Data: the workspace's facility table — what it holds, reset, download — and uploads of facility
+lists (validation report row by row, column mapping, coordinate system) merged into it; an uploaded hospital
+that stands for an embedded placeholder replaces it when the planner confirms.
 
-Thin: reading and validation are ``geo.facilities.upload``, the merge ``routing.workspace.edits``. Surveyed
-points and geocoding are on the 位置 page, saved scenarios on the 方案 page. Text from files is shown through
-tables or escaped, never as HTML.
+Thin: reading and validation are ``geo.facilities.upload``, the placeholder check and the merge
+``routing.workspace``; every merge is saved as a new version of the workspace's table. Surveyed points and
+geocoding are on the 位置 page, saved scenarios on the 方案 page. Text from files is shown through tables or
+escaped, never as HTML.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import streamlit as st
 from geo.facilities import upload as up
 from geo.tables import csv_bytes
 from pages import ui
-from routing.workspace import edits
+from routing.workspace import edits, find_placeholders
 
 CRS_LABELS = {"wgs84": "WGS84（GPS、天地图）", "gcj02": "GCJ-02（高德、腾讯）", "bd09": "BD-09（百度）"}
 
@@ -43,7 +45,8 @@ with st.container(border=True):
     c[1].metric(s("w_surveyed"), f"{counts.surveyed:,}")
     c[2].metric(s("w_approx"), f"{counts.approximate:,}")
     if c[3].button(s("reset"), icon=":material/restart_alt:"):
-        ui.set_working_facilities(None)
+        with ui.guard():
+            ui.set_working_facilities(None)
         st.rerun()
     ui.download(s("download_working"), lambda: csv_bytes(facilities.drop(columns="geometry")),
                 "xunzhen-facilities.csv", where=c[4])
@@ -98,12 +101,20 @@ if len(result.rejected):
 if len(result.accepted):
     with st.expander(f"{s('accepted')}（{len(result.accepted)}）"):
         ui.show_table(result.accepted)
+    proposals = find_placeholders(facilities, result.accepted)
+    if len(proposals):
+        st.warning(s("placeholders"))
+        chosen = [st.checkbox(s("placeholder_row", upload=p.upload_name, placeholder=p.placeholder_name,
+                                km=p.distance_km), value=True, key=f"xz:ph:{p.placeholder_id}")
+                  for p in proposals.itertuples()]
+        proposals = proposals[chosen]
     if st.button(s("apply"), type="primary", icon=":material/merge:"):
         with ui.guard():
-            updated, report = edits.merge_upload(facilities, result.accepted)
-        ui.set_working_facilities(updated)
+            updated, report = edits.merge_upload(facilities, result.accepted, replacements=proposals)
+            ui.set_working_facilities(updated, note=f"upload {file.name}")
         first = report.iloc[0]  # the 位置 page opens on the first uploaded facility
         st.session_state["xz:survey_county"] = str(result.accepted.iloc[0]["county_code"])
         st.session_state["xz:survey_facility"] = str(first["facility_id"])
         actions = report["action"].value_counts()
-        ui.flash(s("applied", moved=int(actions.get("moved", 0)), added=int(actions.get("added", 0))), report)
+        ui.flash(s("applied", moved=int(actions.get("moved", 0)), added=int(actions.get("added", 0)),
+                   replaced=int(actions.get("replaced placeholder", 0))), report)

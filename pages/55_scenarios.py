@@ -1,5 +1,5 @@
-"""方案 / Scenarios: save the working facility table with the results of the other pages, open, rename,
-delete, and compare two scenarios (B − A).
+"""方案 / Scenarios: snapshots of the current workspace — its facility table with the results of the other
+pages — saved, opened (the snapshot becomes the workspace's table again), renamed, deleted, compared (B − A).
 
 Thin: storage and comparison are ``routing.scenarios``. Names are shown as typed (tables and option lists
 do not render Markdown; messages escape it).
@@ -18,17 +18,11 @@ def s(key: str, **values: object) -> str:
     return ui.t("data." + key, **values)
 
 
-@st.cache_resource(show_spinner=False)
-def store() -> sc.ScenarioStore:
-    """The scenario database (SQLite in the user data dir unless XUNZHEN_DATABASE_URL says otherwise)."""
-    return sc.ScenarioStore()
-
-
 view = ui.sidebar_filters(types=False)
 ui.page_header("scenarios")
 ui.show_flash()
 with ui.guard():
-    db = store()
+    db = sc.ScenarioStore(db=ui.database(), workspace=ui.workspace_name(), actor=ui.account())
 results = ui.results()
 with st.form("xz:save_form"):
     st.markdown(f"**{s('save_title')}**")
@@ -50,14 +44,15 @@ if listing.empty:
     st.info(s("empty"))
     st.stop()
 ui.show_table(listing)
-names = dict(zip(listing["id"].astype(int), listing["name"], strict=True))
+names = dict(zip([int(i) for i in listing["id"]], listing["name"], strict=True))
 pick = st.selectbox(s("pick"), list(names), key="xz:scen_pick", format_func=names.__getitem__)
 a1, a2, a3 = st.columns(3)
 if a1.button(s("open"), key="xz:scen_open"):
     with ui.guard():
         opened = db.open(pick)
-    if opened.facilities is not None:
-        ui.set_working_facilities(opened.facilities)
+    with ui.guard():
+        if opened.facilities is not None:
+            ui.set_working_facilities(opened.facilities, note=f"scenario {opened.name}")
     st.session_state[ui.RESULTS] = opened.results
     ui.flash(ui.md_escape(s("opened", name=opened.name)))
 new_name = a2.text_input(s("new_name"), key="xz:scen_new_name")
@@ -83,4 +78,4 @@ if len(names) >= 2:
     ui.show_table(comparison.table(view.lang))
     if len(comparison.changed_pairings):
         st.markdown(f"**{s('changed')}**（{len(comparison.changed_pairings)}）")
-        ui.show_table(comparison.changed_pairings)
+        ui.show_table(comparison.changes(view.lang))

@@ -13,30 +13,26 @@ A page is thin::
     ui.show_table(result.table)
     ui.download(ui.t("coverage.dl_csv"), result.csv_bytes, "coverage.csv")
 
-Modules: ``state`` (language, settings kept in the URL), ``data`` (embedded data, working facility table,
-results, web assets), ``frame`` (sidebar, header, page list), ``tables`` (localised tables), ``errors`` (the
-error boundary), ``widgets`` (downloads, Markdown escaping), ``maps`` (cached folium maps), ``i18n`` (every
-string).
+Modules: ``state`` (language, settings kept in the URL), ``account`` (who is signed in; login),
+``workspace`` (the current workspace: working facility table and every input table, in the database),
+``data`` (embedded data, results, web assets), ``frame`` (sidebar, header, page list), ``tables``
+(localised tables), ``errors`` (the error boundary), ``widgets`` (downloads, Markdown escaping), ``maps``
+(cached folium maps), ``i18n`` (every string).
 """
 
 from __future__ import annotations
 
+from pages.ui.account import account, account_box, auth_enabled, current_account, database, login_page
 from pages.ui.data import (
     APP_DIR,
     RESULTS,
-    WORKING_FACILITIES,
     EmbeddedData,
     asset_base_url,
-    data_source_line,
     embedded_data,
-    facilities_version,
     frame_version,
     results,
-    set_working_facilities,
     static_assets_ready,
     store_result,
-    uses_planner_data,
-    working_facilities,
 )
 from pages.ui.errors import guard, show_error, show_internal_error
 from pages.ui.frame import (
@@ -56,18 +52,36 @@ from pages.ui.maps import folium_map
 from pages.ui.state import lang, set_setting, t, url_param, url_widget
 from pages.ui.tables import ESTIMATED_COLUMNS, TYPE_COLUMNS, column_label, localize_table, show_table
 from pages.ui.widgets import download, flash, md_escape, show_flash
+from pages.ui.workspace import (
+    current_workspace,
+    data_source_line,
+    facilities_version,
+    load_table,
+    save_table,
+    set_working_facilities,
+    uses_planner_data,
+    working_facilities,
+    workspace_name,
+    workspace_store,
+    workspace_switch,
+)
 
 __all__ = [
     "APP_DIR",
     "ESTIMATED_COLUMNS",
     "RESULTS",
     "TYPE_COLUMNS",
-    "WORKING_FACILITIES",
     "EmbeddedData",
     "View",
+    "account",
+    "account_box",
     "asset_base_url",
+    "auth_enabled",
     "column_label",
+    "current_account",
+    "current_workspace",
     "data_source_line",
+    "database",
     "download",
     "effective_basemap",
     "embedded_data",
@@ -79,7 +93,9 @@ __all__ = [
     "guard",
     "lang",
     "language_switch",
+    "load_table",
     "localize_table",
+    "login_page",
     "md_escape",
     "network_status",
     "page_files",
@@ -88,6 +104,7 @@ __all__ = [
     "page_name",
     "require_app_frame",
     "results",
+    "save_table",
     "set_setting",
     "set_working_facilities",
     "show_error",
@@ -102,4 +119,7 @@ __all__ = [
     "url_widget",
     "uses_planner_data",
     "working_facilities",
+    "workspace_name",
+    "workspace_store",
+    "workspace_switch",
 ]

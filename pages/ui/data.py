@@ -1,5 +1,5 @@
-"""Data every page shares: the embedded dataset, the working facility table the analyses plan on, the results
-offered to the scenario store, and the locally served web assets."""
+"""Data every page shares: the embedded dataset, the results offered to the scenario store, and the locally
+served web assets (the working facility table is the workspace's: ``pages/ui/workspace.py``)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,7 @@ from geo.places import load_counties, load_prefectures, load_townships
 from pages.ui.state import t
 
 APP_DIR = Path(__file__).resolve().parents[2]
-WORKING_FACILITIES = "xz:working_facilities"
 RESULTS = "xz:results"
-_WF_VERSION = "xz:_working_facilities_version"
 
 
 class EmbeddedData(NamedTuple):
@@ -42,58 +40,6 @@ def frame_version(frame: pd.DataFrame) -> str:
     digest = hashlib.sha1(pd.util.hash_pandas_object(plain, index=False).to_numpy().tobytes())
     digest.update(",".join(map(str, plain.columns)).encode())
     return digest.hexdigest()[:12]
-
-
-@st.cache_resource(show_spinner=False)
-def _embedded_version() -> str:
-    return frame_version(embedded_data().facilities)
-
-
-def working_facilities() -> gpd.GeoDataFrame:
-    """The facility table the analyses plan on: the 数据 page's working table, else the embedded one.
-
-    Shared and read-only: ``.copy()`` before mutating.
-    """
-    frame = st.session_state.get(WORKING_FACILITIES)
-    return embedded_data().facilities if frame is None else frame
-
-
-def set_working_facilities(frame: gpd.GeoDataFrame | None) -> None:
-    """Replace the working facility table (None: back to the embedded one)."""
-    if frame is None:
-        st.session_state.pop(WORKING_FACILITIES, None)
-    else:
-        st.session_state[WORKING_FACILITIES] = frame
-
-
-def facilities_version() -> str:
-    """Content hash of :func:`working_facilities` (a cache key; recomputed when the table object changes)."""
-    frame = working_facilities()
-    cached = st.session_state.get(_WF_VERSION)
-    if cached is not None and cached[0] is frame:
-        return str(cached[1])
-    version = frame_version(frame)
-    st.session_state[_WF_VERSION] = (frame, version)
-    return version
-
-
-def uses_planner_data() -> bool:
-    """True when the working facility table differs from the embedded one (uploads, surveyed points)."""
-    return facilities_version() != _embedded_version()
-
-
-def data_source_line() -> str:
-    """Markdown: which facility data the analyses use (embedded, or the planner's and what changed)."""
-    frame = working_facilities()
-    if not uses_planner_data():
-        badge = f":blue-badge[{t('common.data_embedded_badge')}] "
-        return badge + t("common.data_embedded", n=f"{len(frame):,}")
-    embedded_ids = set(embedded_data().facilities["facility_id"])
-    added = int((~frame["facility_id"].isin(embedded_ids)).sum())
-    surveyed = int((frame["location_quality"] == "surveyed").sum())
-    return f":violet-badge[{t('common.data_planner_badge')}] " + t(
-        "common.data_planner", n=f"{len(frame):,}", added=added, surveyed=surveyed
-    )
 
 
 def store_result(kind: str, table: pd.DataFrame) -> None:

@@ -13,8 +13,9 @@ from geo.facilities import FACILITY_TYPES
 from geo.maps import BASEMAPS
 from geo.network import active_network
 from pages.ui import i18n as _i18n
-from pages.ui.data import APP_DIR, data_source_line, embedded_data
+from pages.ui.data import APP_DIR, embedded_data
 from pages.ui.state import PREFIX, lang, set_setting, t, url_widget
+from pages.ui.workspace import data_source_line
 
 _FRAMED = "xz:_framed"
 

@@ -23,9 +23,11 @@ PAGES: dict[str, dict[str, str]] = {
     "coverage": {"zh": "覆盖分析", "en": "Coverage", "icon": ":material/timer:"},
     "pairing": {"zh": "结对与排班", "en": "Pairing & roster", "icon": ":material/handshake:"},
     "tours": {"zh": "巡诊路线", "en": "Mobile-hospital tours", "icon": ":material/airport_shuttle:"},
+    "workspace": {"zh": "工作区", "en": "Workspace", "icon": ":material/folder_shared:"},
     "data": {"zh": "数据", "en": "Data", "icon": ":material/database:"},
     "locations": {"zh": "位置与定位", "en": "Locations", "icon": ":material/location_on:"},
     "scenarios": {"zh": "方案", "en": "Scenarios", "icon": ":material/compare_arrows:"},
+    "admin": {"zh": "管理", "en": "Administration", "icon": ":material/admin_panel_settings:"},
 }
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -66,9 +68,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.network_estimated_badge": {"zh": "估算", "en": "estimated"},
     "common.network_osm_badge": {"zh": "OpenStreetMap 路网", "en": "OpenStreetMap roads"},
     "common.network_estimated_note": {
-        "zh": "当前未加载道路数据，所有行程时间和距离均为估算值。可用 `python -m geo network --osm 文件` 载入 OpenStreetMap 路网。",
-        "en": "No road data is loaded: every travel time and distance is an estimate. Load OpenStreetMap roads "
-        "with `python -m geo network --osm FILE`.",
+        "zh": "当前未加载道路数据，所有行程时间和距离均为估算值（直线距离乘绕行系数）。请系统管理员按说明书“道路网络”一节载入福建的 OpenStreetMap 道路数据，之后各页面即按实际道路计算。",
+        "en": "No road data is loaded: every travel time and distance is an estimate (straight-line distance times "
+        "a detour factor). Ask your system administrator to load Fujian's OpenStreetMap roads (README, section "
+        "“road network”); every page then uses real roads.",
     },
     "common.data_embedded_badge": {"zh": "内置数据", "en": "embedded data"},
     "common.data_embedded": {
@@ -258,7 +261,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.tab_geocode": {"zh": "地址定位", "en": "Geocoding"},
     "data.tab_scenarios": {"zh": "方案管理", "en": "Scenarios"},
     "data.working": {"zh": "当前工作机构表", "en": "Working facility table"},
-    "data.working_help": {"zh": "上传和标定的结果保存在这张表中（本次会话），保存方案时一并保存。", "en": "Uploads and surveyed points change this table (this session); saving a scenario stores it."},
+    "data.working_help": {"zh": "上传和标定的结果保存在当前工作区的这张表中（数据库，每次保存一个版本）；刷新、新标签页和重启后仍在。", "en": "Uploads and surveyed points change this table of the current workspace (in the database, a version per save); it stays after a reload, in a new tab and after a restart."},
     "data.w_total": {"zh": "机构数", "en": "Facilities"},
     "data.w_surveyed": {"zh": "实测位置", "en": "Surveyed"},
     "data.w_approx": {"zh": "近似位置", "en": "Approximate"},
@@ -283,7 +286,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.rejected": {"zh": "未采用的行（下载后修改再上传，数据不会丢失）", "en": "Rejected rows (download, fix, upload again)"},
     "data.download_rejected": {"zh": "下载未采用的行", "en": "Download the rejected rows"},
     "data.apply": {"zh": "并入工作机构表", "en": "Merge into the working table"},
-    "data.applied": {"zh": "已并入：{moved} 个机构更新为实测位置，新增 {added} 个。", "en": "Merged: {moved} moved to surveyed points, {added} added."},
+    "data.applied": {"zh": "已并入并保存到工作区：{moved} 个机构更新为实测位置，{replaced} 个替换占位医院，新增 {added} 个。", "en": "Merged and saved in the workspace: {moved} moved to surveyed points, {replaced} replaced a placeholder, {added} added."},
     "data.survey_intro": {"zh": "选择机构，在地图上点击其实际位置，然后点“设为实测位置”。也可直接输入坐标。", "en": "Choose a facility, click its true position on the map, then press “Set as surveyed”. Or type the coordinates."},
     "data.county": {"zh": "县（市、区）", "en": "County"},
     "data.facility": {"zh": "机构", "en": "Facility"},

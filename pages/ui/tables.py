@@ -42,7 +42,7 @@ def localize_table(
             lambda q: LOCATION_QUALITY_LABELS.get(q, {}).get(lg, q)
         )
     for col in out.columns:
-        if str(col) in _i18n.VALUES and out[col].dtype == object:
+        if str(col) in _i18n.VALUES and not pd.api.types.is_numeric_dtype(out[col]):
             out[col] = out[col].map(lambda v, c=str(col): _i18n.value_label(c, v, lg))
     for col in ESTIMATED_COLUMNS:
         if col in out.columns and pd.api.types.is_float_dtype(out[col]):

@@ -16,7 +16,15 @@ from geo.places import load_counties, load_prefectures
 from geo.scope import resolve_scope
 from routing.database.messages import bilingual
 
-__all__ = ["LOCAL", "ROLES", "Account", "resolve_role_scope", "scope_name"]
+__all__ = [
+    "LOCAL",
+    "ROLES",
+    "Account",
+    "no_such_workspace",
+    "resolve_role_scope",
+    "scope_name",
+    "scope_options",
+]
 
 #: Role key → (Chinese, English) name.
 ROLES: dict[str, dict[str, str]] = {
@@ -164,6 +172,30 @@ class Account:
                 out[col] = out[col].astype(object)
                 out.loc[~inside, col] = HIDDEN
         return out
+
+
+def scope_options(who: Account) -> dict[str, str]:
+    """Scopes a new workspace of ``who`` may have: code → name ("" = the whole province), widest first."""
+    prefs = load_prefectures().sort_values("code")
+    counties = load_counties().sort_values("code")
+    options = {"": "福建省"} if who.role == "province" else {}
+    for code, name in zip(prefs["code"], prefs["name"], strict=True):
+        if who.can_access(str(code), None):
+            options[str(code)] = str(name)
+    for code, pref, pref_name, name in zip(
+        counties["code"],
+        counties["prefecture_code"],
+        counties["prefecture_name"],
+        counties["name"],
+        strict=True,
+    ):
+        if (
+            who.role != "province"
+            and who.can_access(str(pref), str(code))
+            and int(counties.loc[counties["code"] == code, "n_townships"].iloc[0]) > 0
+        ):
+            options[str(code)] = f"{pref_name}{name}"
+    return options
 
 
 def no_such_workspace(name: str) -> AccessDeniedError:

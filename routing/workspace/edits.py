@@ -18,6 +18,7 @@ from geo.coords import haversine_km, to_wgs84
 from geo.facilities import FACILITY_TYPES
 from geo.facilities.upload import apply_surveyed_locations, set_surveyed_location
 from routing.database.messages import bilingual
+from routing.workspace.placeholders import apply_replacements, mark_replacements
 
 __all__ = [
     "ClickedPoint",
@@ -91,13 +92,20 @@ def mark_surveyed(
 
 
 def merge_upload(
-    frame: gpd.GeoDataFrame, accepted: gpd.GeoDataFrame
+    frame: gpd.GeoDataFrame, accepted: gpd.GeoDataFrame, *, replacements: pd.DataFrame | None = None
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Merge validated upload rows into the table (see ``geo.facilities.upload.apply_surveyed_locations``).
 
-    Returns the new table and one report row per uploaded row (``action``: moved, updated, added).
+    ``replacements`` (rows of :func:`routing.workspace.placeholders.find_placeholders` the planner
+    confirmed) make those uploaded hospitals replace their placeholders in place.
+
+    Returns the new table and one report row per uploaded row (``action``: moved, updated, added,
+    replaced placeholder).
     """
-    return apply_surveyed_locations(frame, accepted)
+    if replacements is None or replacements.empty:
+        return apply_surveyed_locations(frame, accepted)
+    merged, report = apply_surveyed_locations(frame, apply_replacements(accepted, replacements))
+    return merged, mark_replacements(report, replacements)
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,15 @@ class WorkspaceStore:
         )
         return self.info(clean)
 
+    def create_in(self, name: str, scope_code: str = "", *, notes: str = "") -> WorkspaceInfo:
+        """:meth:`create` with the scope as one code: "" (province), a prefecture or a county code."""
+        code = scope_code.strip()
+        if not code:
+            return self.create(name, notes=notes)
+        if code.endswith("00"):
+            return self.create(name, prefecture=code, notes=notes)
+        return self.create(name, county=code, notes=notes)
+
     def ensure(self, name: str, *, prefecture: str | None = None, county: str | None = None) -> WorkspaceInfo:
         """The workspace ``name``, created first when it does not exist yet."""
         with self.db.engine.connect() as conn:

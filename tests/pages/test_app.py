@@ -213,7 +213,10 @@ def test_planner_data_changes_the_analyses(private_dirs: Path) -> None:
     before = covered_population(at)
     assert any("内置数据" in m.value for m in at.markdown)
 
-    at.session_state["xz:working_facilities"] = _with_hospital_at(HONGSHAN)
+    from routing.database import connect
+    from routing.workspace import WorkspaceStore
+
+    WorkspaceStore(connect()).save_facilities("默认", _with_hospital_at(HONGSHAN))  # as the 数据 page does
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("规划数据" in m.value and "上传新增 1 个" in m.value for m in at.markdown)

@@ -72,11 +72,11 @@ def test_geocode(data_dir: Path) -> None:
 
 
 def _surveyed_count(at) -> int:
-    try:
-        frame = at.session_state["xz:working_facilities"]
-    except KeyError:
-        frame = None
-    return 0 if frame is None else int((frame["location_quality"] == "surveyed").sum())
+    from routing.database import connect
+    from routing.workspace import WorkspaceStore
+
+    frame = WorkspaceStore(connect()).facilities("默认")  # the workspace in the database, not the session
+    return int((frame["location_quality"] == "surveyed").sum())
 
 
 def test_manual_surveyed_point(data_dir: Path) -> None:
