@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import chinese_calendar
+import pandas as pd
 from lunar_python import Lunar
 
 from geo._errors import DataFileError, InputValidationError
@@ -42,10 +43,14 @@ __all__ = [
     "is_working_day",
     "month_choices",
     "month_days",
+    "overrides_from_rows",
+    "overrides_from_table",
+    "overrides_table",
     "parse_month",
     "read_overrides",
     "working_days",
     "year_is_provisional",
+    "year_table",
 ]
 
 #: Shown beside every date, count or plan that rests on the rule-based fallback calendar.
@@ -199,6 +204,7 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
 
     Lunar dates (春节, 端午, 中秋) and the 清明 solar term come from ``lunar_python``.
     """
+
     def solar(lunar_month: int, lunar_day: int, lunar_year: int = year) -> dt.date:
         s = Lunar.fromYmd(lunar_year, lunar_month, lunar_day).getSolar()
         return dt.date(s.getYear(), s.getMonth(), s.getDay())
@@ -339,20 +345,87 @@ def read_overrides(
         Rows with a bad date, an unknown kind, a date outside ``year`` or 2022–2035: every bad row is listed.
     """
     table = read_upload(path_or_bytes, name=name)
-    headers = list(table.headers)
+    return overrides_from_rows(
+        list(table.headers), [list(r) for r in table.rows], table.row_numbers, year=year, source=table.source
+    )
+
+
+def overrides_from_table(
+    frame: pd.DataFrame, *, year: int | None = None, source: str = "节假日表"
+) -> CalendarOverrides:
+    """:class:`CalendarOverrides` from a table with columns 日期, 类型 (休息/上班), optional 名称 — e.g. the
+    app's editable holiday list (dates may be ``datetime.date``); checked as :func:`read_overrides` does."""
+    rows = [
+        [
+            ""
+            if v is None or v is pd.NaT or (isinstance(v, float) and v != v)
+            else (v.isoformat() if isinstance(v, dt.date) else str(v))
+            for v in r
+        ]
+        for r in frame.itertuples(index=False)
+    ]
+    return overrides_from_rows(
+        [str(c) for c in frame.columns], rows, range(2, len(rows) + 2), year=year, source=source
+    )
+
+
+def overrides_table(overrides: CalendarOverrides | None) -> pd.DataFrame:
+    """The overrides as an editable table: 日期 (date), 类型 (休息 | 上班), 名称."""
+    rows = []
+    if overrides is not None:
+        rows += [(d, "休息", overrides.name_of(d)) for d in sorted(overrides.holidays)]
+        rows += [(d, "上班", "") for d in sorted(overrides.workdays)]
+    return pd.DataFrame(sorted(rows), columns=["日期", "类型", "名称"])
+
+
+def year_table(year: int, overrides: CalendarOverrides | None = None) -> pd.DataFrame:
+    """One row per month: 月份, 工作日, 休息日 (holidays by name with dates), 暂定 (fallback calendar)."""
+    rows = []
+    for mon in range(1, 13):
+        days = month_days((year, mon))
+        infos = [day_info(d, overrides=overrides) for d in days]
+        named: dict[str, list[str]] = {}
+        for info in infos:
+            if not info.working and info.name:
+                named.setdefault(info.name, []).append(f"{info.date:%m-%d}")
+        rows.append(
+            {
+                "月份": f"{year:04d}-{mon:02d}",
+                "工作日": sum(i.working for i in infos),
+                "节假日": "；".join(f"{n} {'、'.join(d)}" for n, d in named.items()),
+                "调休上班": "、".join(
+                    f"{i.date:%m-%d}" for i in infos if i.working and i.date.weekday() >= 5
+                ),
+                "暂定": PROVISIONAL_LABEL if any(i.provisional for i in infos) else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def overrides_from_rows(
+    headers: list[str],
+    rows: list[list[str]],
+    row_numbers: Sequence[int],
+    *,
+    year: int | None = None,
+    source: str = "",
+) -> CalendarOverrides:
+    """Parse holiday-list rows (text cells) into :class:`CalendarOverrides`; every bad row is named."""
     col_date, col_kind = _column(headers, _DATE_HEADERS), _column(headers, _KIND_HEADERS)
     col_name = _column(headers, _NAME_HEADERS)
     if col_date is None or col_kind is None:
         msg = (
-            f"{table.source}：找不到“日期”和“类型”列（现有列：{'、'.join(headers)}） / "
-            f"{table.source}: expected columns 日期 (date) and 类型 (type: 休息 or 上班)"
+            f"{source}：找不到“日期”和“类型”列（现有列：{'、'.join(headers)}） / "
+            f"{source}: expected columns 日期 (date) and 类型 (type: 休息 or 上班)"
         )
         raise DataFileError(msg)
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
     names: list[tuple[dt.date, str]] = []
     problems: list[str] = []
-    for row_no, row in zip(table.row_numbers, table.rows, strict=True):
+    for row_no, row in zip(row_numbers, rows, strict=True):
+        if not any(str(c).strip() for c in row):
+            continue
         raw_date, raw_kind = row[col_date].strip(), row[col_kind].strip()
         day = _parse_date(raw_date)
         kind = raw_kind.lower()
@@ -376,6 +449,6 @@ def read_overrides(
         if day is not None and day in holidays and day in workdays:
             problems.append(f"第{row_no}行：{day.isoformat()} 同时列为休息和上班")
     if problems:
-        msg = f"{table.source}：" + "；".join(problems)
+        msg = f"{source}：" + "；".join(problems)
         raise InputValidationError(msg)
     return CalendarOverrides(frozenset(holidays), frozenset(workdays), tuple(sorted(names)))

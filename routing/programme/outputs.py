@@ -17,7 +17,7 @@ from routing.programme.forms import FormHeader, annex1_xlsx, annex2_xlsx
 from routing.programme.progress import TARGET_BASIS, ledger_xlsx
 from routing.programme.year import ProgrammeYear
 
-__all__ = ["VISITS_HEADER", "visits_table", "write_year", "year_workbook"]
+__all__ = ["VISITS_HEADER", "center_month_table", "visits_table", "write_year", "year_workbook"]
 
 #: The header of visits.csv (a contract: other tools read it).
 VISITS_HEADER = ("date", "doctor", "title", "specialty", "hospital_id", "center_id", "center", "minutes")
@@ -78,7 +78,7 @@ def visits_table(plan: ProgrammeYear) -> pd.DataFrame:
     return out
 
 
-def _center_month(plan: ProgrammeYear) -> pd.DataFrame:
+def center_month_table(plan: ProgrammeYear) -> pd.DataFrame:
     """Center × month: who goes (名 or hospital·id), so a planner sees the rotation at a glance."""
     v = plan.visits
     who = [
@@ -102,7 +102,7 @@ def year_workbook(plan: ProgrammeYear, ledger: pd.DataFrame, burnup: pd.DataFram
             plan.summary.rename(columns=_SUMMARY_ZH),
             title=f"{plan.year}年 月度汇总 {plan.scope.label}",
         ),
-        tables.Sheet("中心月度安排", _center_month(plan), title=f"{plan.year}年 各中心每月支援医师"),
+        tables.Sheet("中心月度安排", center_month_table(plan), title=f"{plan.year}年 各中心每月支援医师"),
         tables.Sheet(
             "排班明细", visits[list(_VISITS_ZH)].rename(columns=_VISITS_ZH), title="排班明细（每行一人日）"
         ),

@@ -13,14 +13,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from geo import tables
+from routing.calendar import CalendarOverrides
+from routing.pairing.annex2 import Annex2Import, import_annex2
 from routing.pairing.progress import PROVINCE_TARGETS
+from routing.programme.register import Register
 from routing.programme.year import ProgrammeYear
 
-__all__ = ["LEDGER_COLUMNS", "PROVINCE_CENTERS", "TARGET_BASIS", "burnup", "ledger", "ledger_xlsx"]
+__all__ = [
+    "LEDGER_COLUMNS",
+    "PROVINCE_CENTERS",
+    "TARGET_BASIS",
+    "burnup",
+    "import_reports",
+    "ledger",
+    "ledger_xlsx",
+]
 
 #: Township-level units of Fujian, one center each (the denominator of the pro-rated targets).
 PROVINCE_CENTERS = 1106
@@ -182,3 +195,32 @@ def ledger_xlsx(table: pd.DataFrame, hospital_id: str | None = None, *, year: in
         wrap_columns=("受援单位", "计划日期"),
     )
     return tables.xlsx_bytes([sheet])
+
+
+def import_reports(
+    files: Sequence[tuple[str, bytes]],
+    plan: ProgrammeYear,
+    register: Register | None = None,
+    overrides: CalendarOverrides | None = None,
+) -> Annex2Import:
+    """Several filled 附件2 (name, bytes) checked against the plan's centers and the register, as one import.
+
+    A center, month and doctor reported in two files is rejected by row like a row repeated in one file.
+    """
+    known = plan.centers["facility_id"].tolist()
+    doctors = register.doctors if register is not None else None
+    results = [
+        import_annex2(data, known_ids=known, doctors=doctors, overrides=overrides, name=name)
+        for name, data in files
+    ]
+    done = pd.concat([r.done for r in results], ignore_index=True) if results else pd.DataFrame()
+    problems = [f"{n}: {p}" for (n, _), r in zip(files, results, strict=True) for p in r.problems]
+    notes = [f"{n}: {x}" for (n, _), r in zip(files, results, strict=True) for x in r.notes]
+    if len(done):
+        twice = done.duplicated(["month", "center_id", "doctor"], keep="first")
+        problems += [
+            f"{m} {c}: 在多个文件中重复上报 reported in more than one file"
+            for m, c in zip(done.loc[twice, "month"], done.loc[twice, "center_id"], strict=True)
+        ]
+        done = done[~twice].reset_index(drop=True)
+    return Annex2Import(done, tuple(problems), tuple(notes), ", ".join(r.sheet for r in results))
