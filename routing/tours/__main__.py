@@ -1,51 +1,147 @@
-"""``python -m routing.tours``: plan a multi-day mobile-hospital tour and write the itinerary and maps.
+"""``python -m routing.tours``: plan a dated multi-day mobile-hospital tour and write the itinerary and maps.
 
 Examples::
 
     python -m routing.tours --depot 南平市第一医院 --days 5 --prefecture 南平 --xlsx 巡诊.xlsx
-    python -m routing.tours --depot 龙岩市第一医院 --days 3 --teams 2 --required 长汀县红山乡
+    python -m routing.tours --days 3 --teams 2 --start-date 2026-12-07 --required 长汀县红山乡 \
+        --market 长汀县红山乡=逢3、8 --visit-rules 圩日.xlsx --overnight 驻地 --overnight 长汀县医院
+
+Every number is checked against its allowed range before anything is planned (argparse: the message names
+the flag and the range, exit code 2); every other problem is one message through ``geo.cli``.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo import cli
+from geo._errors import InputValidationError
+from routing.calendar import read_overrides
 from routing.tours import map as tmap
 from routing.tours import outputs as out
-from routing.tours._types import TourParams
-from routing.tours.plan import parse_clock, plan_fujian_tours, read_visits_csv, township_code
+from routing.tours import printing
+from routing.tours._types import MAX_ITERATIONS, MAX_SEED, MAX_TIME_LIMIT_SECONDS, TourParams, parse_clock
+from routing.tours.market import VisitRule, read_visit_rules, visit_rule
+from routing.tours.places import DEFAULT_DEPOT, township_code
+from routing.tours.plan import plan_fujian_tours, read_visits_csv
+
+
+def bounded(
+    name: str, kind: type[int] | type[float], low: float, high: float, unit: str = ""
+) -> Callable[[str], float]:
+    """An argparse type: a finite number of ``kind`` in [low, high]; the message names ``name`` and the
+    range."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and low <= value <= high):
+            what = "a whole number" if kind is int else "a number"
+            lo, hi = (f"{int(low)}", f"{int(high)}") if kind is int else (f"{low:g}", f"{high:g}")
+            msg = f"{name} 须为 {lo}–{hi}{unit} / {name} must be {what} from {lo} to {hi}{unit}, got {text!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argparse parser of ``python -m routing.tours``."""
     ap = argparse.ArgumentParser(
         prog="python -m routing.tours",
-        description="移动医院巡诊路线 — multi-day mobile-hospital tours from a depot hospital",
+        description="移动医院巡诊路线 — dated multi-day mobile-hospital tours from a depot hospital",
     )
-    ap.add_argument("--depot", required=True, help="depot hospital/township/county name, e.g. 南平市第一医院")
-    ap.add_argument("--days", type=int, default=5, help="touring days, 1–14 (default 5)")
-    ap.add_argument("--teams", type=int, default=1, help="teams (default 1)")
+    ap.add_argument(
+        "--depot", default=DEFAULT_DEPOT, help=f"depot hospital/township/county (default {DEFAULT_DEPOT})"
+    )
+    ap.add_argument(
+        "--days", type=bounded("days", int, 1, 14), default=5, help="touring days, 1–14 (default 5)"
+    )
+    ap.add_argument("--teams", type=bounded("teams", int, 1, 10), default=1, help="teams, 1–10 (default 1)")
     ap.add_argument(
         "--prefecture", action="append", default=[], help="prefecture in scope (repeatable), e.g. 南平"
     )
     ap.add_argument("--county", action="append", default=[], help="county in scope (repeatable)")
+    ap.add_argument(
+        "--start-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="first day YYYY-MM-DD (default: the next working day)",
+    )
+    ap.add_argument(
+        "--weekends", action="store_true", help="tour on weekends and holidays too (consecutive days)"
+    )
+    ap.add_argument("--holidays", help="CSV/XLSX of holidays and make-up workdays (columns 日期, 类型)")
     ap.add_argument("--start", default="08:00", help="working day start HH:MM (default 08:00)")
     ap.add_argument("--end", default="18:00", help="working day end HH:MM, driving included (default 18:00)")
-    ap.add_argument("--clinic-hours", type=float, default=3.0, help="clinic hours per stop (default 3)")
     ap.add_argument(
-        "--max-drive-hours", type=float, default=6.0, help="max driving hours per day (default 6)"
+        "--clinic-hours",
+        type=bounded("clinic hours", float, 0.25, 12, " h"),
+        default=3.0,
+        help="clinic hours per stop, 0.25–12 (default 3)",
+    )
+    ap.add_argument(
+        "--max-drive-hours",
+        type=bounded("max drive hours", float, 0.5, 24, " h"),
+        default=6.0,
+        help="max driving hours per day, 0.5–24 (default 6)",
+    )
+    ap.add_argument("--no-drive-limit", action="store_true", help="no daily driving limit (the window only)")
+    ap.add_argument(
+        "--lunch-minutes",
+        type=bounded("lunch minutes", float, 0, 180, " min"),
+        default=60.0,
+        help="lunch break, 0–180 min (default 60; 0 = none)",
+    )
+    ap.add_argument(
+        "--lunch-window", default="11:30-13:30", help="window of the lunch break (default 11:30-13:30)"
     )
     ap.add_argument("--return-nightly", action="store_true", help="return to the depot every night")
     ap.add_argument("--no-return", action="store_true", help="do not return to the depot at the end")
     ap.add_argument(
-        "--cover-minutes", type=float, default=None, help="covering tour: N minutes around each stop"
+        "--overnight",
+        action="append",
+        default=None,
+        help="allowed overnight place (repeatable; 驻地 = the depot); default: depot, hospitals, "
+        "township seats with a health center",
+    )
+    ap.add_argument(
+        "--market",
+        action="append",
+        default=[],
+        metavar="TOWNSHIP=RULE",
+        help="market days of a township, e.g. 长汀县红山乡=逢3、8 (repeatable)",
+    )
+    ap.add_argument(
+        "--market-only",
+        action="append",
+        default=[],
+        metavar="TOWNSHIP",
+        help="township that may only be visited on its market day (repeatable)",
+    )
+    ap.add_argument("--visit-rules", help="CSV/XLSX of township rules: 乡镇, 圩日, 仅圩日, 开放, 结束")
+    ap.add_argument(
+        "--market-factor",
+        type=bounded("market factor", float, 1, 10),
+        default=1.5,
+        help="priority × this on a market day, 1–10 (default 1.5)",
+    )
+    ap.add_argument(
+        "--cover-minutes",
+        type=bounded("cover minutes", float, 1, 600, " min"),
+        default=None,
+        help="covering tour: N minutes around each stop",
     )
     ap.add_argument(
         "--min-remoteness",
-        type=float,
+        type=bounded("min remoteness", float, 0, 600, " min"),
         default=0.0,
         help="only townships at least this many minutes from a county-level hospital",
     )
@@ -54,11 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--required", action="append", default=[], help="township that must be visited (repeatable)"
     )
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--iterations", type=int, default=3000, help="solver iterations (deterministic budget)")
+    ap.add_argument(
+        "--seed", type=bounded("seed", int, 0, MAX_SEED), default=0, help=f"solver seed, 0–{MAX_SEED}"
+    )
+    ap.add_argument(
+        "--iterations",
+        type=bounded("iterations", int, 1, MAX_ITERATIONS),
+        default=3000,
+        help=f"solver iterations per solve, 1–{MAX_ITERATIONS:,} (deterministic budget)",
+    )
+    ap.add_argument(
+        "--time-limit",
+        type=bounded("time limit", float, 1, MAX_TIME_LIMIT_SECONDS, " s"),
+        default=120.0,
+        help="wall-clock limit of the whole plan, seconds (default 120)",
+    )
     ap.add_argument("--lang", choices=["zh", "en"], default="zh")
     ap.add_argument("--xlsx", help="write the itinerary workbook (XLSX)")
-    ap.add_argument("--csv", help="write the itinerary table (CSV, UTF-8 with BOM)")
+    ap.add_argument("--csv", help="write the itinerary table (CSV)")
     ap.add_argument("--html", help="write a self-contained HTML map of the routes")
     ap.add_argument("--print-html", help="write a printable A4 itinerary per team (HTML)")
     ap.add_argument("--print-pdf", help="write the printable A4 itinerary per team as PDF")
@@ -67,23 +176,63 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def run(args: argparse.Namespace) -> int:
-    """Plan the tour, print the summary and itinerary, write the requested files; returns the exit code."""
-    params = TourParams(
-        days=args.days,
-        teams=args.teams,
-        day_start_minutes=parse_clock(args.start),
-        day_end_minutes=parse_clock(args.end),
+def params_from(args: argparse.Namespace) -> TourParams:
+    """The :class:`TourParams` of the parsed command line."""
+    lunch_a, _, lunch_b = str(args.lunch_window).replace("–", "-").partition("-")
+    return TourParams(
+        days=int(args.days),
+        teams=int(args.teams),
+        day_start_minutes=parse_clock(args.start, "--start"),
+        day_end_minutes=parse_clock(args.end, "--end"),
         clinic_minutes=args.clinic_hours * 60,
-        max_drive_minutes_per_day=args.max_drive_hours * 60 if args.max_drive_hours > 0 else None,
+        max_drive_minutes_per_day=None if args.no_drive_limit else args.max_drive_hours * 60,
         overnight="depot" if args.return_nightly else "stay",
         return_to_depot=not args.no_return,
         cover_minutes=args.cover_minutes,
-        seed=args.seed,
-        iterations=args.iterations,
+        lunch_minutes=args.lunch_minutes,
+        lunch_earliest_minutes=parse_clock(lunch_a, "--lunch-window"),
+        lunch_latest_minutes=parse_clock(lunch_b, "--lunch-window"),
+        market_day_factor=args.market_factor,
+        seed=int(args.seed),
+        iterations=int(args.iterations),
+        time_limit_seconds=args.time_limit,
     )
-    visits = read_visits_csv(args.visits) if args.visits else None
-    required = [township_code(r, "--required") for r in args.required]
+
+
+def rules_from(args: argparse.Namespace) -> dict[str, VisitRule]:
+    """Township rules from ``--visit-rules`` then ``--market``/``--market-only`` (the flags win)."""
+    rules = (
+        read_visit_rules(args.visit_rules, resolve=lambda t: township_code(t, "--visit-rules"))
+        if args.visit_rules
+        else {}
+    )
+    only = {township_code(t, "--market-only") for t in args.market_only}
+    for item in args.market:
+        town, sep, rule = item.partition("=")
+        if not sep:
+            raise cli_error(
+                f"--market {item!r}：应写作 乡镇=规则 / should be TOWNSHIP=RULE, e.g. 长汀县红山乡=逢3、8"
+            )
+        code = township_code(town, "--market")
+        rules[code] = visit_rule(rule, code in only, where=f"--market {town}")
+    for code in only:
+        old = rules.get(code)
+        if old is None or old.market is None:
+            raise cli_error(
+                f"--market-only {code}：没有该乡镇的圩日规则 / no market-day rule for this township"
+            )
+        rules[code] = dataclasses.replace(old, market_only=True)
+    return rules
+
+
+def cli_error(message: str) -> InputValidationError:
+    """An input error with ``message`` (shown by the ``geo.cli`` boundary)."""
+    return InputValidationError(message)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan the tour, print the summary and itinerary, write the requested files; returns the exit code."""
+    params = params_from(args)
     tour = plan_fujian_tours(
         args.depot,
         prefectures=args.prefecture,
@@ -91,10 +240,14 @@ def run(args: argparse.Namespace) -> int:
         params=params,
         include_streets=args.include_streets,
         min_remoteness_minutes=args.min_remoteness,
-        months_since_visit=visits,
-        required=required,
+        months_since_visit=read_visits_csv(args.visits) if args.visits else None,
+        required=[township_code(r, "--required") for r in args.required],
+        start_date=args.start_date,
+        weekends=args.weekends,
+        calendar_overrides=read_overrides(args.holidays) if args.holidays else None,
+        visit_rules=rules_from(args),
+        overnight=args.overnight,
     )
-
     print("\n".join(out.summary_lines(tour, args.lang)))
     print(out.itinerary_frame(tour, args.lang, as_text=True).to_string(index=False))
     if args.xlsx:
@@ -102,13 +255,11 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         Path(args.csv).write_bytes(out.csv_bytes(tour, args.lang))
     if args.html:
-        with open(args.html, "w", encoding="utf-8") as fh:
-            fh.write(tmap.tour_map_html(tour, lang=args.lang))
+        Path(args.html).write_text(tmap.tour_map_html(tour, lang=args.lang), encoding="utf-8")
     if args.print_html:
-        with open(args.print_html, "w", encoding="utf-8") as fh:
-            fh.write(out.itinerary_print_html(tour, args.lang))
+        Path(args.print_html).write_text(printing.itinerary_print_html(tour, args.lang), encoding="utf-8")
     if args.print_pdf:
-        Path(args.print_pdf).write_bytes(out.itinerary_print_pdf(tour, args.lang))
+        Path(args.print_pdf).write_bytes(printing.itinerary_print_pdf(tour, args.lang))
     for fmt, target in (("png", args.png), ("pdf", args.pdf)):
         if target:
             Path(target).write_bytes(tmap.tour_static_map(tour, lang=args.lang, fmt=fmt))
@@ -116,8 +267,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI: plan a tour and print the itinerary; optionally write XLSX/CSV/HTML map/printable itinerary."""
-    return cli.run_parser(build_parser(), run, argv)
+    """CLI: plan a tour and print the itinerary; optionally write XLSX/CSV/HTML map/printable itinerary.
+    A bad flag or value gets argparse's usage and message (naming the flag and its range), exit code 2."""
+    try:
+        return cli.run_parser(build_parser(), run, argv)
+    except SystemExit as done:  # argparse: --help (0) or a bad flag (2)
+        return done.code if isinstance(done.code, int) else cli.EXIT_USER
 
 
 if __name__ == "__main__":

@@ -14,12 +14,21 @@ tours use 0.1 minute; the Solomon bench 0.001 distance unit).
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
+import pyvrp
+from pyvrp import Route, Solution, SolveParams, solve
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from geo._errors import InputValidationError
+
+#: PyVRP's search parameters (its defaults).
+SOLVE_PARAMS = SolveParams()
 
 #: PyVRP's "no limit" for integer fields.
 _NO_LIMIT = int(np.iinfo(np.int64).max)
@@ -33,6 +42,7 @@ class VehicleSpec:
     ``tw_early``/``tw_late`` bound the route's start and end (duration units); ``capacity`` is ignored when
     the instance has no demands.
     """
+
     count: int
     start_depot: int = 0
     end_depot: int = 0
@@ -60,6 +70,7 @@ class VrptwInstance:
     vehicles
         Vehicle types.
     """
+
     distance: np.ndarray
     duration: np.ndarray
     depot_location: tuple[int, ...]
@@ -109,6 +120,7 @@ class VrptwSolution:
     distance; ``feasible`` whether PyVRP reports no time warp, no excess load and every required
     client/group present; ``iterations`` and ``seconds`` describe the run.
     """
+
     routes: tuple[tuple[int, tuple[int, ...]], ...]
     cost: int
     distance: int
@@ -117,8 +129,7 @@ class VrptwSolution:
     seconds: float
 
 
-def _problem_data(inst: VrptwInstance):  # -> pyvrp.ProblemData
-    import pyvrp
+def _problem_data(inst: VrptwInstance) -> pyvrp.ProblemData:
 
     n_loc = inst.distance.shape[0]
     locations = [pyvrp.Location(x=0.0, y=0.0) for _ in range(n_loc)]
@@ -134,7 +145,7 @@ def _problem_data(inst: VrptwInstance):  # -> pyvrp.ProblemData
         clients.append(
             pyvrp.Client(
                 location=int(inst.client_location[i]),
-                delivery=[int(inst.demand[i])] if has_load else [],
+                delivery=[int(inst.demand[i])] if inst.demand is not None else [],
                 service_duration=int(inst.service[i]),
                 tw_early=int(inst.tw_early[i]),
                 tw_late=int(inst.tw_late[i]),
@@ -164,8 +175,8 @@ def _problem_data(inst: VrptwInstance):  # -> pyvrp.ProblemData
         clients,
         depots,
         vehicle_types,
-        [np.ascontiguousarray(inst.distance, dtype=np.int64)],
-        [np.ascontiguousarray(inst.duration, dtype=np.int64)],
+        [cast(Any, np.ascontiguousarray(inst.distance, dtype=np.int64))],
+        [cast(Any, np.ascontiguousarray(inst.duration, dtype=np.int64))],
         groups,
     )
 
@@ -203,10 +214,7 @@ def solve_vrptw(
     InputValidationError
         When neither stopping rule is given.
     """
-    from pyvrp import Route, Solution, solve
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
-
-    criteria = []
+    criteria: list[StoppingCriterion] = []
     if max_iterations is not None:
         criteria.append(MaxIterations(int(max_iterations)))
     if max_seconds is not None:
@@ -221,7 +229,17 @@ def solve_vrptw(
         init = Solution(
             data, [Route(data, [int(c) for c in visits], int(vt)) for vt, visits in initial if visits]
         )
-    result = solve(data, stop, seed=int(seed), collect_stats=False, display=False, initial_solution=init)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PenaltyBoundWarning)  # infeasible starts are reported by `feasible`
+        result = solve(
+            data,
+            stop,
+            seed=int(seed),
+            collect_stats=False,
+            display=False,
+            initial_solution=init,
+            params=SOLVE_PARAMS,
+        )
     seconds = time.perf_counter() - t0
     best = result.best
     routes = []

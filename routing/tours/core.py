@@ -1,202 +1,407 @@
-"""Multi-day mobile-hospital tours on plain matrices: parameters, the result, and the core planner.
+"""Multi-day mobile-hospital tours on plain matrices: the core planner, in named steps.
 
-Model (documented choice). Each team is **one PyVRP vehicle for the whole tour**; time runs over the real
-clock (day k spans ``k·1440 + [day_start, day_end]`` minutes). A night is a *sleep node*: an optional client
-at a place (the depot, or any candidate township in "stay" mode) whose time window is exactly ``day_end`` of
-night k and whose service time is the night (``1440 − window``), so leaving it puts the team on the road at
-``day_start`` of day k+1 at that same place. For each night and team there is one required, mutually
-exclusive group of sleep nodes ("sleep at exactly one place"); T groups per night and T vehicles force every
-team to sleep once per night (a vehicle cannot take two sleep nodes of the same night: leaving the first is
-already past the second's window). So the day route of day k+1 really starts where the team slept, driving
-counts inside the working window, a clinic cannot run past ``day_end``, and the whole multi-day plan is
-optimised at once (no greedy day-by-day). Townships are optional clients with a prize (priority); the
-objective is drive minutes plus uncollected prize, with prizes scaled so that priority comes first and
-driving second. The maximum driving time per day is not expressible in this one-vehicle-per-team model:
-legs longer than it are removed from the matrix, days still over it are repaired
-by dropping the stop that saves the most driving per unit of priority, and then a **second solve** fixes the
-overnight places and makes every team-day its own vehicle (from where it woke up to where it sleeps, inside
-the window, with the driving limit exact as PyVRP's per-route ``max_distance`` on drive minutes), warm-started
-from the repaired days so it never does worse. A last greedy pass inserts any township that still fits.
-When the driving limit binds well before the window does, phase 1 also runs with drive legs scaled by
-(window − clinic) / limit (a safe inner approximation that makes the limit implied) and the better of the
-two finished plans is kept.
+:func:`plan_tours_matrix` runs, in order:
 
-Solved with a fixed number of iterations and a seed, so the same inputs give the same plan.
+1. :func:`routing.tours._problem.build_problem` — check and normalise the inputs;
+2. :func:`servable` — why a township cannot be served at all (no road, closed on every tour day, too far
+   for one day from any allowed overnight place), and refuse required ones with what to relax;
+3. :func:`routing.tours._model.visit_options` — one solver client per visit option (day runs, market days);
+4. :func:`attempt` per start (seeds; drive legs as is and scaled so the daily driving limit is implied):
+   phase 1 (whole tour, one vehicle per team, sleep nodes), the exact schedule with lunch and the repair of
+   over-long days, phase 2 (every team-day its own vehicle, overnight places fixed, driving limit exact),
+   and a greedy fill of any township that still fits;
+5. :func:`polish` — *coherent days*: with the townships served kept (required), the whole tour is solved
+   again from the best plan for less driving; kept only if priority is not lower and driving is lower;
+6. :func:`assemble` — the :class:`TourPlan` (days with dates and lunch, left out with reasons, totals).
+
+Objective (documented): priority first — the sum over served townships of score × the day's factor (market
+days) — then the least driving; see ``routing/tours/_model.py``. Deterministic: fixed seeds and iteration
+budgets; ``TourParams.time_limit_seconds`` is a wall-clock safety net over all solves.
 """
 
 from __future__ import annotations
 
-import math
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from geo._errors import InfeasibleError, InputValidationError
-from routing.tours._solver import VehicleSpec, VrptwInstance, solve_vrptw
-from routing.tours._types import (
-    DAY,
-    REASONS,
-    DayPlan,
-    LeftOut,
-    Stop,
-    TourParams,
-    TourPlan,
-    hhmm,
+from routing.tours._labels import REASONS
+from routing.tours._model import (
+    Options,
+    phase1_instance,
+    phase2_instance,
+    routes_to_days,
+    visit_options,
+    warm_start,
 )
+from routing.tours._problem import TourProblem, build_problem
+from routing.tours._schedule import EPS, DaySpec, build_day, fill_unserved, repair_day
+from routing.tours._solver import VrptwInstance, VrptwSolution, solve_vrptw
+from routing.tours._types import Availability, DayPlan, LeftOut, TourParams, TourPlan, hhmm
 
-SC = 10  # integer units per minute (0.1 min)
-PRIZE_UNIT_MINUTES = 10_000.0  # a township of priority 1 is worth this many drive minutes: priority first
-PRIZE_FLOOR = 0.05  # even a score-0 township is worth visiting when it costs little driving
-MAX_MODEL_NODES = 6000  # candidate + sleep nodes; beyond this PyVRP needs minutes, not seconds
-_BIG = 10**9  # "no edge" in the integer matrices (PyVRP avoids it)
+__all__ = ["MAX_MODEL_NODES", "plan_tours_matrix"]
 
-
-def _check_inputs(minutes: np.ndarray, km: np.ndarray, n: int) -> None:
-    if minutes.shape != (n + 1, n + 1) or km.shape != (n + 1, n + 1):
-        msg = (
-            f"minutes and km must be ({n + 1}, {n + 1}) matrices (depot first, then the {n} candidates), "
-            f"got {minutes.shape!r} and {km.shape!r}"
-        )
-        raise InputValidationError(msg)
-    if np.isnan(minutes).any() or (minutes < 0).any():
-        raise InputValidationError(
-            "minutes matrix has NaN or negative entries (use inf for unreachable pairs)"
-        )
+MAX_MODEL_NODES = 8000  # solver clients (visit options + sleep nodes); beyond this PyVRP needs minutes
+PRIZE_FLOOR = 1e-3  # a score-0 township is still worth this share of the top score (fills spare time)
 
 
-def _day(minutes, km, start, stops, end, service, p: TourParams, day: int, team: int, names) -> DayPlan:
-    t = p.day_start_minutes
-    prev = start
-    out = []
-    drive = dist = 0.0
-    for i in stops:
-        leg = minutes[prev, i + 1]
-        arr = t + leg
-        dep = arr + service[i]
-        out.append(Stop(i, names[i + 1], arr, arr, dep, leg, km[prev, i + 1]))
-        drive += leg
-        dist += km[prev, i + 1]
-        t, prev = dep, i + 1
-    end_leg, end_km = minutes[prev, end], km[prev, end]
-    return DayPlan(
-        team,
-        day,
-        start,
-        tuple(out),
-        end,
-        end_leg,
-        end_km,
-        t + end_leg,
-        drive + end_leg,
-        dist + end_km,
-        p.day_start_minutes,
+class Deadline:
+    """Wall-clock budget shared by every solve of one plan (seconds)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.perf_counter() + seconds
+        self.seconds = seconds
+
+    def share(self, parts: int) -> float:
+        """Seconds for the next solve when ``parts`` solves (this one included) remain; at least 0.1 s."""
+        return max(0.1, (self.end - time.perf_counter()) / max(parts, 1))
+
+    @property
+    def expired(self) -> bool:
+        """Whether the budget is spent."""
+        return time.perf_counter() >= self.end
+
+
+@dataclass
+class Outcome:
+    """A finished candidate plan: its team-days, the townships dropped by repair, warnings."""
+
+    specs: list[DaySpec]
+    dropped: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _solve(
+    inst: VrptwInstance,
+    pb: TourProblem,
+    seed: int,
+    clock: Deadline,
+    parts: int,
+    initial: list[tuple[int, list[int]]] | None = None,
+) -> VrptwSolution:
+    return solve_vrptw(
+        inst, seed=seed, max_iterations=pb.params.iterations, max_seconds=clock.share(parts), initial=initial
     )
 
 
-def _violation(d: DayPlan, p: TourParams) -> float:
-    over_t = d.end_minutes - p.day_end_minutes
-    over_d = d.drive_minutes - (p.max_drive_minutes_per_day or math.inf)
-    return max(over_t, over_d, 0.0)
+def _reach(pb: TourProblem, budget: float, source: int, reverse: bool) -> np.ndarray:
+    """Allowed overnight places reachable from ``source`` (or, ``reverse``, that reach it) in at most
+    days − 1 moves of one day's driving each; ``source`` itself included."""
+    nodes = np.flatnonzero(pb.overnight | (np.arange(pb.n_loc) == source))
+    m = pb.minutes[np.ix_(nodes, nodes)]
+    adj = (m.T if reverse else m) <= budget
+    seen = nodes == source
+    frontier = seen.copy()
+    for _ in range(pb.days - 1):
+        nxt = adj[frontier].any(axis=0) & ~seen
+        if not nxt.any():
+            break
+        seen |= nxt
+        frontier = nxt
+    return nodes[seen]
 
 
-def _feasible_alone(minutes: np.ndarray, service: np.ndarray, p: TourParams) -> np.ndarray:
+def servable(pb: TourProblem) -> np.ndarray:
     """Reason code per candidate when it cannot be served on any day regardless of the rest ("" when it
-    can)."""
-    n = len(service)
+    can): unreachable, clinic_too_long, closed, too_far_for_a_day (a necessary condition: some allowed
+    overnight place reachable from the depot, a day's drive to the township, its clinic, and a day's drive on
+    to an allowed place from which the tour can end)."""
+    n = pb.n
     reasons = np.full(n, "", dtype=object)
-    budget = p.drive_budget_minutes
-    to_i = minutes[0, 1:]
-    from_i = minutes[1:, 0]
-    reasons[~np.isfinite(to_i) | ~np.isfinite(from_i)] = "unreachable"
-    reasons[(reasons == "") & (service > p.window_minutes)] = "clinic_too_long"
-    if p.overnight == "depot":
-        day_t = to_i + service + from_i
-        bad = (day_t > p.window_minutes) | (to_i + from_i > budget)
-        reasons[(reasons == "") & bad] = "too_far_for_a_day"
-        return reasons
-    # stay mode: the team may sleep anywhere; a township is servable when it is connected to the depot by
-    # legs that
-    # each fit one day's driving (out and, when returning, back).
-    ok_edge = minutes <= budget
-
-    def reach(adj: np.ndarray) -> np.ndarray:
-        seen = np.zeros(n + 1, bool)
-        seen[0] = True
-        frontier = np.array([0])
-        while frontier.size:
-            nxt = np.flatnonzero(adj[frontier].any(axis=0) & ~seen)
-            seen[nxt] = True
-            frontier = nxt
-        return seen[1:]
-
-    ok = reach(ok_edge)
-    if p.return_to_depot:
-        ok &= reach(ok_edge.T)
+    cand = np.arange(1, n + 1)
+    window = float((pb.day_end - pb.day_start).max())
+    budget = min(pb.drive_limit, window)
+    out_ok = np.isfinite(pb.minutes[0, cand])
+    back_ok = np.isfinite(pb.minutes[cand, pb.end_place]) if pb.end_place >= 0 else np.ones(n, bool)
+    reasons[~out_ok | ~back_ok] = "unreachable"
+    reasons[(reasons == "") & (pb.service > window)] = "clinic_too_long"
+    fits = pb.avail.available() & (
+        pb.avail.close_minutes - pb.avail.open_minutes >= pb.service[:, None] - EPS
+    )
+    reasons[(reasons == "") & ~fits.any(axis=1)] = "closed"
+    starts = _reach(pb, budget, 0, reverse=False)
+    if pb.end_place >= 0:
+        ends = _reach(pb, budget, pb.end_place, reverse=True)
+        to_end = pb.minutes[np.ix_(cand, ends)].min(axis=1)
+    else:
+        to_end = np.zeros(n)  # the last day may end at the township itself
+    from_start = pb.minutes[np.ix_(starts, cand)].min(axis=0)
+    ok = (from_start + to_end <= budget + EPS) & (from_start + pb.service + to_end <= window + EPS)
     reasons[(reasons == "") & ~ok] = "too_far_for_a_day"
     return reasons
 
 
-def _surrogate_prizes(
-    minutes: np.ndarray, scores: np.ndarray, cover: float | None, active: np.ndarray
-) -> np.ndarray:
-    """Prize per candidate: its score, plus (covering tour) a share of the scores of townships it would
-    cover."""
-    value = PRIZE_FLOOR + scores
+def _check_required(pb: TourProblem, reasons: np.ndarray) -> None:
+    bad = [i for i in range(pb.n) if pb.required[i] and reasons[i]]
+    if bad:
+        lst = "; ".join(f"{pb.names[i + 1]}: {REASONS[reasons[i]]['en']}" for i in bad)
+        lst_zh = "；".join(f"{pb.names[i + 1]}：{REASONS[reasons[i]]['zh']}" for i in bad)
+        msg = (
+            f"必须安排的乡镇无法安排：{lst_zh}。"
+            "可放宽每日时段、驾驶上限、义诊时长、住宿地点，或取消必须安排 / "
+            f"required townships cannot be served: {lst}. Relax: widen the working window, raise the daily "
+            "driving limit, shorten their clinic, allow more overnight places, or unmark them as required"
+        )
+        raise InfeasibleError(msg)
+
+
+def values(pb: TourProblem, active: np.ndarray) -> np.ndarray:
+    """Prize of each candidate in priority units, before the day factor: its score (a score-0 township a
+    small floor), plus — on a covering tour — a share of the scores of the townships it would cover."""
+    floor = PRIZE_FLOOR * max(float(pb.scores.max(initial=0.0)), 1e-9)
+    value = np.maximum(pb.scores, floor)
+    cover = pb.params.cover_minutes
     if cover is None:
         return value
-    reach = minutes[1:, 1:] <= cover  # reach[j, i]: township j within `cover` minutes of stop i
-    reach = reach & active[None, :]
+    n = pb.n
+    reach = (pb.minutes[1 : n + 1, 1 : n + 1] <= cover) & active[None, :]
     n_cov = np.maximum(reach.sum(axis=1), 1)
     share = (reach * (value / n_cov)[:, None]).sum(axis=0)
     return np.where(active, share, value)
 
 
-def _reoptimise_days(specs, dur, act_idx, service, prizes, req, p: TourParams, n: int):
-    """Second solve with the overnight places fixed: every team-day becomes a vehicle from its start place to
-    its overnight place, within the working window and (exactly, as PyVRP's per-route ``max_distance`` on
-    drive minutes) the daily driving limit. Warm-started from the current days, so it never does worse.
-    Returns the new specs, or None when the model is infeasible (then the repaired plan stands)."""
-    places = sorted({sp[2] for sp in specs} | {sp[4] for sp in specs if sp[4] >= 0})
-    open_end = any(sp[4] < 0 for sp in specs)
-    depot_locs = places + ([n + 1] if open_end else [])
-    dep = {loc: j for j, loc in enumerate(depot_locs)}
-    limit = p.max_drive_minutes_per_day
-    max_dist = math.floor(limit * SC) if limit is not None else int(np.iinfo(np.int64).max)
-    day_late = int(DAY * SC)
-    vehicles = tuple(
-        VehicleSpec(
-            count=1,
-            start_depot=dep[sp[2]],
-            end_depot=dep[sp[4] if sp[4] >= 0 else n + 1],
-            tw_early=int(p.day_start_minutes * SC),
-            tw_late=int(p.day_end_minutes * SC),
-            max_distance=max_dist,
-        )
-        for sp in specs
-    )
-    pos = {int(i): j for j, i in enumerate(act_idx)}
-    m = len(act_idx)
-    inst = VrptwInstance(
-        distance=dur,
-        duration=dur,
-        depot_location=tuple(depot_locs),
-        depot_tw_early=tuple(0 for _ in depot_locs),
-        depot_tw_late=tuple(day_late for _ in depot_locs),
-        client_location=np.asarray(act_idx, dtype=np.int64) + 1,
-        service=np.array([math.ceil(service[i] * SC) for i in act_idx], dtype=np.int64),
-        tw_early=np.zeros(m, dtype=np.int64),
-        tw_late=np.full(m, day_late, dtype=np.int64),
-        prize=np.array([round(prizes[i] * PRIZE_UNIT_MINUTES * SC) for i in act_idx], dtype=np.int64),
-        required=np.array([bool(req[i]) for i in act_idx], dtype=bool),
-        vehicles=vehicles,
-    )
-    initial = [(si, [pos[int(i)] for i in sp[3]]) for si, sp in enumerate(specs)]
-    sol = solve_vrptw(inst, seed=p.seed, max_iterations=p.iterations, initial=initial)
+def _score(pb: TourProblem, value: np.ndarray, out: Outcome) -> tuple[bool, float, float]:
+    """Ranking of a finished plan: no warnings, then weighted priority, then less driving."""
+    days = [build_day(pb, sp)[0] for sp in out.specs]
+    prio = sum(float(value[s.index] * pb.avail.factor[s.index, d.day - 1]) for d in days for s in d.stops)
+    drive = sum(d.drive_minutes for d in days)
+    return (not out.warnings, round(prio, 9), -drive)
+
+
+def _repair_all(pb: TourProblem, specs: list[DaySpec], value: np.ndarray) -> Outcome:
+    """Repair every over-long day (drop stops); a day that cannot be repaired stays put or warns."""
+    out = Outcome([])
+    woke: dict[int, int] = {}
+    for sp in sorted(specs, key=lambda s: (s.team, s.day)):
+        sp.start = woke.get(sp.team, sp.start)
+        sp, dropped = repair_day(pb, sp, value)
+        out.dropped += dropped
+        last = sp.day == pb.days - 1
+        if build_day(pb, sp)[1] > EPS and not last and not sp.stops:
+            sp = DaySpec(sp.team, sp.day, sp.start, [], sp.start)  # stay put for the night
+        day, bad = build_day(pb, sp)
+        if bad > EPS:
+            out.warnings.append(
+                f"第{sp.team}队第{sp.day + 1}天驾驶 {day.drive_minutes:.0f} 分钟、"
+                f"{hhmm(day.end_minutes)} 结束，超出每日限制 / "
+                f"team {sp.team} day {sp.day + 1}: {day.drive_minutes:.0f} min driving, ends "
+                f"{hhmm(day.end_minutes)} — over the daily limits; widen the window or raise the driving "
+                "limit"
+            )
+        out.specs.append(sp)
+        woke[sp.team] = sp.end_location()
+    return out
+
+
+def _tour_drive_ok(pb: TourProblem, specs: list[DaySpec]) -> bool:
+    if pb.max_total_drive is None:
+        return True
+    per_team: dict[int, float] = {}
+    for sp in specs:
+        per_team[sp.team] = per_team.get(sp.team, 0.0) + build_day(pb, sp)[0].drive_minutes
+    return max(per_team.values(), default=0.0) <= pb.max_total_drive + EPS
+
+
+def _phase2(
+    pb: TourProblem, opts: Options, value: np.ndarray, out: Outcome, seed: int, clock: Deadline, parts: int
+) -> Outcome:
+    """Re-solve with overnight places fixed (every team-day a vehicle); keep it when it is no worse."""
+    if out.warnings or not out.specs or not len(opts):
+        return out
+    sol = _solve(phase2_instance(pb, opts, out.specs), pb, seed, clock, parts, warm_start(opts, out.specs))
     if not sol.feasible:
-        return None
-    new = [[*sp[:3], [], sp[4]] for sp in specs]
+        return out
+    specs = [DaySpec(sp.team, sp.day, sp.start, [], sp.end) for sp in out.specs]
     for vt, visits in sol.routes:
-        new[vt][3] = [int(act_idx[c]) for c in visits]
+        specs[vt].stops = [int(opts.cand[c]) for c in visits]
+    new = _repair_all(pb, specs, value)
+    if new.warnings or not _tour_drive_ok(pb, new.specs) or _score(pb, value, new) < _score(pb, value, out):
+        return out
+    served = {i for sp in new.specs for i in sp.stops}
+    new.dropped = [i for i in dict.fromkeys(out.dropped + new.dropped) if i not in served]
     return new
+
+
+def attempt(
+    pb: TourProblem,
+    opts: Options,
+    value: np.ndarray,
+    factor: float,
+    seed: int,
+    clock: Deadline,
+    parts: int,
+    initial: list[tuple[int, list[int]]] | None = None,
+) -> Outcome:
+    """One start: phase 1 with drive legs × ``factor``, repair, phase 2, fill (module docstring). When the
+    search finds nothing feasible in its time, it is run again from the idle tour (no clinics)."""
+    idle = _idle_tour(pb)
+    if not len(opts) and idle is not None:
+        return idle
+    inst, loc = phase1_instance(pb, opts, factor)
+    sol = _solve(inst, pb, seed, clock, parts, initial)
+    if not sol.feasible and idle is not None and not pb.required.any():
+        sol = _solve(inst, pb, seed, clock, parts, _phase1_routes(pb, opts, idle))
+    if not sol.feasible:
+        missing = [pb.names[i + 1] for i in range(pb.n) if pb.required[i]]
+        need = f"（必须安排：{'、'.join(missing)}）" if missing else ""
+        msg = (
+            f"{pb.days} 天 {pb.params.teams} 队内找不到可行方案{need}："
+            "增加天数或队伍、放宽时段、增加住宿地点或取消必须安排 / "
+            f"no feasible plan in {pb.days} day(s) with {pb.params.teams} team(s)"
+            + (f" that visits every required township ({', '.join(missing)})" if missing else "")
+            + ": add days or teams, widen the working window, allow more overnight places, or unmark "
+            "required townships"
+        )
+        raise InfeasibleError(msg)
+    out = _repair_all(pb, routes_to_days(pb, opts, loc, sol), value)
+    out = _phase2(pb, opts, value, out, seed, clock, parts)
+    if not out.warnings:
+        fill_unserved(pb, out.specs, value, np.unique(opts.cand))
+        served = {i for sp in out.specs for i in sp.stops}
+        out.dropped = [i for i in out.dropped if i not in served]
+    return out
+
+
+def _idle_tour(pb: TourProblem) -> Outcome | None:
+    """The tour without clinics: each team moves between allowed overnight places by the fewest days of
+    driving to where the tour ends, then stays (None when no such chain exists)."""
+    window = float((pb.day_end - pb.day_start).min())
+    budget = min(pb.drive_limit, window)
+    nodes = [int(x) for x in np.flatnonzero(pb.overnight)]
+    end_ok = {p for p in nodes if pb.end_place < 0 or pb.minutes[p, pb.end_place] <= budget + EPS}
+    nights: list[int] | None = (
+        [] if pb.days == 1 and (pb.end_place < 0 or pb.minutes[0, pb.end_place] <= budget) else None
+    )
+    if pb.days > 1:
+        prev: dict[int, int] = {p: 0 for p in nodes if pb.minutes[0, p] <= budget + EPS}
+        frontier, hops = list(prev), 1
+        while frontier and hops <= pb.days - 1 and nights is None:
+            hit = next((p for p in frontier if p in end_ok), None)
+            if hit is not None:
+                chain = [hit]
+                while prev[chain[-1]] != 0 and len(chain) < hops:
+                    chain.append(prev[chain[-1]])
+                nights = chain[::-1] + [hit] * (pb.days - 1 - len(chain))
+                break
+            nxt = [
+                q
+                for p in frontier
+                for q in nodes
+                if q not in prev and pb.minutes[p, q] <= budget + EPS and prev.setdefault(q, p) == p
+            ]
+            frontier, hops = nxt, hops + 1
+    if nights is None:
+        return None
+    specs = []
+    for t in range(1, pb.params.teams + 1):
+        place = 0
+        for k in range(pb.days):
+            end = nights[k] if k < pb.days - 1 else pb.end_place
+            specs.append(DaySpec(t, k, place, [], end))
+            place = end
+    return Outcome(specs)
+
+
+def _phase1_routes(pb: TourProblem, opts: Options, out: Outcome) -> list[tuple[int, list[int]]]:
+    """A phase-1 warm start from a finished plan: per team its options and sleep nodes in order."""
+    n_opt = len(opts)
+    places = [int(x) for x in np.flatnonzero(pb.overnight)]
+    per_night = len(places) * pb.params.teams
+    routes = []
+    for t in range(1, pb.params.teams + 1):
+        visits: list[int] = []
+        for sp in sorted((s for s in out.specs if s.team == t), key=lambda s: s.day):
+            visits += [v for v in (opts.lookup(i, sp.day) for i in sp.stops) if v >= 0]
+            if sp.day < pb.days - 1 and sp.end in places:
+                visits.append(n_opt + sp.day * per_night + (t - 1) * len(places) + places.index(sp.end))
+        routes.append((0, visits))
+    return routes
+
+
+def polish(
+    pb: TourProblem,
+    opts: Options,
+    value: np.ndarray,
+    best: Outcome,
+    factor: float,
+    seed: int,
+    clock: Deadline,
+) -> Outcome:
+    """Coherent days: solve the whole tour again from ``best`` with the townships it serves required, for
+    less driving at equal or higher priority; keep the result only if it is better."""
+    if best.warnings or not len(opts) or clock.expired:
+        return best
+    served = {i for sp in best.specs for i in sp.stops}
+    keep = dataclasses.replace(pb, required=pb.required | np.isin(np.arange(pb.n), list(served)))
+    try:
+        new = attempt(keep, opts, value, factor, seed + 7919, clock, 2, _phase1_routes(pb, opts, best))
+    except InfeasibleError:
+        return best
+    if new.warnings or not _tour_drive_ok(pb, new.specs):
+        return best
+    return new if _score(pb, value, new) > _score(pb, value, best) else best
+
+
+def _factors(pb: TourProblem) -> list[float]:
+    """Drive-leg scalings to try: 1, and — when the driving limit binds well before the window does —
+    (window − clinic) / limit, so one clinic plus scaled driving filling the window is exactly the limit."""
+    window = float((pb.day_end - pb.day_start).min()) - (pb.params.lunch_minutes if pb.has_lunch(0) else 0.0)
+    ratio = (window - float(np.median(pb.service))) / pb.drive_limit if pb.n else 0.0
+    return [1.0, ratio] if ratio > 1.25 else [1.0]
+
+
+def assemble(
+    pb: TourProblem, out: Outcome, reasons: np.ndarray, population: np.ndarray | None, estimated: bool
+) -> TourPlan:
+    """The :class:`TourPlan` of a finished outcome (required townships checked served)."""
+    specs = sorted(out.specs, key=lambda s: (s.team, s.day))
+    days: list[DayPlan] = [build_day(pb, sp)[0] for sp in specs]
+    served = {s.index for d in days for s in d.stops}
+    miss = [pb.names[i + 1] for i in range(pb.n) if pb.required[i] and i not in served]
+    if miss:
+        msg = (
+            f"必须安排的乡镇未能在限制内安排：{'、'.join(miss)}：增加天数或队伍、提高驾驶上限或放宽时段 / "
+            f"required townships not served within the limits: {', '.join(miss)}: add days or teams, raise "
+            "the daily driving limit or widen the working window"
+        )
+        raise InfeasibleError(msg)
+    dropped = set(out.dropped)
+    left = tuple(
+        LeftOut(i, pb.names[i + 1], reasons[i] or ("drive_limit" if i in dropped else "budget"))
+        for i in range(pb.n)
+        if i not in served
+    )
+    factor = np.ones(pb.n)
+    for d in days:
+        for s in d.stops:
+            factor[s.index] = pb.avail.factor[s.index, d.day - 1]
+    covered = np.zeros(pb.n, bool)
+    if served:
+        sv = sorted(served)
+        covered[sv] = True
+        cover = pb.params.cover_minutes
+        if cover is not None:
+            covered |= (pb.minutes[1 : pb.n + 1, 1 : pb.n + 1][:, sv] <= cover).any(axis=1)
+    pop = np.full(pb.n, np.nan) if population is None else np.asarray(population, dtype=float)
+    return TourPlan(
+        days=tuple(days),
+        left_out=left,
+        names=pb.names,
+        scores=pb.scores,
+        population=pop,
+        covered=covered,
+        params=pb.params,
+        estimated=bool(estimated),
+        warnings=tuple(out.warnings),
+        dates=pb.dates,
+        priority_factor=factor,
+        overnight_places=pb.overnight,
+    )
 
 
 def plan_tours_matrix(
@@ -205,24 +410,32 @@ def plan_tours_matrix(
     scores: np.ndarray,
     params: TourParams,
     *,
-    names: list[str] | None = None,
+    names: Sequence[str] | None = None,
     population: np.ndarray | None = None,
     service_minutes: np.ndarray | None = None,
     required: np.ndarray | None = None,
     estimated: bool = False,
+    availability: Availability | None = None,
+    day_windows: np.ndarray | None = None,
+    overnight_places: np.ndarray | None = None,
+    end_place: int | None = None,
+    max_total_drive_minutes: float | None = None,
+    dates: Sequence[dt.date] | None = None,
+    resolution_minutes: float = 0.1,
 ) -> TourPlan:
     """Plan multi-day tours from a depot over candidate townships (the core, on plain matrices).
 
     Parameters
     ----------
     minutes, km
-        (n+1, n+1) drive minutes and km; index 0 is the depot, i+1 is candidate i; ``inf`` = unreachable.
+        (L, L) drive minutes and km; index 0 is the depot, i+1 is candidate i, indices n+1 … L-1 are extra
+        places usable only as overnight places; ``inf`` = unreachable.
     scores
-        (n,) priority of each candidate in [0, 1] (see ``routing.tours.priority``).
+        (n,) priority of each candidate (≥ 0; the product uses [0, 1], see ``routing.tours.priority``).
     params
-        Budget and options.
+        Budget and options (:class:`TourParams`).
     names
-        n+1 display names (depot first); default "depot", "#1"….
+        L display names (depot first); default "depot", "#1"….
     population
         (n,) estimated persons, for the totals.
     service_minutes
@@ -231,6 +444,22 @@ def plan_tours_matrix(
         (n,) bool: candidates that must be visited.
     estimated
         Whether the matrices come from the estimated network (labels every figure of the plan).
+    availability
+        Per candidate and day: clinic window and priority factor (market days); default every day, the
+        whole working window, factor 1.
+    day_windows
+        (days, 2) working window (start, end minutes) per day; default ``params``' window every day.
+    overnight_places
+        (L,) bool: where a team may sleep; default every location ("stay") or the depot ("depot" mode).
+    end_place
+        Where the last day ends (a location index, or -1 for wherever the last stop is); default the depot
+        when ``params.return_to_depot``, else -1.
+    max_total_drive_minutes
+        Limit on each team's driving over the whole tour (minutes); None = no limit.
+    dates
+        One calendar date per day, shown in the itinerary.
+    resolution_minutes
+        Minutes per integer unit in the solver (0.1 by default; benchmarks with finer data use less).
 
     Returns
     -------
@@ -239,273 +468,57 @@ def plan_tours_matrix(
     Raises
     ------
     InputValidationError
-        Malformed matrices or arrays.
+        Malformed matrices or arrays, or a problem too large to plan at once.
     InfeasibleError
         A required township cannot be served at all, or not all required townships fit the days and teams;
         the message says what to relax.
     """
-    minutes = np.asarray(minutes, dtype=float)
-    km = np.asarray(km, dtype=float)
-    scores = np.asarray(scores, dtype=float)
-    n = len(scores)
-    _check_inputs(minutes, km, n)
-    p = params
-    names = list(names) if names is not None else ["depot"] + [f"#{i + 1}" for i in range(n)]
-    if len(names) != n + 1:
-        raise InputValidationError(f"names must have {n + 1} entries (depot first), got {len(names)}")
-    service = (
-        np.full(n, float(p.clinic_minutes)) if service_minutes is None else np.asarray(service_minutes, float)
+    pb = build_problem(
+        minutes,
+        km,
+        scores,
+        params,
+        names=names,
+        service_minutes=service_minutes,
+        required=required,
+        availability=availability,
+        day_windows=day_windows,
+        overnight_places=overnight_places,
+        end_place=end_place,
+        max_total_drive_minutes=max_total_drive_minutes,
+        dates=dates,
+        resolution_minutes=resolution_minutes,
     )
-    if service.shape != (n,) or np.isnan(service).any() or (service <= 0).any():
-        raise InputValidationError(
-            f"service_minutes must be {n} positive numbers (clinic minutes per township)"
-        )
-    req = np.zeros(n, bool) if required is None else np.asarray(required, bool)
-    pop = np.full(n, np.nan) if population is None else np.asarray(population, dtype=float)
-
-    reasons = _feasible_alone(minutes, service, p)
-    bad_req = [i for i in range(n) if req[i] and reasons[i]]
-    if bad_req:
-        lst = "; ".join(f"{names[i + 1]}: {REASONS[reasons[i]][1]}" for i in bad_req)
-        msg = (
-            f"required townships cannot be served: {lst}. Relax: widen the working window, raise the daily "
-            "driving limit, shorten their clinic, allow overnight stays, or unmark them as required"
-        )
-        raise InfeasibleError(msg)
+    reasons = servable(pb)
+    _check_required(pb, reasons)
     active = reasons == ""
-    act_idx = np.flatnonzero(active)
-    n_nodes = len(act_idx) * (1 + (p.days - 1) * p.teams * (p.overnight == "stay"))
-    if n_nodes > MAX_MODEL_NODES:
+    value = values(pb, active)
+    opts = visit_options(pb, value, active)
+    nodes = len(opts) + int(pb.overnight.sum()) * (pb.days - 1) * params.teams
+    if nodes > MAX_MODEL_NODES:
         msg = (
-            f"{len(act_idx)} candidate townships × {p.days} days × {p.teams} teams is too large to plan at "
-            f"once ({n_nodes:,} model nodes > {MAX_MODEL_NODES:,}): narrow the scope (fewer prefectures or "
-            "counties, a higher minimum remoteness) or plan fewer days or teams"
+            f"{int(active.sum())} 个候选乡镇 × {pb.days} 天 × {params.teams} 队过大"
+            f"（{nodes:,} 个模型节点 > {MAX_MODEL_NODES:,}）："
+            "缩小范围、提高最低偏远程度、限制住宿地点或减少天数/队伍 / "
+            f"{int(active.sum())} candidate townships × {pb.days} days × {params.teams} teams is too large "
+            f"to plan at once ({nodes:,} model nodes > {MAX_MODEL_NODES:,}): narrow the scope (fewer "
+            "prefectures or counties, a higher minimum remoteness), restrict the overnight places, or plan "
+            "fewer days or teams"
         )
         raise InputValidationError(msg)
-
-    # --- integer instance: locations 0 = depot, 1..n = candidates, n+1 = "anywhere" (open end)
-    budget = p.drive_budget_minutes
-    m = np.where(np.isfinite(minutes) & (minutes <= budget), minutes, np.inf)
-    n_loc = n + 2
-    dur = np.full((n_loc, n_loc), _BIG, dtype=np.int64)
-    dur[: n + 1, : n + 1] = np.where(np.isfinite(m), np.ceil(m * SC - 1e-9), _BIG).astype(np.int64)
-    np.fill_diagonal(dur, 0)
-    dur[:, n + 1] = 0
-    dur[n + 1, :] = 0
-
-    T, D = p.teams, p.days
-    prizes = _surrogate_prizes(minutes, scores, p.cover_minutes, active)
-
-    def spec_day(tt: int, kk: int, s0: int, st: list[int], e: int) -> DayPlan:
-        """The day of team ``tt``, day index ``kk``: from ``s0`` through ``st`` to ``e`` (-1: its last stop,
-        or ``s0`` when it has none)."""
-        e2 = e if e >= 0 else (st[-1] + 1 if st else s0)
-        return _day(minutes, km, s0, st, e2, service, p, kk + 1, tt, names)
-
-    def attempt(factor: float) -> tuple[list[DayPlan], list[int], list[str]]:
-        """Phase 1 with drive legs scaled by ``factor`` (≥ 1 makes the daily limit implied), then the rest."""
-        m1 = np.where(np.isfinite(m), np.ceil(m * SC * factor - 1e-9), _BIG)
-        dur1 = dur.copy()
-        dur1[: n + 1, : n + 1] = np.minimum(m1, _BIG).astype(np.int64)
-        np.fill_diagonal(dur1, 0)
-        dist1 = dur1
-        start, end = p.day_start_minutes, p.day_end_minutes
-        horizon = int(((D - 1) * DAY + end) * SC)
-        c_loc = list(act_idx + 1)
-        c_service = [math.ceil(service[i] * SC) for i in act_idx]
-        c_early = [0] * len(act_idx)
-        c_late = [horizon] * len(act_idx)
-        c_prize = [round(prizes[i] * PRIZE_UNIT_MINUTES * SC) for i in act_idx]
-        c_req = [bool(req[i]) for i in act_idx]
-        c_group = [-1] * len(act_idx)
-        groups: list[bool] = []
-        sleep_places = [0] + (list(act_idx + 1) if p.overnight == "stay" else [])
-        night = round((DAY - p.window_minutes) * SC)
-        for k in range(D - 1):
-            tw = round((k * DAY + end) * SC)
-            for _c in range(T):
-                g = len(groups)
-                groups.append(True)
-                for loc in sleep_places:
-                    c_loc.append(loc)
-                    c_service.append(night)
-                    c_early.append(tw)
-                    c_late.append(tw)
-                    c_prize.append(0)
-                    c_req.append(False)
-                    c_group.append(g)
-        end_depot = 0 if p.return_to_depot else 1
-        inst = VrptwInstance(
-            distance=dist1,
-            duration=dur1,
-            depot_location=(0, n + 1),
-            depot_tw_early=(int(start * SC), 0),
-            depot_tw_late=(horizon, horizon),
-            client_location=np.array(c_loc, dtype=np.int64),
-            service=np.array(c_service, dtype=np.int64),
-            tw_early=np.array(c_early, dtype=np.int64),
-            tw_late=np.array(c_late, dtype=np.int64),
-            prize=np.array(c_prize, dtype=np.int64),
-            required=np.array(c_req, dtype=bool),
-            group=np.array(c_group, dtype=np.int64),
-            group_required=tuple(groups),
-            vehicles=(
-                VehicleSpec(
-                    count=T, start_depot=0, end_depot=end_depot, tw_early=int(start * SC), tw_late=horizon
-                ),
-            ),
-        )
-        sol = solve_vrptw(inst, seed=p.seed, max_iterations=p.iterations)
-        if not sol.feasible:
-            missing = [names[i + 1] for i in act_idx if req[i]]
-            msg = (
-                f"no feasible plan in {D} day(s) with {T} team(s)"
-                + (f" that visits every required township ({', '.join(missing)})" if missing else "")
-                + ": add days or teams, widen the working window, or unmark required townships"
-            )
-            raise InfeasibleError(msg)
-
-        # --- decode: split each route into days at its sleep nodes
-        n_act = len(act_idx)
-        team_days: list[list[tuple[list[int], int]]] = []
-        for _vt, visits in sol.routes:
-            days_: list[tuple[list[int], int]] = []
-            cur: list[int] = []
-            for v in visits:
-                if v < n_act:
-                    cur.append(int(act_idx[v]))
-                else:
-                    days_.append((cur, int(c_loc[v])))
-                    cur = []
-            days_.append((cur, -1))
-            team_days.append(days_)
-        while len(team_days) < T:
-            team_days.append([([], -1)] + [([], 0) for _ in range(D - 1)])
-        team_days.sort(key=lambda td: [i for d in td for i in d[0]] or [n + 1])
-
-        # --- honest schedule in float minutes, with repair of the daily driving limit
-        out_days: list[DayPlan] = []
-        # per team-day: team, day index, start place, stops, end place (-1 = last stop)
-        specs: list[list] = []
-        dropped: list[int] = []
-        warnings: list[str] = []
-        for t, td in enumerate(team_days, start=1):
-            place = 0
-            for k, (stops, sleep) in enumerate(td):
-                last = k == D - 1
-                stops = list(stops)
-                end_loc = (0 if p.return_to_depot else -1) if last else sleep if sleep >= 0 else place
-
-                def build(
-                    st: list[int], e: int = end_loc, s0: int = place, kk: int = k, tt: int = t
-                ) -> DayPlan:
-                    return spec_day(tt, kk, s0, st, e)
-
-                d = build(stops)
-                while _violation(d, p) > 1e-6 and stops:
-                    base = _violation(d, p)
-                    best, best_key = None, None
-                    for j in range(len(stops)):
-                        if req[stops[j]]:
-                            continue
-                        trial = stops[:j] + stops[j + 1 :]
-                        gain = base - _violation(build(trial), p)
-                        key = (scores[stops[j]] + PRIZE_FLOOR) / max(gain, 1e-9)
-                        if best_key is None or key < best_key:
-                            best, best_key = j, key
-                    if best is None:
-                        break
-                    dropped.append(stops.pop(best))
-                    d = build(stops)
-                if _violation(d, p) > 1e-6 and not last and not stops:
-                    d = build(stops, e=place)  # stay put for the night
-                if _violation(d, p) > 1e-6:
-                    warnings.append(
-                        f"team {t} day {k + 1}: {d.drive_minutes:.0f} min driving, ends {hhmm(d.end_minutes)}"
-                        " — over the daily limits; widen the window or raise the driving limit"
-                    )
-                out_days.append(d)
-                specs.append([t, k, place, stops, d.overnight_place if (not last or end_loc >= 0) else -1])
-                place = d.overnight_place
-
-        # --- phase 2: overnight places fixed; each team-day its own vehicle with the exact daily limits
-        if not warnings and specs:
-            specs = _reoptimise_days(specs, dur, act_idx, service, prizes, req, p, n) or specs
-            dropped = [i for i in dropped if i not in {j for sp in specs for j in sp[3]}]
-
-        # --- fill: insert unserved townships (highest prize first) where a day still has room
-        served = {i for sp in specs for i in sp[3]}
-        for i in sorted((i for i in act_idx if i not in served), key=lambda i: (-prizes[i], i)):
-            best = None
-            for si, (tt, kk, s0, st, e) in enumerate(specs):
-                base = spec_day(tt, kk, s0, st, e)
-                if _violation(base, p) > 1e-6:
-                    continue
-                for pos in range(len(st) + 1):
-                    trial = [*st[:pos], int(i), *st[pos:]]
-                    d = spec_day(tt, kk, s0, trial, e)
-                    if _violation(d, p) <= 1e-6:
-                        extra = d.drive_minutes - base.drive_minutes
-                        if best is None or extra < best[0]:
-                            best = (extra, si, trial)
-            if best is not None:
-                specs[best[1]][3] = best[2]
-                served.add(int(i))
-                if i in dropped:
-                    dropped.remove(i)
-        out_days = [spec_day(tt, kk, s0, st, e) for tt, kk, s0, st, e in specs]
-        return out_days, dropped, warnings
-
-    # Phase 1 as is, and — when the driving limit binds before the window does — once more with drive legs
-    # scaled by (window − clinic) / limit, so one clinic plus scaled driving filling the window is exactly the
-    # limit (a safe inner approximation); keep the better plan (priority first, then driving).
-    factors = [1.0]
-    lim = p.max_drive_minutes_per_day
-    if lim is not None and (p.window_minutes - float(np.median(service))) / lim > 1.25:
-        factors.append((p.window_minutes - float(np.median(service))) / lim)
-    best_val, best_res = None, None
-    for f in factors:
+    clock = Deadline(params.time_limit_seconds)
+    best, best_key, best_factor = None, None, 1.0
+    starts = [(f, params.seed) for f in _factors(pb)]
+    for j, (f, seed) in enumerate(starts):
         try:
-            res = attempt(f)
+            out = attempt(pb, opts, value, f, seed, clock, 2 * (len(starts) - j) + 1)
         except InfeasibleError:
-            if f == 1.0:
+            if j == 0:
                 raise
             continue
-        days_, _, warns = res
-        got = [s.index for d in days_ for s in d.stops]
-        val = (not warns, float(prizes[got].sum()) - sum(d.drive_minutes for d in days_) / PRIZE_UNIT_MINUTES)
-        if best_val is None or val > best_val:
-            best_val, best_res = val, res
-    out_days, dropped, warnings = best_res
-    served = {s.index for d in out_days for s in d.stops}
-    miss_req = [names[i + 1] for i in range(n) if req[i] and i not in served]
-    if miss_req:
-        msg = (
-            f"required townships not served within the limits: {', '.join(miss_req)}: "
-            "add days or teams, raise the "
-            "daily driving limit or widen the working window"
-        )
-        raise InfeasibleError(msg)
-    left = []
-    for i in range(n):
-        if i in served:
-            continue
-        r = reasons[i] or ("drive_limit" if i in dropped else "budget")
-        left.append(LeftOut(i, names[i + 1], r))
-    covered = np.zeros(n, bool)
-    if served:
-        sv = sorted(served)
-        covered[sv] = True
-        if p.cover_minutes is not None:
-            covered |= (minutes[1:, 1:][:, sv] <= p.cover_minutes).any(axis=1)
-    return TourPlan(
-        days=tuple(out_days),
-        left_out=tuple(left),
-        names=tuple(names),
-        scores=scores,
-        population=pop,
-        covered=covered,
-        params=p,
-        estimated=bool(estimated),
-        warnings=tuple(warnings),
-    )
+        key = _score(pb, value, out)
+        if best_key is None or key > best_key:
+            best, best_key, best_factor = out, key, f
+    assert best is not None
+    best = polish(pb, opts, value, best, best_factor, params.seed, clock)
+    return assemble(pb, best, reasons, population, estimated)

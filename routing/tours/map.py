@@ -12,14 +12,30 @@ import html
 import itertools
 from typing import Any
 
+import folium
+import numpy as np
+
 from geo import maps
-from geo.network import active_network
+from geo.labels import text
+from geo.network import Network, active_network
 from geo.places import load_counties, load_prefectures
 from routing import exports as ex
-from routing.tours._types import REASONS, TourPlan, hhmm
-from routing.tours.outputs import _est, _lab, _plan
+from routing.tours._labels import LABELS, REASONS, lab
+from routing.tours._types import DayPlan, FujianTour, TourPlan, hhmm
+from routing.tours.outputs import date_text, estimated_suffix
+
+__all__ = ["DAY_COLOURS", "tour_map", "tour_map_html", "tour_static_map"]
+
 
 #: One colour per day (up to 14 days), readable on the light boundary base map.
+def _lunch_tip(d: DayPlan, index: int, L: dict[str, str]) -> str:
+    """``<br>午餐 12:30–13:30`` when the day's lunch is taken at or inside this stop's clinic."""
+    lunch = d.lunch
+    if lunch is None or lunch.place != index + 1:
+        return ""
+    return f"<br>{html.escape(L['lunch'])} {hhmm(lunch.start_minutes)}–{hhmm(lunch.end_minutes)}"
+
+
 DAY_COLOURS = (
     "#1f77b4",
     "#d62728",
@@ -38,12 +54,18 @@ DAY_COLOURS = (
 )
 
 
+def _day_label(plan: TourPlan, day: int, lang: str) -> str:
+    """``第2天 · 2026-12-04 周五`` (the date when the plan is dated)."""
+    when = date_text(plan.dates[day - 1], lang) if plan.dates else ""
+    return lab("day_n", lang, d=day) + (f" · {when}" if when else "")
+
+
 def _legend(plan: TourPlan, lang: str, straight: bool) -> str:
-    L = _lab(lang)
+    L = {k: text(LABELS, k, lang) for k in LABELS}
     items = "".join(
         f'<div><span style="display:inline-block;width:18px;height:4px;'
         f"background:{DAY_COLOURS[(d - 1) % 14]};"
-        f'vertical-align:middle;margin-right:4px"></span>{html.escape(L["day_n"].format(d=d))}</div>'
+        f'vertical-align:middle;margin-right:4px"></span>{html.escape(_day_label(plan, d, lang))}</div>'
         for d in range(1, plan.params.days + 1)
     )
     note = L["straight"] if straight else L["road"]
@@ -57,13 +79,13 @@ def _legend(plan: TourPlan, lang: str, straight: bool) -> str:
 
 
 def tour_map(
-    tour: Any,
+    tour: FujianTour,
     *,
-    network: Any = None,
+    network: Network | None = None,
     lang: str = "zh",
     asset_base_url: str = "/app/static/vendor",
     basemap: str = "none",
-) -> Any:
+) -> folium.Map:
     """Folium map of the tour: each day's route (road geometry on OSM, dashed straight segments on the
     estimated network), coloured by day; stops numbered per team; overnight places; left-out townships in
     grey.
@@ -81,11 +103,9 @@ def tour_map(
     -------
     folium.Map
     """
-    import folium
-
-    plan = _plan(tour)
-    L = _lab(lang)
-    est = _est(plan, lang)
+    plan = tour.plan
+    L = {k: text(LABELS, k, lang) for k in LABELS}
+    est = estimated_suffix(plan, lang)
     esc = html.escape
     net = network or active_network()
     straight = bool(net.is_estimated)
@@ -104,12 +124,12 @@ def tour_map(
             fill=True,
             fill_opacity=0.7,
             weight=1,
-            tooltip=esc(f"{lo.name} · {REASONS[lo.reason][1 if lang == 'en' else 0]}"),
+            tooltip=esc(f"{lo.name} · {text(REASONS, lo.reason, lang)}"),
         ).add_to(grey)
     grey.add_to(m)
     for d in plan.days:
         colour = DAY_COLOURS[(d.day - 1) % 14]
-        fg = folium.FeatureGroup(name=f"{L['team_n'].format(t=d.team)} {L['day_n'].format(d=d.day)}")
+        fg = folium.FeatureGroup(name=f"{L['team_n'].format(t=d.team)} {_day_label(plan, d.day, lang)}")
         seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
         for a, b in itertools.pairwise(seq):
             if a == b:
@@ -117,7 +137,7 @@ def tour_map(
             path = net.path(ll[a], ll[b])
             coords = [[float(y), float(x)] for x, y in path.lonlat]
             tip = (
-                f"{L['team_n'].format(t=d.team)} {L['day_n'].format(d=d.day)}: "
+                f"{L['team_n'].format(t=d.team)} {_day_label(plan, d.day, lang)}: "
                 f"{plan.names[a]} → {plan.names[b]}"
                 f" · {path.minutes:.0f} min{est} · {path.km:.1f} km{est}"
                 + (f" · {L['straight']}" if straight else "")
@@ -131,7 +151,7 @@ def tour_map(
                 tooltip=esc(tip),
             ).add_to(fg)
         fg.add_to(m)
-    num = folium.FeatureGroup(name=L["stop"] if lang == "en" else "站点")
+    num = folium.FeatureGroup(name=L["stops_layer"])
     for team in sorted({d.team for d in plan.days}):
         k = 0
         for d in (x for x in plan.days if x.team == team):
@@ -141,12 +161,14 @@ def tour_map(
                 lon, lat = ll[s.index + 1]
                 pop = (
                     f"<b>{esc(s.name)}</b><br>{esc(L['team_n'].format(t=team))} · "
-                    f"{esc(L['day_n'].format(d=d.day))} · #{k}<br>"
+                    f"{esc(_day_label(plan, d.day, lang))} · #{k}<br>"
                     f"{esc(L['arrive'])} {hhmm(s.arrival_minutes)}"
                     f" · {esc(L['clinic'])} {hhmm(s.clinic_start_minutes)}–{hhmm(s.departure_minutes)}<br>"
                     f"{esc(L['drive'])}{esc(est)}: {s.drive_minutes:.0f} · "
                     f"{esc(L['km'])}{esc(est)}: {s.km:.1f}"
                     f"<br>{esc(L['score'])}: {plan.scores[s.index]:.2f}"
+                    + (f" · {esc(L['market'])}" if s.market_day else "")
+                    + _lunch_tip(d, s.index, L)
                 )
                 label = f"{team}-{k}" if plan.params.teams > 1 else str(k)
                 folium.Marker(
@@ -185,20 +207,23 @@ def tour_map(
     lons = [p[0] for p in pts]
     lats = [p[1] for p in pts]
     m.fit_bounds([[min(lats) - 0.08, min(lons) - 0.08], [max(lats) + 0.08, max(lons) + 0.08]])
-    m.get_root().html.add_child(folium.Element(_legend(plan, lang, straight)))
+    root: Any = m.get_root()  # a branca Figure
+    root.html.add_child(folium.Element(_legend(plan, lang, straight)))
     # the base map's facility legend describes markers this map does not draw
-    m.get_root().header.add_child(folium.Element("<style>.xz-legend{display:none}</style>"))
+    root.header.add_child(folium.Element("<style>.xz-legend{display:none}</style>"))
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
-def tour_map_html(tour: Any, *, network: Any = None, lang: str = "zh", basemap: str = "none") -> str:
+def tour_map_html(
+    tour: FujianTour, *, network: Network | None = None, lang: str = "zh", basemap: str = "none"
+) -> str:
     """The tour map as one self-contained HTML document (assets inlined, opens offline)."""
     return maps.standalone_html(tour_map(tour, network=network, lang=lang, basemap=basemap))
 
 
 def tour_static_map(
-    tour: Any, *, network: Any = None, lang: str = "zh", fmt: str = "png", dpi: int = 200
+    tour: FujianTour, *, network: Network | None = None, lang: str = "zh", fmt: str = "png", dpi: int = 200
 ) -> bytes:
     """The tour as a static map for slides and print (PNG or PDF, A4 landscape, no tiles).
 
@@ -223,11 +248,9 @@ def tour_static_map(
     bytes
         The PNG image or PDF document.
     """
-    import numpy as np
-
-    plan = _plan(tour)
-    L = _lab(lang)
-    est = _est(plan, lang)
+    plan = tour.plan
+    L = {k: text(LABELS, k, lang) for k in LABELS}
+    est = estimated_suffix(plan, lang)
     en = lang == "en"
     net = network or active_network()
     straight = bool(net.is_estimated)
@@ -275,7 +298,7 @@ def tour_static_map(
     legend = [ex.LegendEntry(f"{L['depot']}: {plan.names[0]}", "#b22222", "star")]
     kind = "dashed" if straight else "line"
     legend += [
-        ex.LegendEntry(L["day_n"].format(d=day), DAY_COLOURS[(day - 1) % 14], kind)
+        ex.LegendEntry(_day_label(plan, day, lang), DAY_COLOURS[(day - 1) % 14], kind)
         for day in range(1, plan.params.days + 1)
         if any(x.day == day and x.stops for x in plan.days)
     ]
@@ -288,24 +311,18 @@ def tour_static_map(
         f"{L['pop_served']}: {t['population_served_est']:,.0f} · "
         f"{drive_label}: {t['drive_hours']:.1f} · {L['km']}{est}: {t['km']:.0f}",
     ]
-    if hasattr(tour, "depot_name"):
-        label = (getattr(tour, "network_label_en", "") or tour.network_label) if en else tour.network_label
-        lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {label}")
+    label = (tour.network_label_en or tour.network_label) if en else tour.network_label
+    lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {label}")
     p = plan.params
+    when = f"{date_text(plan.dates[0], lang)} – {date_text(plan.dates[-1], lang)} · " if plan.dates else ""
     lines.append(
-        f"{p.days} {'days' if en else '天'} × {p.teams} {'team(s)' if en else '队'} · "
+        f"{when}{p.days} {L['days_unit']} × {p.teams} {L['teams_unit']} · "
         f"{hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)}"
     )
-    note = ""
-    if straight:
-        note = (
-            "Routes are straight lines; every time and km is estimated, not road-routed."
-            if en
-            else "路线为直线示意（估算）：所有时间和公里数均为估算，非道路实测。"
-        )
+    note = L["straight_note"] if straight else ""
     # the view: the plan's prefectures (their county boundaries are drawn by the base layer)
     bounds = None
-    cand = getattr(tour, "candidates", None)
+    cand = tour.candidates
     if cand is not None and "prefecture_name" in cand.columns:
         prefs = load_prefectures()
         sel = prefs[prefs["name"].isin(set(cand["prefecture_name"]))]
@@ -315,11 +332,7 @@ def tour_static_map(
             x1, y1 = max(x1, ll[0, 0]), max(y1, ll[0, 1])
             bounds = (x0 - 0.05, y0 - 0.05, x1 + 0.05, y1 + 0.05)
     title = f"{L['title']} · {plan.names[0]}"
-    footer = (
-        "xunzhen 巡诊 · boundaries: embedded dataset · population: estimated"
-        if en
-        else "xunzhen 巡诊 · 行政区划：内置数据 · 人口为估算"
-    )
+    footer = L["footer"]
     return ex.static_map_with_lines(
         title=title,
         lines=lines,
@@ -327,7 +340,7 @@ def tour_static_map(
         labels=labels,
         points=points,
         legend=legend,
-        legend_title=L["title"] if not en else "Legend",
+        legend_title=L["title"] if not en else L["legend"],
         bounds=bounds,
         footer=footer,
         note=note,

@@ -24,6 +24,7 @@ from geo._errors import InputValidationError
 @dataclass(frozen=True)
 class PriorityWeights:
     """Weights of the priority score and the caps that scale each term to [0, 1] (minutes, months)."""
+
     remoteness: float = 0.4
     population: float = 0.3
     left_out: float = 0.2

@@ -85,7 +85,9 @@ def test_priority_first_when_budget_binds() -> None:
     ones."""
     minutes, km = line_instance(4, 10.0)
     scores = np.array([0.0, 0.0, 1.0, 1.0])
-    p = TourParams(days=1, clinic_minutes=240, max_drive_minutes_per_day=None, iterations=300)
+    p = TourParams(
+        days=1, clinic_minutes=240, max_drive_minutes_per_day=None, iterations=300, lunch_minutes=0
+    )
     plan = plan_tours_matrix(minutes, km, scores, p)
     assert sorted(plan.served) == [2, 3]
     assert {lo.reason for lo in plan.left_out} == {"budget"}
@@ -103,7 +105,12 @@ def test_multiple_teams_split_work_and_all_days_chain() -> None:
 def test_covering_tour_counts_neighbours() -> None:
     minutes, km = line_instance(5, 20.0)
     p = TourParams(
-        days=1, clinic_minutes=480, cover_minutes=25, max_drive_minutes_per_day=None, iterations=200
+        days=1,
+        clinic_minutes=480,
+        cover_minutes=25,
+        max_drive_minutes_per_day=None,
+        iterations=200,
+        lunch_minutes=0,
     )
     plan = plan_tours_matrix(minutes, km, np.ones(5), p, population=np.full(5, 1000.0))
     assert len(plan.served) == 1
@@ -201,7 +208,8 @@ def test_fujian_adapter_plans_an_estimated_tour(nanping_tour) -> None:
     tour = nanping_tour
     plan = tour.plan
     assert plan.estimated
-    assert tour.lonlat.shape == (len(plan.scores) + 1, 2)
+    # depot, candidates, then the hospitals in scope (extra overnight places)
+    assert tour.lonlat.shape == (len(plan.names), 2) and len(plan.names) > len(plan.scores) + 1
     assert (tour.candidates["remoteness_minutes"] >= 45).all()
     assert (tour.candidates["prefecture_name"] == "南平市").all()
     assert not (tour.candidates["kind"] == "街道").any()
@@ -213,6 +221,7 @@ def test_fujian_adapter_plans_an_estimated_tour(nanping_tour) -> None:
 
 def test_outputs_label_estimates_and_escape(nanping_tour, tmp_path) -> None:
     from routing.tours import outputs as out
+    from routing.tours import printing
 
     frame = out.itinerary_frame(nanping_tour, "zh")
     assert any("估算" in c for c in frame.columns)
@@ -222,7 +231,7 @@ def test_outputs_label_estimates_and_escape(nanping_tour, tmp_path) -> None:
     assert (tmp_path / "t.xlsx").stat().st_size > 0
     csv = out.csv_bytes(nanping_tour).decode("utf-8")
     assert not csv.startswith("\ufeff#") and "估算" in csv.splitlines()[0]  # plain CSV: 估算 in the header
-    printable = out.itinerary_print_html(nanping_tour)
+    printable = printing.itinerary_print_html(nanping_tour)
     assert "@page" in printable and "size: A4" in printable
     from routing.tours.map import tour_map_html
 
@@ -232,12 +241,12 @@ def test_outputs_label_estimates_and_escape(nanping_tour, tmp_path) -> None:
 
 
 def test_print_html_escapes_names() -> None:
-    from routing.tours import outputs as out
+    from routing.tours import printing
 
     minutes, km = line_instance(2, 30.0)
     names = ["<b>depot</b>", "<script>alert(1)</script>", "A&B"]
     plan = plan_tours_matrix(minutes, km, np.ones(2), TourParams(days=1, iterations=100), names=names)
-    page = out.itinerary_print_html(plan)
+    page = printing.itinerary_print_html(plan)
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
 
@@ -375,7 +384,7 @@ def test_cli_writes_static_maps(tmp_path, capsys) -> None:
 
 
 def test_print_pdf_is_a_pdf_with_one_page_per_team(nanping_tour) -> None:
-    from routing.tours.outputs import itinerary_print_pdf
+    from routing.tours.printing import itinerary_print_pdf
 
     pdf = itinerary_print_pdf(nanping_tour, "zh")
     assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:]
