@@ -144,6 +144,29 @@ def _run_progress(files: Sequence[str], csv_dir: str | None) -> int:
     return cli.EXIT_OK
 
 
+def _run_tertiary_example() -> int:
+    """The example 8 tertiary hospitals ↔ 25 weak counties (示例, not the official lists)."""
+    ex = load_example_scenario()
+    tp = plan_tertiary_pairing(
+        ex["tertiary"]["facility_id"].tolist(),
+        (ex["weak_counties"]["prefecture_name"] + ex["weak_counties"]["county_name"]).tolist(),
+    )
+    print("示例（非官方名单）EXAMPLE lists, not the official ones — 三级医院对口帮扶薄弱县医院")
+    print(f"路网 network: {tp.network_label}")
+    shown = tp.pairs.drop(columns=["hospital_lon", "hospital_lat", "county_lon", "county_lat"])
+    print(
+        shown.rename(
+            columns={"minutes": "minutes_est", "km": "km_est"} if tp.estimated else {}
+        ).to_string(index=False)
+    )
+    print(
+        f"总车程 total: {_fmt_minutes(tp.result.total_minutes, tp.estimated)}; counties per hospital "
+        f"{tp.result.min_per_hospital}–{tp.result.max_per_hospital}: "
+        f"{tp.result.counties_per_hospital.tolist()}"
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m routing.pairing``; returns the exit code (2 on a user error, never a traceback)."""
     return cli.run_parser(_parser(), run, argv)
@@ -156,24 +179,7 @@ def run(args: argparse.Namespace) -> int:
     if args.annex2:
         return _run_progress(args.annex2, args.csv_dir)
     if args.tertiary_example:
-        ex = load_example_scenario()
-        tp = plan_tertiary_pairing(
-            ex["tertiary"]["facility_id"].tolist(),
-            (ex["weak_counties"]["prefecture_name"] + ex["weak_counties"]["county_name"]).tolist(),
-        )
-        print("示例（非官方名单）EXAMPLE lists, not the official ones — 三级医院对口帮扶薄弱县医院")
-        print(f"路网 network: {tp.network_label}")
-        print(
-            tp.pairs.rename(
-                columns={"minutes": "minutes_est", "km": "km_est"} if tp.estimated else {}
-            ).to_string(index=False)
-        )
-        print(
-            f"总车程 total: {_fmt_minutes(tp.result.total_minutes, tp.estimated)}; counties per hospital "
-            f"{tp.result.min_per_hospital}–{tp.result.max_per_hospital}: "
-            f"{tp.result.counties_per_hospital.tolist()}"
-        )
-        return 0
+        return _run_tertiary_example()
     capacities = read_capacities(args.capacities) if args.capacities else None
     if args.example_capacities:
         capacities = {

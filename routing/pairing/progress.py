@@ -133,6 +133,27 @@ def progress_report(
     g = g.sort_values(["prefecture", "month"]).reset_index(drop=True)
     g["cum_planned"] = g.groupby("prefecture")["planned_days"].cumsum()
     g["cum_done"] = g.groupby("prefecture")["done_days"].cumsum()
+    tdf = _targets(base, g, targets, province_centers)
+    reported_months = set(done["month"]) if done is not None and len(done) else set()
+    zero = base["done_days"].fillna(0) == 0
+    gap = base[(base["planned_days"] == 0) | (zero & base["month"].isin(reported_months))].copy()
+    gap["reason"] = np.where(
+        gap["planned_days"] == 0,
+        "未安排 not planned",
+        np.where(gap["reported"], "已安排、实际0人日 planned, none done", "未填报 not reported"),
+    )
+    gaps = gap[
+        ["month", "prefecture", "county", "center_id", "center", "planned_days", "done_days", "reason"]
+    ]
+    gaps = gaps.sort_values(["month", "prefecture", "county", "center_id"]).reset_index(drop=True)
+    return ProgressReport(by_month=g, targets=tdf, gaps=gaps)
+
+
+def _targets(
+    base: pd.DataFrame, g: pd.DataFrame, targets: Sequence[tuple[int, int]], province_centers: int
+) -> pd.DataFrame:
+    """Per prefecture and milestone: the pro-rated target (assumption) against cumulative planned and done;
+    a 全省 row when the plan covers (nearly) the whole province."""
     trows = []
     years = sorted({m[:4] for m in base["month"]})
     for prefecture, sub in g.groupby("prefecture"):
@@ -179,19 +200,7 @@ def progress_report(
                 ],
                 ignore_index=True,
             )
-    reported_months = set(done["month"]) if done is not None and len(done) else set()
-    zero = base["done_days"].fillna(0) == 0
-    gap = base[(base["planned_days"] == 0) | (zero & base["month"].isin(reported_months))].copy()
-    gap["reason"] = np.where(
-        gap["planned_days"] == 0,
-        "未安排 not planned",
-        np.where(gap["reported"], "已安排、实际0人日 planned, none done", "未填报 not reported"),
-    )
-    gaps = gap[
-        ["month", "prefecture", "county", "center_id", "center", "planned_days", "done_days", "reason"]
-    ]
-    gaps = gaps.sort_values(["month", "prefecture", "county", "center_id"]).reset_index(drop=True)
-    return ProgressReport(by_month=g, targets=tdf, gaps=gaps)
+    return tdf
 
 
 def planned_from_annex2(report: pd.DataFrame) -> pd.DataFrame:

@@ -230,6 +230,33 @@ def _cell(row: Sequence[str], cols: dict[str, int], fld: str) -> str:
     return row[cols[fld]].strip() if fld in cols else ""
 
 
+def _check_row(
+    row_no: int, row: Sequence[str], cols: dict[str, int], hospitals: _Hospitals
+) -> tuple[str | None, tuple[int, ...], int | None, list[RegisterProblem]]:
+    """(hospital id, months, monthly cap, problems) of one register row (name, hospital, months, cap)."""
+    errs: list[RegisterProblem] = []
+    if not _cell(row, cols, "name"):
+        errs.append(RegisterProblem(row_no, "姓名", "姓名为空"))
+    hid, why = hospitals.find(_cell(row, cols, "hospital"), _cell(row, cols, "hospital_id"))
+    if hid is None:
+        errs.append(RegisterProblem(row_no, "所属医院" if "hospital" in cols else "机构编码", why))
+    months: tuple[int, ...] = ()
+    try:
+        months = parse_months(_cell(row, cols, "months"))
+    except ValueError as exc:
+        errs.append(RegisterProblem(row_no, "可支援月份", str(exc)))
+    cap_text = _cell(row, cols, "max_days")
+    cap: int | None = None
+    if cap_text:
+        try:
+            cap = int(float(cap_text))
+            if cap != float(cap_text) or not 1 <= cap <= 23:
+                raise ValueError
+        except ValueError:
+            errs.append(RegisterProblem(row_no, "每月最多天数", f"{cap_text!r} 应为 1–23 的整数"))
+    return hid, months, cap, errs
+
+
 def validate_register(
     table: pd.DataFrame,
     facilities: pd.DataFrame,
@@ -262,33 +289,12 @@ def validate_register(
     for row_no, row in zip(numbers, rows, strict=True):
         if not any(str(c).strip() for c in row):
             continue
-        errs: list[RegisterProblem] = []
         name = _cell(row, cols, "name")
-        if not name:
-            errs.append(RegisterProblem(row_no, "姓名", "姓名为空"))
-        hid, why = hospitals.find(_cell(row, cols, "hospital"), _cell(row, cols, "hospital_id"))
-        if hid is None:
-            errs.append(RegisterProblem(row_no, "所属医院" if "hospital" in cols else "机构编码", why))
-        try:
-            months = parse_months(_cell(row, cols, "months"))
-        except ValueError as exc:
-            errs.append(RegisterProblem(row_no, "可支援月份", str(exc)))
-            months = ()
-        cap_text = _cell(row, cols, "max_days")
-        cap: int | None = None
-        if cap_text:
-            try:
-                cap = int(float(cap_text))
-                if cap != float(cap_text) or not 1 <= cap <= 23:
-                    raise ValueError
-            except ValueError:
-                errs.append(RegisterProblem(row_no, "每月最多天数", f"{cap_text!r} 应为 1–23 的整数"))
-        if name and hid is not None:
-            key = (name, hid)
-            if key in seen:
-                errs.append(RegisterProblem(row_no, "姓名", f"与第{seen[key]}行重复（同一医院同名）"))
-            else:
-                seen[key] = row_no
+        hid, months, cap, errs = _check_row(row_no, row, cols, hospitals)
+        if name and hid is not None and (name, hid) in seen:
+            errs.append(RegisterProblem(row_no, "姓名", f"与第{seen[(name, hid)]}行重复（同一医院同名）"))
+        elif name and hid is not None:
+            seen[(name, hid)] = row_no
         if errs:
             problems += errs
             rejected.append(

@@ -21,7 +21,6 @@ doctor. Deterministic: the same inputs and seed give the same plan.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,16 +31,13 @@ from geo._errors import InfeasibleError, InputValidationError
 from geo.facilities import load_facilities
 from geo.network import Network, active_network
 from geo.scope import Scope, resolve_scope
-from routing.calendar import CalendarOverrides, day_info, working_days, year_is_provisional
+from routing.calendar import CalendarOverrides, year_is_provisional
 from routing.pairing.capacity import CENTER_TYPES, default_capacities
 from routing.pairing.plan import travel_minutes
-from routing.programme.register import REGISTER_COLUMNS, Register, months_of
-from routing.programme.solver import solve_month
+from routing.programme._month import MonthModel
+from routing.programme.register import REGISTER_COLUMNS, Register
 
 __all__ = ["ProgrammeParams", "ProgrammeYear", "plan_year"]
-
-_GOLDEN = 0.6180339887498949
-WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 @dataclass(frozen=True)
@@ -254,14 +250,6 @@ def _hospital_frame(fac: pd.DataFrame, doctors: pd.DataFrame) -> tuple[pd.DataFr
     return hosp, np.array([index[h] for h in doctors["hospital_id"]], dtype=np.int64)
 
 
-@dataclass
-class _YearState:
-    """What the earlier months leave behind for the rotation and specialty terms."""
-
-    served: np.ndarray  # (n_doctors, n_centers) months in which doctor served center
-    spec_seen: np.ndarray  # (n_centers, n_specialties) earlier visits by specialty
-
-
 def plan_year(
     register: Register | None,
     *,
@@ -322,46 +310,22 @@ def plan_year(
     travel, hosp_minutes = travel_minutes(network, hosp, centers)
     base = hosp_minutes[doc_hosp]
     allowed = _allowed(doctors, centers, tertiary_counties or {}) & np.isfinite(base)
-    mismatch = _specialty_matrix(doctors, centers)
-    specs = {s: k for k, s in enumerate(sorted(set(doctors["specialty"].astype(str))))}
-    spec_of = np.array([specs[s] for s in doctors["specialty"].astype(str)], dtype=np.int64)
-    state = _YearState(np.zeros(allowed.shape), np.zeros((len(centers), len(specs))))
-    available = months_of(doctors)
+    model = MonthModel(
+        doctors,
+        centers,
+        base,
+        allowed,
+        _specialty_matrix(doctors, centers),
+        params,
+        overrides,
+        bool(travel.estimated),
+    )
     frames, rows, problems = [], [], []
     for mon in months or range(1, 13):
-        month = f"{year:04d}-{mon:02d}"
-        work = working_days(month, overrides=overrides)
-        avail = np.array([mon in a for a in available], dtype=bool)
-        cap = np.minimum(
-            doctors["max_days"].fillna(params.default_max_days).astype(int).to_numpy(), len(work)
-        )
-        cap = np.where(avail, cap, 0)
-        named = (doctors["name"].astype(str) != "").to_numpy()
-        min_days = np.where(avail & named & allowed.any(axis=1), 1, 0)
-        problems += _precheck(month, doctors, centers, allowed, cap, avail, named, params)
-        cost = (
-            base
-            + params.rotation_minutes * state.served
-            + params.specialty_repeat_minutes * state.spec_seen[:, spec_of].T
-            + params.specialty_mismatch_minutes * mismatch
-        )
-        groups, lower, shares = _city_groups(doctors, centers, avail, params)
-        sol = solve_month(
-            np.where(allowed, cost, 0.0),
-            allowed,
-            cap,
-            min_days,
-            np.full(len(centers), params.demand_days),
-            city_groups=groups,
-            city_lower=lower,
-            extra_day_minutes=params.extra_day_minutes,
-        )
-        problems += _shortfalls(month, sol.center_short, sol.doctor_short, centers, doctors)
-        np.add.at(state.served, (sol.doctor, sol.center), 1)
-        np.add.at(state.spec_seen, (sol.center, spec_of[sol.doctor]), sol.days)
-        dated = _dated_visits(sol.doctor, sol.center, sol.days, work, mon, params.seed)
-        frames.append(_visit_frame(dated, month, doctors, centers, base, travel.estimated, overrides))
-        rows.append(_month_row(month, work, year, overrides, frames[-1], centers, avail, sol.cost, shares))
+        frame, row, found = model.plan(year, mon)
+        frames.append(frame)
+        rows.append(row)
+        problems += found
     if problems:
         raise InfeasibleError("排班不可行 / no feasible plan:\n- " + "\n- ".join(dict.fromkeys(problems)))
     visits = pd.concat(frames, ignore_index=True)
@@ -381,164 +345,6 @@ def plan_year(
         register is not None,
         notes,
     )
-
-
-def _city_groups(
-    doctors: pd.DataFrame, centers: pd.DataFrame, avail: np.ndarray, params: ProgrammeParams
-) -> tuple[list[np.ndarray], np.ndarray, dict[str, int]]:
-    """City-hospital doctor groups per prefecture and the days they must supply (share × demand)."""
-    groups: list[np.ndarray] = []
-    lower: list[int] = []
-    shares: dict[str, int] = {}
-    if not params.city_share_min:
-        return groups, np.zeros(0, dtype=np.int64), shares
-    is_city = (doctors["hospital_type"] == "city_hospital").to_numpy()
-    for p in sorted(set(centers["prefecture_name"])):
-        members = np.flatnonzero(is_city & avail & (doctors["prefecture"] == p).to_numpy())
-        if members.size:
-            need = math.ceil(
-                params.city_share_min * params.demand_days * int((centers["prefecture_name"] == p).sum())
-            )
-            groups.append(members)
-            lower.append(need)
-            shares[p] = need
-    return groups, np.asarray(lower, dtype=np.int64), shares
-
-
-def _precheck(
-    month: str,
-    doctors: pd.DataFrame,
-    centers: pd.DataFrame,
-    allowed: np.ndarray,
-    cap: np.ndarray,
-    avail: np.ndarray,
-    named: np.ndarray,
-    params: ProgrammeParams,
-) -> list[str]:
-    """Shortfalls seen before solving: per county, the centers' need vs the doctors who can reach them."""
-    out = []
-    keys = list(zip(centers["prefecture_name"].astype(str), centers["county_name"].astype(str), strict=True))
-    for pref, cty in dict.fromkeys(keys):
-        idx = np.asarray([k for k, key in enumerate(keys) if key == (pref, cty)])
-        need = params.demand_days * idx.size
-        offer = int(cap[allowed[:, idx].any(axis=1)].sum())
-        if offer < need:
-            out.append(
-                f"{month} {pref}{cty}：{idx.size} 个中心需 {need} 人日，可派医师最多 {offer} 人日，"
-                f"缺 {need - offer} 人日 / {idx.size} centers need {need} doctor-days, available doctors "
-                f"offer {offer}: {need - offer} short"
-            )
-    stranded = np.flatnonzero(avail & named & ~allowed.any(axis=1))
-    for i in stranded:
-        out.append(
-            f"{month}：名册第{doctors.at[i, 'row']!s}行医师（{doctors.at[i, 'doctor_id']!s}）"
-            "没有可支援的中心 / a doctor has no center he or she may serve"
-        )
-    return out
-
-
-def _shortfalls(
-    month: str,
-    center_short: np.ndarray,
-    doctor_short: np.ndarray,
-    centers: pd.DataFrame,
-    doctors: pd.DataFrame,
-) -> list[str]:
-    out = []
-    for c in np.flatnonzero(center_short > 0):
-        out.append(
-            f"{month} {centers.at[c, 'county_name']!s}{centers.at[c, 'name']!s}："
-            f"缺 {int(center_short[c])} 人日 / center short of doctor-days"
-        )
-    short = np.flatnonzero(doctor_short > 0)
-    if short.size:
-        rows = "、".join(f"第{doctors.at[i, 'row']!s}行" for i in short[:10])
-        out.append(
-            f"{month}：{short.size} 名可支援医师本月无法安排（名册{rows}）：中心不足或被其他医师占满 "
-            f"/ {short.size} available doctor(s) cannot get a day this month"
-        )
-    return out
-
-
-def _dated_visits(
-    doc: np.ndarray, cen: np.ndarray, days: np.ndarray, work: list, mon: int, seed: int
-) -> list:
-    """(date, doctor, center) for every doctor-day: a doctor's days spread over the month, one per day."""
-    out = []
-    n_work = len(work)
-    for i in np.unique(doc):
-        sel = doc == i
-        visits = [int(c) for c, d in zip(cen[sel], days[sel], strict=True) for _ in range(int(d))]
-        n = len(visits)
-        u = ((int(i) + 1) * _GOLDEN + mon * 0.1 + seed * 0.37) % 1.0
-        for k, c in enumerate(visits):
-            out.append((work[min(math.floor((k + u) * n_work / n), n_work - 1)], int(i), c))
-    return sorted(out)
-
-
-def _visit_frame(
-    visits: list,
-    month: str,
-    doctors: pd.DataFrame,
-    centers: pd.DataFrame,
-    base: np.ndarray,
-    estimated: bool,
-    overrides: CalendarOverrides | None,
-) -> pd.DataFrame:
-    d = np.array([v[1] for v in visits], dtype=np.int64)
-    c = np.array([v[2] for v in visits], dtype=np.int64)
-    unknown = centers["travel_unknown"].to_numpy()[c] if len(c) else np.zeros(0, dtype=bool)
-    dates = [v[0] for v in visits]
-    return pd.DataFrame(
-        {
-            "date": dates,
-            "month": month,
-            "weekday": [WEEKDAY_ZH[x.weekday()] for x in dates],
-            "doctor_id": doctors["doctor_id"].to_numpy()[d],
-            "doctor": doctors["name"].to_numpy()[d],
-            "title": doctors["title"].to_numpy()[d],
-            "specialty": doctors["specialty"].to_numpy()[d],
-            "hospital_id": doctors["hospital_id"].to_numpy()[d],
-            "hospital": doctors["hospital"].to_numpy()[d],
-            "hospital_type": doctors["hospital_type"].to_numpy()[d],
-            "center_id": centers["facility_id"].to_numpy()[c],
-            "center": centers["name"].to_numpy()[c],
-            "county": centers["county_name"].to_numpy()[c],
-            "prefecture": centers["prefecture_name"].to_numpy()[c],
-            "minutes": np.where(unknown, np.nan, np.round(base[d, c], 1) if len(c) else np.zeros(0)),
-            "travel_unknown": unknown,
-            "estimated": bool(estimated),
-            "provisional": [day_info(x, overrides=overrides).provisional for x in dates],
-        }
-    )
-
-
-def _month_row(
-    month: str,
-    work: list,
-    year: int,
-    overrides: CalendarOverrides | None,
-    visits: pd.DataFrame,
-    centers: pd.DataFrame,
-    avail: np.ndarray,
-    cost: float,
-    shares: dict[str, int],
-) -> dict[str, object]:
-    city = int((visits["hospital_type"] == "city_hospital").sum())
-    return {
-        "month": month,
-        "working_days": len(work),
-        "provisional": year_is_provisional(year, overrides),
-        "centers": len(centers),
-        "centers_covered": int(visits["center_id"].nunique()),
-        "doctor_days": len(visits),
-        "doctors_available": int(avail.sum()),
-        "doctors_used": int(visits["doctor_id"].nunique()),
-        "city_days": city,
-        "city_share": round(city / len(visits), 3) if len(visits) else 0.0,
-        "city_days_required": int(sum(shares.values())),
-        "objective_minutes": round(cost, 1),
-    }
 
 
 def _year_notes(
