@@ -28,6 +28,7 @@ ui.frame_started()  # a direct link (…/coverage) on a fresh server reruns thro
 ui.static_assets_ready()
 
 lang = ui.language_switch()
+ui.widget_texts()
 with ui.guard():  # the last boundary: a bug on any page is one "internal error" line, never a traceback
     who = ui.current_account()
     if who is None:

@@ -84,7 +84,7 @@ FACILITY_STYLES: dict[str, dict[str, Any]] = {
 _FALLBACK_STYLE: dict[str, Any] = {"color": "#555555", "shape": "circle", "size": 4.5, "order": 9}
 
 _LAND = "#fbfaf6"
-_SEA = "#dbe7ee"
+_SEA = "#ebe9e2"  # outside Fujian: neutral land grey (the neighbouring provinces are land, not sea)
 _FOCUS_FILL = "#fdebc8"
 _PREF_LINE = "#4a4a4a"
 _COUNTY_LINE = "#9a9a9a"

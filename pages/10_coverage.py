@@ -107,5 +107,6 @@ for name, tab in tabs.items():
         tab.info(s("no_change"))
 
 st.subheader(s("downloads"))
+ui.cjk_font_notice()
 for col, file in zip(st.columns(5), explore.downloads(run, lang=view.lang, areas=areas), strict=True):
     ui.download(s("dl_" + file.kind), file.data, file.file_name, where=col)

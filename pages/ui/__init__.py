@@ -47,11 +47,12 @@ from pages.ui.frame import (
     page_name,
     require_app_frame,
     sidebar_filters,
+    widget_texts,
 )
 from pages.ui.maps import folium_map
 from pages.ui.state import lang, set_setting, t, url_param, url_widget
 from pages.ui.tables import ESTIMATED_COLUMNS, TYPE_COLUMNS, column_label, localize_table, show_table
-from pages.ui.widgets import download, flash, md_escape, show_flash
+from pages.ui.widgets import cjk_font_notice, download, flash, md_escape, show_flash
 from pages.ui.workspace import (
     current_workspace,
     data_source_line,
@@ -77,6 +78,7 @@ __all__ = [
     "account_box",
     "asset_base_url",
     "auth_enabled",
+    "cjk_font_notice",
     "column_label",
     "current_account",
     "current_workspace",
@@ -118,6 +120,7 @@ __all__ = [
     "url_param",
     "url_widget",
     "uses_planner_data",
+    "widget_texts",
     "working_facilities",
     "workspace_name",
     "workspace_store",

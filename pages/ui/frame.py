@@ -49,6 +49,21 @@ def frame_started() -> None:
     st.session_state[_FRAMED] = True
 
 
+_WIDGET_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "%(upload)s"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: "%(limit)s"; font-size: 0.75rem; }
+</style>"""
+
+
+def widget_texts() -> None:
+    """Streamlit's own words inside widgets (the file uploader's button and size note) in the current language
+    (``app.py`` adds this style on every run)."""
+    st.html(_WIDGET_CSS % {"upload": t("common.upload_button"), "limit": t("common.upload_limit")})
+
+
 def require_app_frame() -> None:
     """Make sure a page opened by a direct link runs inside ``app.py``'s frame (language, sidebar, pages).
 

@@ -316,7 +316,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tours.no_depot": {"zh": "所选地市没有医院可作为驻地。", "en": "No hospital in the selected prefectures to start from."},
     "tours.press": {"zh": "设置参数后点击“规划路线”。", "en": "Set the parameters, then press “Plan tours”."},
     # --- data page (pages/50_data.py) ------------------------------------------------------------
-    "data.intro": {"zh": "上传本地的机构清单（CSV 或 Excel），逐行检查并修正坐标；在地图上标定实测位置；保存和比较规划方案。", "en": "Upload your own facility list (CSV or Excel), checked row by row; mark surveyed locations on the map; save and compare planning scenarios."},
+    "data.intro": {"zh": "上传本地的机构清单（CSV 或 Excel），逐行检查并修正坐标，并入当前工作区的机构表；实测位置在“位置与定位”页标定，方案在“方案”页保存和比较。", "en": "Upload your own facility list (CSV or Excel), checked row by row and merged into the current workspace's facility table; surveyed points are marked on the Locations page, scenarios saved and compared on the Scenarios page."},
     "data.tab_upload": {"zh": "上传清单", "en": "Upload a list"},
     "data.tab_survey": {"zh": "标定实测位置", "en": "Surveyed locations"},
     "data.tab_geocode": {"zh": "地址定位", "en": "Geocoding"},

@@ -11,6 +11,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.internal_error": {"zh": "内部错误（{kind}），已记录。请把日志文件发给技术支持：{log}", "en": "Internal error ({kind}), logged. Please send the log file to support: {log}"},
     "common.candidates": {"zh": "。可选：{names}", "en": ". Candidates: {names}"},
     "common.static_readonly": {"zh": "无法写入 static/vendor（{error}），地图可能无法显示。", "en": "static/vendor cannot be written ({error}); the map may stay blank."},
+    "common.upload_button": {"zh": "选择文件", "en": "Upload"},
+    "common.upload_limit": {"zh": "单个文件最大 200 MB，或把文件拖到这里", "en": "Up to 200 MB per file, or drop it here"},
+    "common.no_cjk_font": {"zh": "本机没有安装中文字体：静态地图和 PDF 中的中文会显示为方框。请系统管理员安装 Noto CJK 字体（Debian：fonts-noto-cjk）。", "en": "No Chinese (CJK) font is installed: Chinese text in static maps and PDFs would print as boxes. Ask your administrator to install the Noto CJK fonts (Debian: fonts-noto-cjk)."},
     # --- workspace (sidebar, 数据 page) -----------------------------------------------------------------
     "workspace.current": {"zh": "工作区", "en": "Workspace"},
     "workspace.current_help": {"zh": "所有页面都按当前工作区的数据计算；工作区名称写在链接里，分享链接即分享同一份数据（对方需有权限）。", "en": "Every page plans on the current workspace's data; its name is in the link, so a shared link shows the same data (to those allowed to open it)."},

@@ -9,7 +9,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from pages.ui.state import t
 from pages.ui.tables import show_table
+from routing.exports import cjk_font_available
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -49,6 +51,19 @@ def show_flash() -> None:
         st.success(text)
         if table is not None:
             show_table(table)
+
+
+@st.cache_resource(show_spinner=False)
+def _cjk_font() -> bool:
+    return cjk_font_available()
+
+
+def cjk_font_notice(where: Any = None) -> bool:
+    """Warn when static maps and PDFs would print Chinese as boxes; True when a CJK font exists."""
+    ok = _cjk_font()
+    if not ok:
+        (where or st).warning(t("common.no_cjk_font"), icon=":material/font_download_off:")
+    return ok
 
 
 def download(

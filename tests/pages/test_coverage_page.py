@@ -56,3 +56,27 @@ def test_coverage_page_service_areas_and_remove_hospital() -> None:
     at.multiselect[1].set_value(["CH-350902"]).run()  # remove 蕉城区 county hospital
     assert not at.exception, [e.value for e in at.exception]
     assert int(_metric(at, "假设变化").replace(",", "")) <= 0
+
+
+@pytest.mark.slow
+def test_language_switch_keeps_every_selection() -> None:
+    """Scope, T, what-if stops, removed hospitals and the service-area box survive 中文 → English."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["cov_scope"] = "宁德市"
+    at.run()
+    at.switch_page("pages/10_coverage.py").run()
+    at.multiselect[0].set_value([at.multiselect[0].options[0]]).run()
+    at.multiselect[1].set_value([at.multiselect[1].options[0]]).run()
+    at.checkbox[0].check().run()
+    at.slider[0].set_value(45).run()
+
+    def selection() -> tuple[object, ...]:
+        return (at.selectbox[0].value, at.slider[0].value, at.multiselect[0].value, at.multiselect[1].value,
+                at.checkbox[0].value)
+
+    before = selection()
+    at.session_state["xz:lang"] = at.session_state["xz:w:lang"] = "en"  # what the language radio does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Coverage"
+    assert selection() == before
