@@ -285,8 +285,18 @@ def test_filter_change_rerenders_markers(app_server, browser, capsys):
 
 
 # --- direct links, every page in the app frame, screenshots -------------------------------------------------
-PAGE_TITLES = {"coverage": "覆盖分析", "pairing": "结对与排班", "tours": "巡诊路线", "data": "数据"}
+def _all_titles() -> list[str]:
+    """Every page's Chinese title in navigation order (pages/NN_name.py; a laptop planner sees them all)."""
+    from pages.ui.frame import page_files, page_name
+    from pages.ui.i18n import page_title
+
+    return [page_title(page_name(p), "zh") for p in page_files()]
+
+
+PAGE_TITLES = {"coverage": "覆盖分析", "pairing": "结对与排班", "tours": "巡诊路线", "workspace": "工作区",
+               "data": "数据", "locations": "位置与定位", "scenarios": "方案", "admin": "管理"}
 RUN_BUTTONS = {"pairing": "生成结对与排班", "tours": "规划路线"}
+NO_MAP = ("workspace", "data", "scenarios", "admin")
 
 
 def _nav_titles(driver: object) -> list[str]:
@@ -334,7 +344,7 @@ def test_direct_link_opens_the_page_in_the_app_frame(browser):
     """A fresh server whose very first visitor opens /coverage: the page shows inside the app frame."""
     from selenium.webdriver.common.by import By
 
-    expected_nav = ["总览地图", *PAGE_TITLES.values()]
+    expected_nav = _all_titles()
     with _serve() as (url, _, _):
         browser.get(url + "coverage")
         nav = _until(
@@ -366,7 +376,7 @@ def test_page_screenshots(app_server, browser, page):
         frame = _until(lambda: browser.find_elements(By.CSS_SELECTOR, "iframe[title*='st_folium']"), 180)
         assert frame, f"{page}: no map after pressing {RUN_BUTTONS[page]}"
         _idle(browser, 180)
-    if page != "data":
+    if page not in NO_MAP:
         drawn = _until(lambda: _map_counts(browser) and _map_counts(browser)[0] > 0, 60)
         assert drawn, f"{page}: map not drawn"
         browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[title*='st_folium']"))
@@ -386,7 +396,7 @@ def test_page_screenshots(app_server, browser, page):
 
     if active_network().is_estimated:
         assert "估算" in body  # the estimated network is stated (header badge, figures)
-    assert _nav_titles(browser) == ["总览地图", *PAGE_TITLES.values()]
+    assert _nav_titles(browser) == _all_titles()
 
 
 def _nav_to(driver: object, title: str) -> None:
@@ -403,9 +413,7 @@ def _nav_to(driver: object, title: str) -> None:
 def _save_scenario(driver: object, name: str) -> None:
     from selenium.webdriver.common.by import By
 
-    _nav_to(driver, "数据")
-    tab = next(t for t in driver.find_elements(By.CSS_SELECTOR, "[role='tab']") if "方案管理" in t.text)
-    tab.click()
+    _nav_to(driver, "方案")
     box = _until(lambda: next(i for i in driver.find_elements(By.CSS_SELECTOR, "input[type='text']")
                               if i.get_attribute("aria-label") == "方案名称"), 30)
     box.clear()
@@ -417,7 +425,7 @@ def _save_scenario(driver: object, name: str) -> None:
 
 def test_scenarios_compare_page_runs(app_server, browser):
     """In one browser session: coverage, pairing, save A; coverage without county hospitals, save B; the
-    数据 page compares them. Screenshot: test-output/data-scenarios.png."""
+    方案 page compares them. Screenshot: test-output/data-scenarios.png."""
     from selenium.webdriver.common.by import By
 
     url = app_server[0]

@@ -1,7 +1,7 @@
 """A facility named ``<script>alert(1)</script>`` shows as text in a map popup (real app, headless Chromium).
 
 Flow, as a planner would do it: open the 数据 page, upload a CSV with that facility name, merge it into
-the working table, open the 标定实测位置 tab (the map is centred on the uploaded facility), click its
+the working table, open the 位置与定位 page (the map is centred on the uploaded facility), click its
 marker, read the popup. Asserts the popup text is the literal name, the popup holds escaped markup and no
 script element, and no alert ever opened. Reuses the app server and browser fixtures of
 tests/test_browser.py (skipped, saying why, without Chromium). Screenshot: test-output/xss-popup.png.
@@ -87,20 +87,14 @@ def test_script_name_is_text_in_popup(app_server, browser, tmp_path):  # noqa: F
     )
     _no_alert(browser)
 
-    tab_xpath = (
-        "//*[@role='tab' or @data-baseweb='tab' or @data-testid='stTab']"
-        "[contains(normalize-space(.), '标定实测位置')]"
+    # the 位置与定位 page (same session: it opens on the uploaded facility)
+    link = _wait(
+        lambda: next((a for a in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSidebarNav'] a")
+                      if a.text.split("\n")[-1] == "位置与定位"), None),
+        30,
+        "the 位置与定位 link",
     )
-
-    def find_tab():
-        tabs = browser.find_elements(By.XPATH, tab_xpath)
-        if not tabs:
-            (OUT / "xss-page.html").write_text(browser.page_source, encoding="utf-8")
-        return tabs[0] if tabs else None
-
-    OUT.mkdir(exist_ok=True)
-    tab = _wait(find_tab, 30, "the 标定实测位置 tab")
-    tab.click()
+    link.click()
 
     def map_frame():
         frames = [
