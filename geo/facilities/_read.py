@@ -208,7 +208,7 @@ def _raw_rows(data: bytes, source: str, sheet: str | None) -> tuple[str, XlsxShe
     """The encoding and the numbered rows of text (as an :class:`XlsxSheet`, also for CSV: no sheet name,
     no hidden rows, no formulas)."""
     if _is_xlsx(data):
-        return "xlsx", read_xlsx(data, source, sheet, MAX_ROWS + HEADER_SEARCH_ROWS)
+        return "xlsx", read_xlsx(data, source, sheet, MAX_ROWS)
     if _is_old_xls(data):
         msg = f"{source}: old Excel .xls files are not read; in Excel choose 另存为 → .xlsx (or CSV UTF-8)."
         raise DataFileError(msg)

@@ -31,6 +31,8 @@ __all__ = ["MAX_COLUMNS", "MAX_EXPANDED_BYTES", "XlsxSheet", "read_xlsx"]
 MAX_EXPANDED_BYTES = 256 * 1024 * 1024
 #: Widest sheet read (a facility list has about 10 columns).
 MAX_COLUMNS = 500
+#: Rows allowed beyond the caller's cap: the header row and title rows above it.
+_TITLE_ROWS = 10
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -264,7 +266,7 @@ def _read_rows(book: _Book, out: XlsxSheet, part: str, max_rows: int) -> None:
             row.clear()  # the emptied element stays in the tree: about 70 bytes a row
             if any(cells):
                 out.rows.append((counter, cells))
-                if len(out.rows) > max_rows:
+                if len(out.rows) > max_rows + _TITLE_ROWS:
                     msg = (
                         f"{book.source}: 超过 {max_rows:,} 行 / more than {max_rows:,} rows; "
                         "split the list (e.g. by prefecture) and upload the parts."
@@ -284,7 +286,7 @@ def read_xlsx(data: bytes, source: str, sheet: str | None, max_rows: int) -> Xls
     sheet
         Worksheet to read (default: the first visible one; hidden ones are skipped and noted).
     max_rows
-        Refuse the file once it has more rows with text than this.
+        Refuse the file once it has more data rows than this (plus up to 10 title and header rows).
 
     Raises
     ------

@@ -84,6 +84,8 @@ def check_row(
     """
     for fieldname, formula in (formulas or {}).items():
         r.errors.append(problem(r.number, col[fieldname], formula, "formula_no_value", "error"))
+    if r.errors:  # the cells are not what the planner sees in Excel: checking them would only mislead
+        return
     name = r.cells.get("name", "")
     if not name:
         r.errors.append(problem(r.number, col["name"], "", "missing_name", "error"))

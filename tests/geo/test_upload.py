@@ -476,3 +476,55 @@ def test_embedded_table_round_trips_as_an_upload() -> None:
     placed = merged["lon_embedded"].notna()
     same_town = merged["township_code"] == merged["township_code_embedded"]
     assert same_town[primary & placed].all()
+
+
+# ----------------------------------------------------------------------------------------------- XLSX fuzz
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    headers=st.lists(st.sampled_from([*_HEADERS, "备注"]), min_size=1, max_size=6),
+    rows=st.lists(st.lists(_CELL, min_size=0, max_size=7), min_size=1, max_size=6),
+    hidden_rows=st.sets(st.integers(1, 8), max_size=3),
+    hidden_first=st.booleans(),
+    formula_at=st.one_of(st.none(), st.tuples(st.integers(2, 7), st.integers(1, 6))),
+)
+def test_xlsx_reader_property(
+    headers: list[str],
+    rows: list[list[str]],
+    hidden_rows: set[int],
+    hidden_first: bool,
+    formula_at: tuple[int, int] | None,
+) -> None:
+    """Any workbook (hidden sheets and rows, formulas without values): a message or a table; every data row
+    is accepted or rejected; hidden rows and value-less formulas in used columns are reported."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook()
+    ws = book.active
+    if hidden_first:
+        ws.title = "旧表"
+        ws.append(["作废"])
+        ws.sheet_state = "hidden"
+        ws = book.create_sheet("卫生院")
+    for row in [headers, *rows]:
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", c) for c in row])  # Excel cannot hold control characters
+    for r in hidden_rows:
+        ws.row_dimensions[r].hidden = True
+    if formula_at:
+        ws.cell(row=formula_at[0], column=formula_at[1], value="=1+1")
+    buf = io.BytesIO()
+    book.save(buf)
+    try:
+        table = read_upload(buf.getvalue(), name="fuzz.xlsx")
+    except DataFileError as exc:
+        assert "fuzz.xlsx" in str(exc)
+        return
+    assert table.sheet == "卫生院" if hidden_first else table.sheet == "Sheet"
+    result = validate_upload(table, fix_swapped=True)
+    assert len(result.accepted) + len(result.rejected) == len(table.rows)
+    noted = {p.row for p in result.problems if p.code == "hidden_row"}
+    assert noted == (set(table.hidden_rows) if "name" in result.mapping.values() else set())
+    flagged = {p.row for p in result.problems if p.code == "formula_no_value"}
+    assert flagged <= {row for row, _ in table.formulas}
