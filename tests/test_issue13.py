@@ -515,20 +515,6 @@ NOT_LANDED: dict[str, str] = {
     **dict.fromkeys(
         ("road-network-truncated-geo-info", "road-network-truncated-matrix"), "the roads developer"
     ),
-    **dict.fromkeys(
-        (
-            "tours-seed-negative",
-            "tours-seed-huge",
-            "tours-iterations-unbounded",
-            "tours-max-drive-negative",
-            "tours-max-drive-nan",
-            "tours-clinic-zero",
-            "tours-clinic-nan",
-            "tours-depot-kinmen",
-            "tours-library-depot-guangzhou",
-        ),
-        "the tours developer",
-    ),
 }
 
 
