@@ -11,7 +11,7 @@ import streamlit as st
 
 from pages import ui
 from routing.accounts.roles import scope_options
-from routing.workspace import INPUT_KINDS, import_file
+from routing.workspace.inputs import INPUT_KINDS, import_file
 
 
 def s(key: str, **values: object) -> str:

@@ -2,7 +2,8 @@
 
 Rooms: ``store`` (workspaces and their versioned tables, scope-checked and audited), ``edits`` (changes to
 the working facility table), ``placeholders`` (an uploaded real hospital replaces the embedded placeholder),
-``inputs`` (the input kinds and how a file becomes one), ``cli`` (the ``--workspace`` option of every
+``inputs`` (the input kinds and how a file becomes one; imported on its own, it reads the analyses' file
+formats), ``cli`` (the ``--workspace`` option of every
 analysis), ``__main__`` (``python -m routing.workspace``).
 
 For library code and command lines, the module-level :func:`save_table` / :func:`load_table` work on the
@@ -15,24 +16,18 @@ from __future__ import annotations
 import pandas as pd
 
 from routing.database import connect
-from routing.workspace.inputs import INPUT_KINDS, ImportReport, InputKind, import_file, register_input
 from routing.workspace.placeholders import PLACEHOLDER_RADIUS_KM, apply_replacements, find_placeholders
 from routing.workspace.store import FACILITIES, WorkspaceInfo, WorkspaceStore, normalise_facilities
 
 __all__ = [
     "FACILITIES",
-    "INPUT_KINDS",
     "PLACEHOLDER_RADIUS_KM",
-    "ImportReport",
-    "InputKind",
     "WorkspaceInfo",
     "WorkspaceStore",
     "apply_replacements",
     "find_placeholders",
-    "import_file",
     "load_table",
     "normalise_facilities",
-    "register_input",
     "save_table",
 ]
 

@@ -20,9 +20,11 @@ import pandas as pd
 
 from geo._errors import InputValidationError
 from geo.facilities.upload import read_upload, validate_file
-from routing.calendar import CalendarOverrides, read_overrides
+from routing.calendar import CalendarOverrides, overrides_from_table, overrides_table, read_overrides
 from routing.database import bilingual
 from routing.pairing.capacity import read_capacities
+from routing.programme.register import read_register
+from routing.tours.explore import read_rules_upload, rules_frame
 from routing.workspace.edits import merge_upload
 from routing.workspace.placeholders import apply_replacements, find_placeholders, mark_replacements
 from routing.workspace.store import FACILITIES, WorkspaceStore, check_kind
@@ -33,7 +35,6 @@ __all__ = [
     "InputKind",
     "capacities_from_table",
     "holidays_from_table",
-    "holidays_table",
     "import_facilities",
     "import_file",
     "register_input",
@@ -47,7 +48,9 @@ _ACTIONS = {
     "not matched": ("未匹配", "not matched"),
     "replaced placeholder": ("替换占位医院", "replaced a placeholder"),
 }
-Reader = Callable[[Path | bytes, str], pd.DataFrame]
+#: A reader: (file path or bytes, file name, the workspace's facility table) → (the table to store, report
+#: lines in both languages).
+Reader = Callable[[Path | bytes, str, pd.DataFrame], tuple[pd.DataFrame, list[tuple[str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -76,35 +79,21 @@ class ImportReport:
         return [zh if lang == "zh" else en for zh, en in self.lines]
 
 
-def holidays_table(overrides: CalendarOverrides) -> pd.DataFrame:
-    """A holiday/调休 list as a table: ``date`` (ISO), ``working`` (False: day off, True: make-up
-    workday), ``name``."""
-    rows = [(d.isoformat(), False, overrides.name_of(d)) for d in sorted(overrides.holidays)]
-    rows += [(d.isoformat(), True, "") for d in sorted(overrides.workdays)]
-    return pd.DataFrame(sorted(rows), columns=["date", "working", "name"])
+def _read_holidays(source: Path | bytes, name: str, _facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    table = overrides_table(read_overrides(source, name=name))
+    off, on = int((table["类型"] == "休息").sum()), int((table["类型"] == "上班").sum())
+    return table, [(f"节假日 {off} 天，调休上班 {on} 天。", f"{off} days off, {on} make-up workdays.")]
 
 
 def holidays_from_table(table: pd.DataFrame | None) -> CalendarOverrides | None:
     """The :class:`CalendarOverrides` of a stored holiday table (None when there is none)."""
-    if table is None or table.empty:
-        return None
-    days = pd.to_datetime(table["date"]).dt.date
-    working = table["working"].astype(bool)
-    names = tuple(
-        (d, str(n)) for d, n, w in zip(days, table["name"].fillna(""), working, strict=True) if not w and n
-    )
-    return CalendarOverrides(frozenset(days[~working]), frozenset(days[working]), names)
+    return None if table is None or table.empty else overrides_from_table(table)
 
 
-def _read_holidays(source: Path | bytes, name: str) -> pd.DataFrame:
-    return holidays_table(read_overrides(source, name=name))
-
-
-def _read_capacities(source: Path | bytes, name: str) -> pd.DataFrame:
+def _read_capacities(source: Path | bytes, name: str, _facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     table = read_upload(source, name=name)
-    frame = pd.DataFrame(table.rows, columns=table.headers)
-    caps = read_capacities(frame, source=name)
-    return pd.DataFrame(sorted(caps.items()), columns=["facility_id", "capacity_days"])
+    caps = read_capacities(pd.DataFrame(table.rows, columns=table.headers), source=name)
+    return pd.DataFrame(sorted(caps.items()), columns=["facility_id", "capacity_days"]), []
 
 
 def capacities_from_table(table: pd.DataFrame | None) -> dict[str, int] | None:
@@ -114,12 +103,36 @@ def capacities_from_table(table: pd.DataFrame | None) -> dict[str, int] | None:
     return {str(f): int(c) for f, c in zip(table["facility_id"], table["capacity_days"], strict=True)}
 
 
+def _read_doctors(source: Path | bytes, name: str, facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    register = read_register(source, facilities, name=name)
+    lines = [
+        (
+            f"采用 {len(register.doctors)} 名医师，未采用 {len(register.rejected)} 行。",
+            f"{len(register.doctors)} doctors accepted, {len(register.rejected)} rows rejected.",
+        )
+    ]
+    lines += [(p.text(), p.text()) for p in register.problems[:20]]
+    return register.doctors, lines
+
+
+def _read_market_days(
+    source: Path | bytes, name: str, _facilities: pd.DataFrame
+) -> tuple[pd.DataFrame, list]:
+    data = source.read_bytes() if isinstance(source, Path) else source
+    rules = read_rules_upload(data, name)
+    return rules_frame(rules, {}), [
+        (f"{len(rules)} 个乡镇的集市日与开放时间。", f"rules of {len(rules)} townships.")
+    ]
+
+
 INPUT_KINDS: dict[str, InputKind] = {
     FACILITIES: InputKind(FACILITIES, "机构清单", "facility list"),
     "capacities": InputKind("capacities", "医院派出能力", "hospital capacities", _read_capacities),
     "holidays": InputKind("holidays", "节假日与调休", "holidays and make-up workdays", _read_holidays),
-    "doctors": InputKind("doctors", "医师名册", "doctor register"),
-    "market_days": InputKind("market_days", "集市日规则", "market-day rules"),
+    "doctors": InputKind("doctors", "医师名册", "doctor register", _read_doctors),
+    "market_days": InputKind(
+        "market_days", "集市日与开放时间", "market days and opening hours", _read_market_days
+    ),
     "overnight_places": InputKind("overnight_places", "住宿地点", "overnight places"),
     "specialty_needs": InputKind("specialty_needs", "卫生院专科需求", "centers' specialty needs"),
 }
@@ -232,16 +245,12 @@ def import_file(
             en=f"Importing the {entry.en} is not available yet (its module has not provided a reader).",
         )
     label = file_name or (source.name if isinstance(source, Path) else kind)
-    frame = entry.read(source, label)
+    frame, lines = entry.read(source, label, store.facilities(name))
     version = store.save_table(name, key, frame, note=f"import {label}")
-    return ImportReport(
-        key,
-        version,
-        [
-            (
-                f"已读取 {len(frame)} 行{entry.zh}，保存为第 {version} 版。",
-                f"read {len(frame)} rows of {entry.en}; saved as version {version}.",
-            )
-        ],
-        frame,
+    lines.append(
+        (
+            f"已保存为{entry.zh}第 {version} 版（{len(frame)} 行）。",
+            f"saved as version {version} of the {entry.en} ({len(frame)} rows).",
+        )
     )
+    return ImportReport(key, version, lines, frame)
