@@ -1,5 +1,5 @@
-"""Input tables from planners' files: holidays (调休), hospital capacities, the doctor register and market days
-are read by their analyses' own readers, stored as versions in the workspace, and read back."""
+"""Input tables from planners' files: holidays (调休), hospital capacities, the doctor register and market
+days are read by their analyses' own readers, stored as versions in the workspace, and read back."""
 
 from __future__ import annotations
 
