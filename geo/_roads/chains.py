@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 
 from geo._roads.graph import RoadGraph
 
-__all__ = ["Contracted", "contract", "path_sums"]
+__all__ = ["Contracted", "columns", "contract", "path_sums", "readout", "starts"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -257,3 +257,117 @@ def _contract(graph: RoadGraph) -> Contracted:
         pass_rest_km=p_rest[:, 1].copy(),
         node_pass=node_pass,
     )
+
+
+def starts(
+    con: Contracted, nodes: np.ndarray, backward: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where each search starts on the core graph: ``(ptr, core node, minutes, km)``.
+
+    A core node starts at itself. An interior node starts at the end(s) of its chain(s) after the rest of
+    the chain (forward), or — searching the reversed graph — at the chain start(s) after the offset.
+    """
+    b = len(nodes)
+    c = con.core_of[nodes]
+    core = c >= 0
+    node = np.full((b, 2), -1, dtype=np.int64)
+    mins = np.zeros((b, 2))
+    kms = np.zeros((b, 2))
+    node[core, 0] = c[core]
+    anchor, add_min, add_km = _chain_side(con, not backward)
+    for col in range(2):
+        p = con.node_pass[nodes, col]
+        ok = ~core & (p >= 0)
+        node[ok, col] = anchor[p[ok]]
+        mins[ok, col] = add_min[p[ok]]
+        kms[ok, col] = add_km[p[ok]]
+    keep = node >= 0
+    ptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))]).astype(np.int64)
+    return ptr, node[keep], mins[keep], kms[keep]
+
+
+def _chain_side(con: Contracted, to_end: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(core anchor, minutes, km) of every pass row: the chain's end and the rest of the way (``to_end``),
+    else the chain's start and the offset from it."""
+    if to_end:
+        return con.pass_end, con.pass_rest_minutes, con.pass_rest_km
+    return con.pass_start, con.pass_off_minutes, con.pass_off_km
+
+
+def columns(con: Contracted, nodes: np.ndarray, backward: bool) -> np.ndarray:
+    """Core nodes whose values give the reported nodes' values: core nodes themselves, and the chain
+    starts (forward) or ends (backward) of interior ones; sorted, unique."""
+    c = con.core_of[nodes]
+    anchor = _chain_side(con, backward)[0]
+    parts = [c[c >= 0]]
+    inner = nodes[c < 0]
+    for col in range(2):
+        p = con.node_pass[inner, col]
+        parts.append(anchor[p[p >= 0]])
+    return np.unique(np.concatenate(parts)).astype(np.int64)
+
+
+def readout(
+    con: Contracted,
+    values: tuple[np.ndarray, np.ndarray],
+    core_cols: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    backward: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes and km from each search start ``rows`` to each reported node ``cols`` (original nodes).
+
+    ``values`` are (minutes, km) of shape (len(rows), len(core_cols)) at the core nodes ``core_cols`` (from
+    :func:`columns`). Interior reported nodes add their chain offset (forward) or rest (backward); a start
+    and a reported node on the same chain, in the direction of travel, also get the direct way.
+    """
+    v_min, v_km = values
+    pos = np.full(con.n_core, -1, dtype=np.int64)
+    pos[core_cols] = np.arange(len(core_cols))
+    out_min = np.full((len(rows), len(cols)), np.inf)
+    out_km = np.full_like(out_min, np.inf)
+    c = con.core_of[cols]
+    is_core = c >= 0
+    out_min[:, is_core] = v_min[:, pos[c[is_core]]]
+    out_km[:, is_core] = v_km[:, pos[c[is_core]]]
+    inner = np.flatnonzero(~is_core)
+    anchor, add_min, add_km = _chain_side(con, backward)
+    for col in range(2):
+        p = con.node_pass[cols[inner], col]
+        ok = p >= 0
+        at, pp = inner[ok], p[ok]
+        cand_min = v_min[:, pos[anchor[pp]]] + add_min[pp]
+        better = cand_min < out_min[:, at]
+        out_min[:, at] = np.where(better, cand_min, out_min[:, at])
+        out_km[:, at] = np.where(better, v_km[:, pos[anchor[pp]]] + add_km[pp], out_km[:, at])
+    r_inner = np.flatnonzero(con.core_of[rows] < 0)
+    if len(r_inner) and len(inner):
+        _same_chain(con, rows[r_inner], cols[inner], backward, out_min, out_km, np.ix_(r_inner, inner))
+    return out_min, out_km
+
+
+def _same_chain(
+    con: Contracted,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    backward: bool,
+    out_min: np.ndarray,
+    out_km: np.ndarray,
+    where: tuple[np.ndarray, ...],
+) -> None:
+    """Direct travel along one chain between interior starts ``rows`` and interior reported nodes ``cols``
+    (downstream of the source), written into ``out_min``/``out_km`` at ``where`` when faster."""
+    for cr in range(2):
+        pr = con.node_pass[rows, cr]
+        for cc in range(2):
+            pc = con.node_pass[cols, cc]
+            ps, pt = (pc[None, :], pr[:, None]) if backward else (pr[:, None], pc[None, :])
+            valid = (ps >= 0) & (pt >= 0)
+            same = valid & (con.pass_chain[ps] == con.pass_chain[pt])
+            d_min = con.pass_off_minutes[pt] - con.pass_off_minutes[ps]
+            d_km = con.pass_off_km[pt] - con.pass_off_km[ps]
+            cur = out_min[where]
+            better = same & (d_min >= 0) & (d_min < cur)
+            if better.any():
+                out_min[where] = np.where(better, d_min, cur)
+                out_km[where] = np.where(better, d_km, out_km[where])

@@ -1,66 +1,113 @@
 """Plain Dijkstra on the contracted core graph with scipy (the kernel without numba, and the reference).
 
-:func:`augmented` adds a virtual start node per interior source (joined to the ends of its chain);
+:func:`augmented` adds a virtual start node per source that enters the core at several nodes or after
+some minutes (an interior chain node);
 :func:`tree_km` sums the km of each node's path in scipy's predecessor trees by pointer jumping
 (vectorised, ``log2(depth)`` passes), not by a Python loop.
 """
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
 
 from geo._roads.chains import Contracted, path_sums
 
-__all__ = ["augmented", "tree_km"]
+__all__ = ["augmented", "core_arrays", "scipy_values", "tree_km"]
 
+#: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
+_BATCH_CELLS = 4_000_000
 #: Elements per pointer-jumping chunk (random access stays within the CPU cache).
 _CACHE_ELEMENTS = 131_072
 
 
-def augmented(
-    con: Contracted, sources: np.ndarray, base: tuple[np.ndarray, ...] | None = None
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Core graph plus a virtual node per interior source: (csr minutes, km per edge, start per source).
+def core_arrays(con: Contracted, backward: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """CSR ``(indptr, indices, minutes, km)`` of the core graph, or of its reverse (cached per graph)."""
+    if not backward:
+        return con.indptr, con.indices, con.edge_minutes, con.edge_km
+    rev = _REVERSED.get(con)
+    if rev is None:
+        frm = np.repeat(np.arange(con.n_core, dtype=np.int64), np.diff(con.indptr))
+        order = np.lexsort((frm, con.indices))
+        indptr = np.zeros(con.n_core + 1, dtype=np.int64)
+        np.cumsum(np.bincount(con.indices, minlength=con.n_core), out=indptr[1:])
+        rev = (indptr, frm[order].astype(np.int32), con.edge_minutes[order], con.edge_km[order])
+        _REVERSED[con] = rev
+    return rev
 
-    ``base`` replaces the core graph's CSR arrays ``(indptr, indices, minutes, km)`` (the upward graph of
-    the hierarchy); its nodes are the core nodes.
-    """
-    n_core = con.n_core
-    b_indptr, b_indices, b_min, b_km = (
-        (con.indptr, con.indices, con.edge_minutes, con.edge_km) if base is None else base
-    )
-    start = con.core_of[sources].copy()
-    inner = np.flatnonzero(start < 0)
-    if len(inner) == 0:
-        csr = sp.csr_matrix((b_min, b_indices, b_indptr), shape=(n_core, n_core))
-        return csr, b_km, start
-    virt = n_core + np.arange(len(inner))
-    start[inner] = virt
-    rows, cols, mins, kms = [], [], [], []
-    for col in range(2):
-        p = con.node_pass[sources[inner], col]
-        ok = p >= 0
-        rows.append(virt[ok])
-        cols.append(con.pass_end[p[ok]])
-        mins.append(con.pass_rest_minutes[p[ok]])
-        kms.append(con.pass_rest_km[p[ok]])
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    mi, ki = np.concatenate(mins), np.concatenate(kms)
-    order = np.lexsort((ki, mi, c, r))
+
+_REVERSED: weakref.WeakKeyDictionary[Contracted, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def augmented(
+    base: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    starts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """The graph ``base`` plus a virtual node per source that does not start at one node after 0 minutes:
+    (csr minutes, km per edge, start node per source)."""
+    b_indptr, b_indices, b_min, b_km = base
+    n = len(b_indptr) - 1
+    st_ptr, st_node, st_min, st_km = starts
+    count = np.diff(st_ptr)
+    start = np.full(len(count), -1, dtype=np.int64)
+    one = np.flatnonzero(count == 1)
+    simple = one[st_min[st_ptr[one]] == 0]
+    start[simple] = st_node[st_ptr[simple]]
+    virt_src = np.flatnonzero((count > 0) & (start < 0))
+    if len(virt_src) == 0:
+        return sp.csr_matrix((b_min, b_indices, b_indptr), shape=(n, n)), b_km, start
+    virt = n + np.arange(len(virt_src))
+    start[virt_src] = virt
+    take = np.concatenate([np.arange(st_ptr[i], st_ptr[i + 1]) for i in virt_src])
+    r, c, mi, ki = np.repeat(virt, count[virt_src]), st_node[take], st_min[take], st_km[take]
+    order = np.lexsort((ki, mi, c, r))  # one edge per (virtual node, core node): the fastest
     r, c, mi, ki = r[order], c[order], mi[order], ki[order]
-    uniq = np.ones(len(r), dtype=bool)
-    uniq[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    r, c, mi, ki = r[uniq], c[uniq], mi[uniq], ki[uniq]
-    n_all = n_core + len(inner)
-    extra_ptr = np.zeros(len(inner) + 1, dtype=np.int64)
-    np.add.at(extra_ptr, r - n_core + 1, 1)
-    indptr = np.concatenate([b_indptr, b_indptr[-1] + np.cumsum(extra_ptr)[1:]])
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    r, c, mi, ki = r[first], c[first], mi[first], ki[first]
+    n_all = n + len(virt_src)
+    extra = np.concatenate([[0], np.cumsum(np.bincount(r - n, minlength=len(virt_src)))])
+    indptr = np.concatenate([b_indptr, b_indptr[-1] + extra[1:]])
     indices = np.concatenate([b_indices, c.astype(np.int32)])
-    data_min = np.concatenate([b_min, mi])
-    data_km = np.concatenate([b_km, ki])
-    csr = sp.csr_matrix((data_min, indices, indptr), shape=(n_all, n_all))
-    return csr, data_km, start
+    csr = sp.csr_matrix((np.concatenate([b_min, mi]), indices, indptr), shape=(n_all, n_all))
+    return csr, np.concatenate([b_km, ki]), start
+
+
+def scipy_values(
+    con: Contracted,
+    starts: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    core_cols: np.ndarray,
+    limit: float,
+    backward: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes and km from each source to the core nodes ``core_cols``: scipy's Dijkstra on the core graph
+    (reversed when ``backward``), batched, path km by pointer jumping along the predecessor trees."""
+    st_ptr = starts[0]
+    b = len(st_ptr) - 1
+    out_min = np.full((b, len(core_cols)), np.inf)
+    out_km = np.full_like(out_min, np.inf)
+    batch = max(1, min(256, _BATCH_CELLS // max(con.n_core, 1)))
+    base = core_arrays(con, backward)
+    for lo in range(0, b, batch):
+        hi = min(b, lo + batch)
+        a, z = st_ptr[lo], st_ptr[hi]
+        sub = (st_ptr[lo : hi + 1] - a, starts[1][a:z], starts[2][a:z], starts[3][a:z])
+        csr, edge_km, start = augmented(base, sub)
+        ok = start >= 0
+        if not ok.any():
+            continue
+        dist, pred = dijkstra(csr, directed=True, indices=start[ok], return_predecessors=True, limit=limit)
+        tkm = tree_km(csr, edge_km, pred)
+        tkm[~np.isfinite(dist)] = np.inf
+        rows = lo + np.flatnonzero(ok)
+        out_min[rows] = dist[:, core_cols]
+        out_km[rows] = tkm[:, core_cols]
+    return out_min, out_km
 
 
 def tree_km(csr: sp.csr_matrix, edge_km: np.ndarray, pred: np.ndarray) -> np.ndarray:

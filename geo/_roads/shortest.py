@@ -1,126 +1,63 @@
-"""Many-to-many shortest travel times on a :class:`geo._roads.graph.RoadGraph`, fast enough for 1,300 × 1,300.
+"""Many-to-many shortest travel times (minutes) and the km of those paths on a road graph.
 
-How it works
-------------
-1. **Chain contraction** (done once per graph, cached): a node whose only neighbours are two other nodes
-   and that passes traffic straight through (two-way: in = out = {a, b}; one-way: in = {a}, out = {b}) is
-   an *interior* node of a chain. Every chain between two *core* nodes becomes one core edge carrying the
-   chain's total minutes and km, as osmnx's simplification does. Each interior node keeps, per direction
-   of travel through it, its chain, its offset (minutes, km) from the chain's start and the remainder to
-   the chain's end, so a point snapped onto a degree-2 node is still routed exactly. Rings made only of
-   degree-2 nodes keep one node as core.
-2. **Dijkstra on the core graph** with ``scipy.sparse.csgraph.dijkstra`` in batches of sources. A source
-   that is an interior node enters through a virtual node joined to the ends of its chain(s); a target
-   that is an interior node is reached from the start of its chain(s); source and target on the same
-   chain, target downstream, also get the direct offset difference.
-3. **Path length (km)** of each fastest path is summed along the predecessor tree by pointer jumping
-   (vectorised, ``log2(depth)`` passes), not by a Python loop.
-4. When there are far fewer targets than sources, the search runs from the targets on the reversed graph.
-5. Optional ``limit_minutes`` bounds every search (scipy's ``limit``): pairs beyond it are ``inf``.
-   Optional ``workers > 1`` splits the sources over forked processes.
-6. **Hierarchy** for large core graphs (≥ ``_HIERARCHY_MIN_CORE`` nodes — already-simplified OSM graphs,
-   where step 1 has nothing to contract): built once per graph (cached) by the first query with at least
-   ``_HIERARCHY_MIN_SOURCES`` distinct sources, see :mod:`geo._roads.ch`. Each query then runs an upward
-   search
-   from every source and a downward sweep restricted to the targets' ancestors (RPHAST) instead of a full
-   Dijkstra. Kernel: compiled with numba when it is installed (km carried along the search), else scipy's
-   Dijkstra on the upward graph + the numpy sweep; ``$XUNZHEN_SHORTEST_BACKEND`` = ``auto`` (default) |
-   ``numba`` (``OptionalDependencyError`` without numba) | ``scipy``.
+How a query runs
+----------------
+1. **Chains** (:mod:`geo._roads.chains`, once per graph, cached): degree-2 chains become single core edges;
+   a source on a chain enters the core at the chain's end(s), a target on a chain is read at its start(s).
+2. **Direction**: with far fewer distinct targets than sources, the search runs from the targets on the
+   reversed graph (the same hierarchy serves both directions).
+3. **Engine**, chosen per query by measured costs (see :func:`_choose`):
+
+   * the **contraction hierarchy** (:mod:`geo._roads.ch`) when the graph has one (built earlier, or read
+     with the cached network) — upward search + restricted downward sweep, compiled;
+   * otherwise a **compiled plain Dijkstra** per source (km carried along, stops once every target is
+     settled), unless this query — or the plain queries already run on this graph — cost more than
+     building the hierarchy would: then the hierarchy is built (once per graph) and used;
+   * without numba (or ``$XUNZHEN_SHORTEST_BACKEND=scipy``, or after compiled code failed) scipy's
+     Dijkstra with predecessors, km summed along the trees (:mod:`geo._roads.plain`).
 
 The values are exactly those of a plain Dijkstra on the original graph (up to float rounding, ≤ 1e-9 minutes
-in tests); ``tests/test_shortest.py`` checks this against networkx and ``bench/matrix.py`` measures the
-speed.
+in tests); ``tests/geo/test_shortest.py`` checks this against networkx and ``bench/matrix.py`` measures the
+speed against scipy, igraph and networkx.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
-import os
+import time
 import weakref
-from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from geo._errors import InputValidationError, OptionalDependencyError
-from geo._roads.ch import (
-    Hierarchy,
-    SweepPlan,
-    build_hierarchy,
-    numba_available,
-    query_compiled,
-    sweep,
-    sweep_plan,
-)
-from geo._roads.chains import Contracted, contract
+from geo._errors import InputValidationError, XunzhenError
+from geo._roads import jit
+from geo._roads.ch import Hierarchy, build_hierarchy, hierarchy_many_to_many
+from geo._roads.chains import Contracted, columns, contract, readout, starts
 from geo._roads.graph import RoadGraph
-from geo._roads.plain import augmented, tree_km
+from geo._roads.jit import BACKEND_ENV, Kernels
+from geo._roads.plain import augmented, core_arrays, scipy_values
 
 __all__ = [
     "BACKEND_ENV", "adopt_hierarchy_state", "contract", "hierarchy", "hierarchy_state", "many_to_many",
-    "reachable_within", "reverse",
+    "reachable_within",
 ]
 logger = logging.getLogger(__name__)
 
-#: Upper bound on (sources in a batch) × (nodes of the core graph), to keep each batch's arrays ≈ 100 MB.
-_BATCH_CELLS = 4_000_000
-
+#: Measured on this kind of machine by ``bench/matrix.py --crossover`` (one core, no other load):
+#: seconds per core node of one compiled plain Dijkstra search (the cost model's unit) ...
+PLAIN_S_PER_NODE = 1.5e-7
+#: ... and seconds per core node to build the hierarchy.
+BUILD_S_PER_NODE = 2.0e-5
 
 _HIERARCHIES: weakref.WeakKeyDictionary[Contracted, Hierarchy] = weakref.WeakKeyDictionary()
-#: Core graphs with fewer nodes than this are searched with plain Dijkstra (the hierarchy does not pay).
-_HIERARCHY_MIN_CORE = 5_000
-#: The hierarchy is built (once per graph) for the first query with at least this many distinct sources.
-_HIERARCHY_MIN_SOURCES = 16
-
-
-#: Environment variable choosing the query kernel: "auto" (compiled if numba is installed), "numba", "scipy".
-BACKEND_ENV = "XUNZHEN_SHORTEST_BACKEND"
-
-
-def _backend_choice() -> str:
-    """The kernel asked for in :data:`BACKEND_ENV` ("auto" when unset).
-
-    Raises ``InputValidationError`` on an unknown value and ``OptionalDependencyError`` when "numba" is
-    asked for but cannot be imported.
-    """
-    choice = os.environ.get(BACKEND_ENV, "auto").strip().lower() or "auto"
-    if choice not in {"auto", "numba", "scipy"}:
-        msg = f"{BACKEND_ENV}={choice!r}: use auto, numba or scipy."
-        raise InputValidationError(msg)
-    if choice == "numba" and not numba_available():
-        msg = (
-            f"{BACKEND_ENV}=numba asks for the compiled shortest-path kernel, but numba cannot be imported: "
-            "pip install numba==0.68.1 (or unset the variable to use scipy)."
-        )
-        raise OptionalDependencyError(msg)
-    return choice
-
-
-def _use_compiled() -> bool:
-    """Whether to run the compiled kernel (see :data:`BACKEND_ENV`): numba if installed, unless "scipy"."""
-    choice = _backend_choice()
-    return choice == "numba" or (choice == "auto" and numba_available())
-
-
-def hierarchy(con: Contracted) -> Hierarchy:
-    """The node-elimination hierarchy of a contracted graph's core (:mod:`geo._roads.ch`), cached."""
-    h = _HIERARCHIES.get(con)
-    if h is None:
-        frm = np.repeat(np.arange(con.n_core, dtype=np.int64), np.diff(con.indptr))
-        h = build_hierarchy(
-            con.n_core, frm, con.indices, con.edge_minutes, con.edge_km, compiled=_use_compiled()
-        )
-        _HIERARCHIES[con] = h
-    return h
-
-
+#: Seconds already spent on plain searches per graph, and the measured seconds per search.
+_PLAIN_SPENT: weakref.WeakKeyDictionary[Contracted, list[float]] = weakref.WeakKeyDictionary()
 #: Hierarchies read from a cache, waiting for the first query on their graph (checked against its core then).
 _PRELOADED: weakref.WeakKeyDictionary[RoadGraph, tuple[Hierarchy, str]] = weakref.WeakKeyDictionary()
-#: ... and those of the reversed graph, keyed by the forward graph until :func:`reverse` creates it.
-_PRELOADED_REV: weakref.WeakKeyDictionary[RoadGraph, tuple[Hierarchy, str]] = weakref.WeakKeyDictionary()
-_STATE_FORMAT = 1
+_STATE_FORMAT = 2
 
 
 def _core_fingerprint(con: Contracted) -> str:
@@ -131,39 +68,57 @@ def _core_fingerprint(con: Contracted) -> str:
     return h.hexdigest()
 
 
-def hierarchy_state(graph: RoadGraph) -> dict[str, np.ndarray]:
-    """The hierarchies of ``graph`` and of its reverse as named arrays (built if needed), for a cache file.
+def hierarchy(con: Contracted, kernels: Kernels | None = None) -> Hierarchy | None:
+    """The contraction hierarchy of a contracted graph's core, built now if needed (cached); None without
+    compiled kernels."""
+    h = _HIERARCHIES.get(con)
+    if h is None:
+        kernels = kernels or jit.kernels()
+        if kernels is None:
+            return None
+        t0 = time.perf_counter()
+        h = build_hierarchy(con.n_core, con.indptr, con.indices, con.edge_minutes, con.edge_km, kernels)
+        logger.info("Hierarchy of %d nodes built in %.1f s.", con.n_core, time.perf_counter() - t0)
+        _HIERARCHIES[con] = h
+    return h
 
-    Empty when the core graph is below ``_HIERARCHY_MIN_CORE`` nodes (queries never use a hierarchy there).
-    Each direction carries the hash of its core graph; :func:`adopt_hierarchy_state` checks it.
+
+def hierarchy_state(graph: RoadGraph) -> dict[str, np.ndarray]:
+    """The hierarchy of ``graph`` as named arrays (built if needed), for a cache file; empty without numba.
+
+    Carries the hash of the core graph; :func:`adopt_hierarchy_state` checks it.
     """
-    out: dict[str, np.ndarray] = {}
-    for prefix, g in (("fwd_", graph), ("rev_", reverse(graph))):
-        con = contract(g)
-        if con.n_core < _HIERARCHY_MIN_CORE:
-            return {}
-        out |= {prefix + k: v for k, v in hierarchy(con).to_arrays().items()}
-        out[prefix + "core"] = np.array(_core_fingerprint(con))
+    con = contract(graph)
+    h = hierarchy(con)
+    if h is None:
+        return {}
+    out = dict(h.to_arrays())
+    out["core"] = np.array(_core_fingerprint(con))
     out["format"] = np.array(_STATE_FORMAT)
     return out
 
 
-def adopt_hierarchy_state(graph: RoadGraph, arrays: Any) -> None:
-    """Use hierarchies from :func:`hierarchy_state` for ``graph`` instead of building them.
+def adopt_hierarchy_state(graph: RoadGraph, arrays: Mapping[str, np.ndarray]) -> None:
+    """Use a hierarchy from :func:`hierarchy_state` for ``graph`` instead of building it.
 
-    They are checked against the core graph at the first query that needs them (a mismatch is logged and the
-    hierarchy rebuilt). Raises ``ValueError`` when the arrays are incomplete or inconsistent.
+    It is checked against the core graph at the first query (a mismatch is logged and the hierarchy
+    rebuilt when worth it).
+
+    Raises
+    ------
+    ValueError
+        When the arrays are incomplete, of another format or inconsistent.
     """
-    if int(np.asarray(arrays["format"])) != _STATE_FORMAT:
-        msg = f"hierarchy format {arrays['format']!r}, expected {_STATE_FORMAT}"
+    try:
+        fmt = int(np.asarray(arrays["format"]))
+        core = str(np.asarray(arrays["core"]))
+    except (KeyError, TypeError, ValueError) as err:
+        msg = f"hierarchy format or core hash missing ({err})"
+        raise ValueError(msg) from err
+    if fmt != _STATE_FORMAT:
+        msg = f"hierarchy format {fmt}, expected {_STATE_FORMAT}"
         raise ValueError(msg)
-    pending = []
-    for prefix in ("fwd_", "rev_"):
-        sub = {k[len(prefix):]: arrays[k] for k in arrays if k.startswith(prefix)}
-        h = Hierarchy.from_arrays(sub)
-        pending.append((h, str(np.asarray(sub["core"]))))
-    _PRELOADED[graph] = pending[0]
-    _PRELOADED_REV[graph] = pending[1]
+    _PRELOADED[graph] = (Hierarchy.from_arrays(arrays), core)
 
 
 def _adopt_preloaded(graph: RoadGraph, con: Contracted) -> None:
@@ -176,28 +131,6 @@ def _adopt_preloaded(graph: RoadGraph, con: Contracted) -> None:
         _HIERARCHIES[con] = h
     else:
         logger.warning("Cached shortest-path hierarchy does not match the road graph; rebuilding it.")
-
-
-_REVERSED: weakref.WeakKeyDictionary[RoadGraph, RoadGraph] = weakref.WeakKeyDictionary()
-
-
-def reverse(graph: RoadGraph) -> RoadGraph:
-    """The graph with every edge reversed (same nodes, minutes, km), cached per graph object.
-
-    Shortest times *to* a few targets are shortest times *from* them on the reversed graph.
-    """
-    rev = _REVERSED.get(graph)
-    if rev is None:
-        frm = np.repeat(np.arange(graph.n_nodes, dtype=np.int64), np.diff(graph.indptr))
-        rev = RoadGraph.from_edges(
-            graph.node_lon, graph.node_lat, np.asarray(graph.indices, np.int64), frm,
-            graph.edge_minutes, graph.edge_km, graph.node_osm_id,
-        )
-        _REVERSED[graph] = rev
-    pending = _PRELOADED_REV.pop(graph, None)
-    if pending is not None:
-        _PRELOADED[rev] = pending
-    return rev
 
 
 def _check_nodes(nodes: np.ndarray, n: int, what: str) -> np.ndarray:
@@ -236,7 +169,7 @@ def many_to_many(
     limit_minutes
         If given, searches stop at this many minutes and pairs beyond it are ``inf``.
     workers
-        Processes to spread the sources over (forked; 1 = in this process).
+        Threads to spread the sources over (1 = this thread).
 
     Returns
     -------
@@ -248,188 +181,95 @@ def many_to_many(
     InputValidationError
         If a node index is outside the graph or ``limit_minutes`` is not positive.
     """
-    _backend_choice()
+    kernels = jit.kernels()
     src = _check_nodes(source_nodes, graph.n_nodes, "source_nodes")
     tgt = _check_nodes(target_nodes, graph.n_nodes, "target_nodes")
     if limit_minutes is not None and not (float(limit_minutes) > 0):
         msg = f"limit_minutes must be a positive number of minutes, got {limit_minutes!r}."
         raise InputValidationError(msg)
-    minutes = np.full((len(src), len(tgt)), np.inf)
-    km = np.full_like(minutes, np.inf)
     if len(src) == 0 or len(tgt) == 0:
-        return minutes, km
-    uniq, inverse = np.unique(src, return_inverse=True)
-    n_targets = len(np.unique(tgt))
-    if n_targets * 2 < len(uniq):  # fewer searches from the targets on the reversed graph
-        rev_min, rev_km = many_to_many(
-            reverse(graph), tgt, src, limit_minutes=limit_minutes, workers=workers
-        )
-        return rev_min.T.copy(), rev_km.T.copy()
+        return np.full((len(src), len(tgt)), np.inf), np.full((len(src), len(tgt)), np.inf)
+    limit = np.inf if limit_minutes is None else float(limit_minutes)
+    u_src, inv_src = np.unique(src, return_inverse=True)
+    u_tgt, inv_tgt = np.unique(tgt, return_inverse=True)
+    backward = len(u_tgt) * 2 < len(u_src)
+    rows, cols = (u_tgt, u_src) if backward else (u_src, u_tgt)
     con = contract(graph)
     _adopt_preloaded(graph, con)
-    limit = np.inf if limit_minutes is None else float(limit_minutes)
-    workers = max(1, min(int(workers), len(uniq), os.cpu_count() or 1))
-    batch = max(1, min(256, _BATCH_CELLS // max(con.n_core, 1)))
-    hier = None
-    if con.n_core >= _HIERARCHY_MIN_CORE and (con in _HIERARCHIES or len(uniq) >= _HIERARCHY_MIN_SOURCES):
-        h = hierarchy(con)
-        cols = _target_columns(con, tgt)
-        compiled = _use_compiled()
-        hier = (h, sweep_plan(h, cols, segments=not compiled), cols if compiled else None)
-        if hier[2] is not None:  # the compiled kernel keeps only (batch, targets) arrays
-            batch = 256
-    if workers > 1:
-        batch = max(1, min(batch, -(-len(uniq) // workers)))
-    chunks = [uniq[i : i + batch] for i in range(0, len(uniq), batch)]
-    if workers > 1 and len(chunks) > 1:
-        results = _run_forked(con, chunks, tgt, limit, workers, hier)
-    else:
-        results = [_solve_batch(con, chunk, tgt, limit, hier) for chunk in chunks]
-    m_u = np.vstack([r[0] for r in results])
-    k_u = np.vstack([r[1] for r in results])
-    minutes[:] = m_u[inverse]
-    km[:] = k_u[inverse]
-    return minutes, km
-
-
-_FORK_STATE: dict[str, object] = {}
-
-
-def _forked_batch(args: tuple[np.ndarray, np.ndarray, float]) -> tuple[np.ndarray, np.ndarray]:
-    chunk, tgt, limit = args
-    con = _FORK_STATE["con"]
-    assert isinstance(con, Contracted)
-    return _solve_batch(con, chunk, tgt, limit, _FORK_STATE["hier"])  # type: ignore[arg-type]
-
-
-def _run_forked(
-    con: Contracted,
-    chunks: list[np.ndarray],
-    tgt: np.ndarray,
-    limit: float,
-    workers: int,
-    hier: tuple[Hierarchy, SweepPlan, np.ndarray | None] | None,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Solve the batches in forked worker processes (the contracted graph is inherited, not pickled)."""
-    _FORK_STATE["con"] = con
-    _FORK_STATE["hier"] = hier
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            return pool.map(_forked_batch, [(c, tgt, limit) for c in chunks], chunksize=1)
-    finally:
-        _FORK_STATE.clear()
-
-
-def _target_columns(con: Contracted, targets: np.ndarray) -> np.ndarray:
-    """Core nodes whose times the targets are read from: core targets and chain starts of interior ones."""
-    t_core = con.core_of[targets]
-    cols = [t_core[t_core >= 0]]
-    inner = targets[t_core < 0]
-    for col in range(2):
-        p = con.node_pass[inner, col]
-        cols.append(con.pass_start[p[p >= 0]])
-    return np.unique(np.concatenate(cols))
-
-
-def _solve_batch(
-    con: Contracted,
-    sources: np.ndarray,
-    targets: np.ndarray,
-    limit: float,
-    hier: tuple[Hierarchy, SweepPlan, np.ndarray | None] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Minutes and km from a batch of distinct sources to all targets (original node indices)."""
-    if hier is not None and hier[2] is not None:  # compiled upward search + sweep, at the target columns
-        h, plan, cols = hier[0], hier[1], hier[2]
-        st_ptr, st_node, st_min, st_km = _starts(con, sources)
-        dist, tkm = query_compiled(h, plan, st_ptr, st_node, st_min, st_km, cols, limit)
-        pos = np.full(con.n_core, -1, dtype=np.int64)
-        pos[cols] = np.arange(len(cols))
-    else:
-        if hier is None:
-            csr, edge_km, start = augmented(con, sources)
-        else:
-            h = hier[0]
-            csr, edge_km, start = augmented(
-                con, sources, (h.up_indptr, h.up_indices, h.up_minutes, h.up_km)
-            )
-        dist, pred = dijkstra(csr, directed=True, indices=start, return_predecessors=True, limit=limit)
-        tkm = tree_km(csr, edge_km, pred)
-        tkm[~np.isfinite(dist)] = np.inf
-        if hier is not None:  # exact times at the target columns by the downward sweep
-            plan = hier[1]
-            d_sw, k_sw = sweep(plan, dist, tkm)
-            dist[:, plan.nodes] = d_sw.T
-            tkm[:, plan.nodes] = k_sw.T
-        pos = np.arange(con.n_core, dtype=np.int64)
-    b = len(sources)
-    out_min = np.full((b, len(targets)), np.inf)
-    out_km = np.full_like(out_min, np.inf)
-    t_core = con.core_of[targets]
-    is_core = t_core >= 0
-    out_min[:, is_core] = dist[:, pos[t_core[is_core]]]
-    out_km[:, is_core] = tkm[:, pos[t_core[is_core]]]
-    inner_t = np.flatnonzero(~is_core)
-    if len(inner_t):
-        for col in range(2):
-            p = con.node_pass[targets[inner_t], col]
-            ok = p >= 0
-            cols, pp = inner_t[ok], p[ok]
-            cand_min = dist[:, pos[con.pass_start[pp]]] + con.pass_off_minutes[pp]
-            cand_km = tkm[:, pos[con.pass_start[pp]]] + con.pass_off_km[pp]
-            better = cand_min < out_min[:, cols]
-            out_min[:, cols] = np.where(better, cand_min, out_min[:, cols])
-            out_km[:, cols] = np.where(better, cand_km, out_km[:, cols])
-        # source and target on the same chain, target downstream of the source
-        s_inner = con.core_of[sources] < 0
-        if s_inner.any():
-            rows = np.flatnonzero(s_inner)
-            for cs in range(2):
-                ps = con.node_pass[sources[rows], cs]
-                for ct in range(2):
-                    pt = con.node_pass[targets[inner_t], ct]
-                    valid = (ps[:, None] >= 0) & (pt[None, :] >= 0)
-                    same = valid & (con.pass_chain[ps][:, None] == con.pass_chain[pt][None, :])
-                    d_min = con.pass_off_minutes[pt][None, :] - con.pass_off_minutes[ps][:, None]
-                    d_km = con.pass_off_km[pt][None, :] - con.pass_off_km[ps][:, None]
-                    same &= d_min >= 0
-                    cur = out_min[np.ix_(rows, inner_t)]
-                    better = same & (d_min < cur)
-                    if better.any():
-                        out_min[np.ix_(rows, inner_t)] = np.where(better, d_min, cur)
-                        cur_km = out_km[np.ix_(rows, inner_t)]
-                        out_km[np.ix_(rows, inner_t)] = np.where(better, d_km, cur_km)
-    # sources sitting on a target (distance 0) are covered above; drop results past the limit
+    workers = max(1, int(workers))
+    m, k = _solve(con, kernels, rows, cols, limit, backward, workers)
+    if backward:
+        m, k = m.T, k.T
     if np.isfinite(limit):
-        beyond = out_min > limit
-        out_min[beyond] = np.inf
-        out_km[beyond] = np.inf
-    return out_min, out_km
+        beyond = m > limit
+        m[beyond] = np.inf
+        k[beyond] = np.inf
+    return m[np.ix_(inv_src, inv_tgt)], k[np.ix_(inv_src, inv_tgt)]
 
 
-def _starts(con: Contracted, sources: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Where each source enters the core, as :func:`_augmented` does: (ptr, core node, minutes, km).
+def _solve(
+    con: Contracted, kernels: Kernels | None, rows: np.ndarray, cols: np.ndarray, limit: float,
+    backward: bool, workers: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes and km from the distinct search starts ``rows`` to the distinct nodes ``cols``."""
+    st = starts(con, rows, backward)
+    core_cols = columns(con, cols, backward)
+    values = None
+    if kernels is not None:
+        try:
+            values = _compiled_values(con, kernels, st, core_cols, limit, backward, workers)
+            jit.seal()
+        except XunzhenError:
+            raise
+        except Exception as err:  # compiled code failed (e.g. a damaged kernel cache): scipy from now on
+            jit.disable(err)
+    if values is None:
+        values = scipy_values(con, st, core_cols, limit, backward)
+    return readout(con, values, core_cols, rows, cols, backward)
 
-    A core source starts at itself; an interior source at the end(s) of its chain(s), after the rest of
-    the chain.
+
+def _choose(con: Contracted, kernels: Kernels, n_searches: int) -> Hierarchy | None:
+    """The hierarchy if the graph has one or building it now pays (cost model below), else None.
+
+    Plain searches cost ``n_searches`` × (seconds per search measured on this graph, or
+    :data:`PLAIN_S_PER_NODE` × core nodes before any); the hierarchy is built when this query's plain cost,
+    or the plain time already spent on the graph, reaches its estimated build time
+    (:data:`BUILD_S_PER_NODE` × core nodes) — never more than about twice the cheaper choice in total.
     """
-    b = len(sources)
-    c = con.core_of[sources]
-    core = c >= 0
-    node = np.full((b, 2), -1, dtype=np.int64)
-    mins = np.zeros((b, 2))
-    kms = np.zeros((b, 2))
-    node[core, 0] = c[core]
-    for col in range(2):
-        p = con.node_pass[sources, col]
-        ok = ~core & (p >= 0)
-        node[ok, col] = con.pass_end[p[ok]]
-        mins[ok, col] = con.pass_rest_minutes[p[ok]]
-        kms[ok, col] = con.pass_rest_km[p[ok]]
-    keep = node >= 0
-    ptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))]).astype(np.int64)
-    return ptr, node[keep], mins[keep], kms[keep]
+    if con in _HIERARCHIES:
+        return _HIERARCHIES[con]
+    spent, per_search = _PLAIN_SPENT.get(con, [0.0, PLAIN_S_PER_NODE * con.n_core])
+    build = BUILD_S_PER_NODE * con.n_core
+    if n_searches * per_search >= build or spent >= build:
+        return hierarchy(con, kernels)
+    return None
+
+
+def _compiled_values(
+    con: Contracted, kernels: Kernels, st: tuple[np.ndarray, ...], core_cols: np.ndarray, limit: float,
+    backward: bool, workers: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Values at ``core_cols`` with the compiled kernels: through the hierarchy or plain Dijkstra."""
+    b = len(st[0]) - 1
+    h = _choose(con, kernels, b)
+    if h is not None:
+        st4 = (st[0], st[1], st[2], st[3])
+        return hierarchy_many_to_many(h, kernels, st4, core_cols, limit, backward=backward, workers=workers)
+    t0 = time.perf_counter()
+    indptr, indices, mins, kms = core_arrays(con, backward)
+    col_of = np.full(con.n_core, -1, dtype=np.int64)
+    col_of[core_cols] = np.arange(len(core_cols))
+    out_min = np.empty((b, len(core_cols)))
+    out_km = np.empty((b, len(core_cols)))
+    kernels.query.dijkstra_many(
+        indptr, indices.astype(np.int64), mins, kms, st[0], st[1], st[2], st[3], col_of, len(core_cols),
+        limit, out_min, out_km,
+    )
+    spent = _PLAIN_SPENT.setdefault(con, [0.0, PLAIN_S_PER_NODE * con.n_core])
+    elapsed = time.perf_counter() - t0
+    spent[0] += elapsed
+    spent[1] = elapsed / max(b, 1)
+    return out_min, out_km
 
 
 def reachable_within(
@@ -463,7 +303,7 @@ def reachable_within(
         msg = f"limit_minutes must be a positive number of minutes, got {limit_minutes!r}."
         raise InputValidationError(msg)
     con = contract(graph)
-    csr, _, start = augmented(con, src)
+    csr, _, start = augmented(core_arrays(con, False), starts(con, src, False))
     dist = dijkstra(csr, directed=True, indices=start, limit=float(limit_minutes))[0]
     minutes = np.full(graph.n_nodes, np.inf)
     minutes[con.core_nodes] = dist[: con.n_core]
@@ -473,8 +313,8 @@ def reachable_within(
         cand = dist[con.pass_start[p[ok]]] + con.pass_off_minutes[p[ok]]
         minutes[ok] = np.minimum(minutes[ok], cand)
     if con.core_of[src[0]] < 0:
-        direct, _ = many_to_many(graph, src, all_nodes[con.core_of < 0], limit_minutes=limit_minutes)
         inner = all_nodes[con.core_of < 0]
+        direct, _ = many_to_many(graph, src, inner, limit_minutes=limit_minutes)
         minutes[inner] = np.minimum(minutes[inner], direct[0])
     minutes[src[0]] = 0.0
     keep = np.flatnonzero(minutes <= float(limit_minutes))

@@ -7,12 +7,12 @@ import itertools
 import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 import geo._roads.shortest as shortest
 from geo._errors import InputValidationError, OptionalDependencyError
-from geo._roads.ch import build_hierarchy, numba_available
+from geo._roads import jit
+from geo._roads.ch import Hierarchy, build_hierarchy
 from geo._roads.graph import RoadGraph
 from geo._roads.shortest import contract, many_to_many, reachable_within
 
@@ -162,7 +162,7 @@ def test_few_targets_use_the_reversed_graph_with_the_same_values() -> None:
     np.testing.assert_allclose(km, forward_km, atol=1e-9)
 
 
-# --- the node-elimination hierarchy (geo._roads.ch), used on large core graphs ----------------------------
+# --- the three engines: contraction hierarchy, compiled plain Dijkstra, scipy ------------------------------
 
 
 def _grid_like(seed: int, side: int = 14) -> RoadGraph:
@@ -185,15 +185,18 @@ def _grid_like(seed: int, side: int = 14) -> RoadGraph:
     return RoadGraph.from_edges(lon, lat, frm, to, m, k)
 
 
-_BACKENDS = ["scipy", "numba"] if numba_available() else ["scipy"]
+_ENGINES = ["hierarchy", "plain", "scipy"] if jit.kernels() is not None else ["scipy"]
 
 
 @pytest.fixture
-def force_hierarchy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the hierarchy on every graph and query, whatever its size."""
-    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 0)
-    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_SOURCES", 0)
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Force one engine for every query of the test, whatever the graph size or query shape."""
+    name = str(request.param)
+    monkeypatch.setenv(jit.BACKEND_ENV, "scipy" if name == "scipy" else "auto")
+    monkeypatch.setattr(shortest, "BUILD_S_PER_NODE", 0.0 if name == "hierarchy" else 1e9)
     shortest._HIERARCHIES.clear()
+    shortest._PLAIN_SPENT.clear()
+    return name
 
 
 def _check_against_networkx(graph: RoadGraph, minutes: np.ndarray, km: np.ndarray, sources, targets) -> None:
@@ -210,47 +213,42 @@ def _check_against_networkx(graph: RoadGraph, minutes: np.ndarray, km: np.ndarra
             assert km[i, j] == pytest.approx(path_km, abs=1e-9)
 
 
-@pytest.mark.parametrize("backend", _BACKENDS)
+@pytest.mark.parametrize("engine", _ENGINES, indirect=True)
 @pytest.mark.parametrize("seed", range(3))
-def test_hierarchy_matches_networkx_on_simplified_graphs(
-    seed: int, backend: str, force_hierarchy: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(shortest.BACKEND_ENV, backend)
+def test_engines_match_networkx_on_simplified_graphs(seed: int, engine: str) -> None:
     graph = _grid_like(seed)
-    h = shortest.hierarchy(contract(graph))
-    assert h.n_rounds > 0 and h.n_top < graph.n_nodes  # nodes were eliminated
     nodes = np.arange(graph.n_nodes)
     sources = nodes[::5]
     minutes, km = many_to_many(graph, sources, nodes)
     _check_against_networkx(graph, minutes, km, sources, nodes)
+    assert (contract(graph) in shortest._HIERARCHIES) == (engine == "hierarchy")
 
 
-@pytest.mark.parametrize("backend", _BACKENDS)
+@pytest.mark.parametrize("engine", _ENGINES, indirect=True)
 @pytest.mark.parametrize("seed", range(3))
-def test_hierarchy_matches_networkx_with_chains(
-    seed: int, backend: str, force_hierarchy: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Interior chain nodes as sources/targets, rings, dead ends, one-way chains, through the hierarchy."""
-    monkeypatch.setenv(shortest.BACKEND_ENV, backend)
+def test_engines_match_networkx_with_chains(seed: int, engine: str) -> None:
+    """Interior chain nodes as sources/targets, rings, dead ends, one-way chains, in both directions."""
     graph, n = _road_like(seed + 20, n_core=40, n_edges=90)
     nodes = np.arange(n)
     sources = nodes[::3]
     minutes, km = many_to_many(graph, sources, nodes)
     _check_against_networkx(graph, minutes, km, sources, nodes)
+    back, back_km = many_to_many(graph, nodes, sources[:4])  # few targets: searched from them, backwards
+    np.testing.assert_allclose(back, many_to_many(graph, nodes, sources[:4] * 0 + sources[:4])[0], atol=0)
+    full, full_km = many_to_many(graph, nodes, nodes)
+    _check_against_networkx(graph, full[:, sources[:4]], full_km[:, sources[:4]], nodes, sources[:4])
+    np.testing.assert_allclose(back, full[:, sources[:4]], atol=1e-9)
+    np.testing.assert_allclose(back_km, full_km[:, sources[:4]], atol=1e-9)
 
 
-@pytest.mark.parametrize("backend", _BACKENDS)
-def test_hierarchy_limit_workers_and_reverse(
-    backend: str, force_hierarchy: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.parametrize("engine", _ENGINES, indirect=True)
+def test_engines_limit_workers_and_reverse(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
     graph = _grid_like(9, side=16)
     nodes = np.arange(graph.n_nodes)
-    monkeypatch.setenv(shortest.BACKEND_ENV, "scipy")
-    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 1 << 62)
-    plain_min, plain_km = many_to_many(graph, nodes, nodes)  # the engine without hierarchy
-    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 0)
-    monkeypatch.setenv(shortest.BACKEND_ENV, backend)
     minutes, km = many_to_many(graph, nodes, nodes)
+    with monkeypatch.context() as m:  # the reference: scipy
+        m.setenv(jit.BACKEND_ENV, "scipy")
+        plain_min, plain_km = many_to_many(graph, nodes, nodes)
     np.testing.assert_allclose(minutes, plain_min, atol=1e-9)
     np.testing.assert_allclose(km, plain_km, atol=1e-9)
     bounded, bounded_km = many_to_many(graph, nodes, nodes, limit_minutes=9.0)
@@ -261,52 +259,75 @@ def test_hierarchy_limit_workers_and_reverse(
     par, par_km = many_to_many(graph, nodes[::-1], nodes, workers=2)
     np.testing.assert_allclose(par, plain_min[::-1], atol=1e-9)
     np.testing.assert_allclose(par_km, plain_km[::-1], atol=1e-9)
-    few, few_km = many_to_many(graph, nodes, nodes[:3])  # reversed graph, through its own hierarchy
+    few, few_km = many_to_many(graph, nodes, nodes[:3])  # searched from the 3 targets, backwards
     np.testing.assert_allclose(few, plain_min[:, :3], atol=1e-9)
     np.testing.assert_allclose(few_km, plain_km[:, :3], atol=1e-9)
 
 
-def test_compiled_and_vectorised_witness_searches_give_the_same_times() -> None:
+@pytest.mark.skipif(jit.kernels() is None, reason="numba is not importable")
+def test_hierarchy_edges_are_real_paths_and_everything_is_contracted() -> None:
     graph = _grid_like(4, side=18)
-    frm = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
-    shapes = []
-    for compiled in ([False, True] if numba_available() else [False]):
-        h = build_hierarchy(graph.n_nodes, frm, graph.indices, graph.edge_minutes, graph.edge_km,
-                            compiled=compiled)
-        up = sp.csr_matrix((h.up_minutes, h.up_indices, h.up_indptr), shape=(h.n, h.n))
-        down = sp.csr_matrix((h.down_minutes, (h.down_tail, h.down_head)), shape=(h.n, h.n))
-        # every upward / downward edge is the length of a real path: never shorter than the true time
-        true = dijkstra(graph.csr("minutes"), directed=True)
-        for mat in (up.tocoo(), down.tocoo()):
-            assert (mat.data >= true[mat.row, mat.col] - 1e-9).all()
-        shapes.append((h.n_rounds, h.n_top))
-    assert all(r > 0 for r, _ in shapes)
+    con = contract(graph)
+    h = shortest.hierarchy(con)
+    assert h is not None and h.n == con.n_core
+    true = dijkstra(graph.csr("minutes"), directed=True)
+    at = con.core_nodes[h.node_at]
+    lists = ((h.up_ptr, h.up_nbr, h.up_min, True), (h.down_ptr, h.down_nbr, h.down_min, False))
+    for ptr, nbr, mins, up in lists:
+        own = np.repeat(np.arange(h.n), np.diff(ptr))
+        assert (nbr < own).all()  # towards more important nodes
+        frm, to = (at[own], at[nbr]) if up else (at[nbr], at[own])
+        assert (mins >= true[frm, to] - 1e-9).all()  # every edge is the length of a real path
+
+
+@pytest.mark.skipif(jit.kernels() is None, reason="numba is not importable")
+def test_hierarchy_is_deterministic_and_survives_its_arrays() -> None:
+    graph = _grid_like(6)
+    con = contract(graph)
+    kernels = jit.kernels()
+    assert kernels is not None
+    args = (con.n_core, con.indptr, con.indices, con.edge_minutes, con.edge_km, kernels)
+    a, b = build_hierarchy(*args), build_hierarchy(*args)
+    for key, value in a.to_arrays().items():
+        np.testing.assert_array_equal(value, b.to_arrays()[key])
+    back = Hierarchy.from_arrays(a.to_arrays())
+    np.testing.assert_array_equal(back.up_nbr, a.up_nbr)
+    broken = dict(a.to_arrays())
+    broken["up_nbr"] = broken["up_nbr"].copy()
+    broken["up_nbr"][-1] = graph.n_nodes + 5  # out of range: must never reach compiled code
+    with pytest.raises(ValueError, match="more important"):
+        Hierarchy.from_arrays(broken)
+    with pytest.raises(ValueError, match="missing"):
+        Hierarchy.from_arrays({k: v for k, v in a.to_arrays().items() if k != "down_km"})
+
+
+@pytest.mark.skipif(jit.kernels() is None, reason="numba is not importable")
+def test_crossover_builds_the_hierarchy_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    graph = _grid_like(5, side=20)
+    con = contract(graph)
+    shortest._HIERARCHIES.clear()
+    shortest._PLAIN_SPENT.clear()
+    monkeypatch.setattr(shortest, "BUILD_S_PER_NODE", 1.0)  # a build costing 400 s never pays for one query
+    many_to_many(graph, np.arange(3), np.arange(50))
+    assert con not in shortest._HIERARCHIES
+    monkeypatch.setattr(shortest, "BUILD_S_PER_NODE", 1e-12)  # a free build always pays
+    many_to_many(graph, np.arange(3), np.arange(50))
+    assert con in shortest._HIERARCHIES
 
 
 def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     graph = _grid_like(2)
     nodes = np.arange(5)
-    monkeypatch.setenv(shortest.BACKEND_ENV, "fast")
+    monkeypatch.setenv(jit.BACKEND_ENV, "fast")
     with pytest.raises(InputValidationError, match="auto, numba or scipy"):
         many_to_many(graph, nodes, nodes)
-    monkeypatch.setattr(shortest, "_HIERARCHY_MIN_CORE", 0)
-    monkeypatch.setattr(shortest, "numba_available", lambda: False)
-    monkeypatch.setenv(shortest.BACKEND_ENV, "numba")
+    monkeypatch.setattr(jit, "_import_numba", lambda: None)
+    monkeypatch.setattr(jit, "_STATE", {})
+    monkeypatch.setenv(jit.BACKEND_ENV, "numba")
     with pytest.raises(OptionalDependencyError, match="pip install numba"):
         many_to_many(graph, nodes, nodes)
-    monkeypatch.setenv(shortest.BACKEND_ENV, "auto")  # numba absent: scipy fallback, same values
+    monkeypatch.setenv(jit.BACKEND_ENV, "auto")  # numba absent: scipy fallback, same values
     a, _ = many_to_many(graph, nodes, nodes)
-    monkeypatch.setenv(shortest.BACKEND_ENV, "scipy")
+    monkeypatch.setenv(jit.BACKEND_ENV, "scipy")
     b, _ = many_to_many(graph, nodes, nodes)
     np.testing.assert_allclose(a, b, atol=1e-9)
-
-
-def test_hierarchy_is_deterministic() -> None:
-    graph = _grid_like(6)
-    frm = np.repeat(np.arange(graph.n_nodes), np.diff(graph.indptr))
-    args = (graph.n_nodes, frm, graph.indices, graph.edge_minutes, graph.edge_km)
-    a, b = build_hierarchy(*args), build_hierarchy(*args)
-    np.testing.assert_array_equal(a.level, b.level)
-    np.testing.assert_array_equal(a.up_indices, b.up_indices)
-    np.testing.assert_array_equal(a.up_minutes, b.up_minutes)
-    np.testing.assert_array_equal(a.down_tail, b.down_tail)
