@@ -211,20 +211,17 @@ def hierarchy_many_to_many(
         up, down = down, up
     q = kernels.query
     tgt = h.rank_of[targets]
-    nodes = q.restrict(h.n, down[0], down[1], tgt)
-    local = q.local_graph(h.n, nodes, *down)
-    cols = local[0][tgt]
     st_ptr, st_node, st_min, st_km = starts
     st_node = h.rank_of[st_node]
     b = len(st_ptr) - 1
-    out_min = np.empty((b, len(cols)))
-    out_km = np.empty((b, len(cols)))
+    out_min = np.empty((b, len(tgt)))
+    out_km = np.empty((b, len(tgt)))
 
     def run(lo: int, hi: int) -> None:
         a, z = st_ptr[lo], st_ptr[hi]
         q.hierarchy_query(
-            up, down[:3], st_ptr[lo : hi + 1] - a, st_node[a:z], st_min[a:z], st_km[a:z], local, cols,
-            float(limit), out_min[lo:hi], out_km[lo:hi],
+            up, down, st_ptr[lo : hi + 1] - a, st_node[a:z], st_min[a:z], st_km[a:z], tgt, float(limit),
+            out_min[lo:hi], out_km[lo:hi],
         )
 
     if workers > 1 and b >= 2 * q.WIDTH:

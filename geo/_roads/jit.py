@@ -21,7 +21,6 @@ import shutil
 import tempfile
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
 
 from geo._errors import InputValidationError, OptionalDependencyError
 from geo.settings import cache_root
@@ -35,10 +34,22 @@ BACKEND_ENV = "XUNZHEN_SHORTEST_BACKEND"
 _MANIFEST = "xunzhen-manifest.json"
 
 
-class Kernels(NamedTuple):
-    """The compiled kernel modules."""
-    build: ModuleType
-    query: ModuleType
+class Kernels:
+    """The compiled kernel modules: ``query`` (loaded with numba), ``build`` (loaded on first use: a query
+    in a new process with a stored hierarchy never pays for it)."""
+
+    def __init__(self, query: ModuleType) -> None:
+        self.query = query
+        self._build: ModuleType | None = None
+
+    @property
+    def build(self) -> ModuleType:
+        """:mod:`geo._roads.kernels_build`."""
+        if self._build is None:
+            from geo._roads import kernels_build  # numba module: import only with numba present
+
+            self._build = kernels_build
+        return self._build
 
 
 _STATE: dict[str, Kernels | Path | str | None] = {}
@@ -150,11 +161,11 @@ def kernels() -> Kernels | None:
     numba.config.CACHE_DIR = str(root) if root is not None else ""
     _STATE["root"] = root
     try:
-        from geo._roads import kernels_build, kernels_query  # numba modules: import only with numba present
+        from geo._roads import kernels_query  # numba module: import only with numba present
     except Exception as err:  # a broken numba install must not stop the analyses
         disable(err)
         return None
-    loaded = Kernels(kernels_build, kernels_query)
+    loaded = Kernels(kernels_query)
     _STATE["kernels"] = loaded
     return loaded
 

@@ -126,7 +126,7 @@ def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target
             if w == skip:
                 continue
             nd = d + pm[i]
-            if nd < dist[w]:
+            if nd < dist[w] and nd <= bound:
                 if dist[w] == np.inf:
                     touched[nt] = w
                     nt += 1
@@ -285,31 +285,59 @@ def _is_local_min(n, beg, ln, pn, prio, v):
 
 
 @_jit
-def _record(rec_i, rec_f, nrec, lo, hi, m, k):
-    """Append the hierarchy edge (lower node, higher node, minutes, km); returns the arrays and new count."""
-    if nrec == rec_i.shape[0]:
-        size = 2 * nrec + 1024
-        ri = np.empty((size, 2), rec_i.dtype)
-        rf = np.empty((size, 2), rec_f.dtype)
-        ri[:nrec] = rec_i[:nrec]
-        rf[:nrec] = rec_f[:nrec]
-        rec_i, rec_f = ri, rf
-    rec_i[nrec, 0] = lo
-    rec_i[nrec, 1] = hi
-    rec_f[nrec, 0] = m
-    rec_f[nrec, 1] = k
-    return rec_i, rec_f, nrec + 1
+def _records(rec_i, rec_f, count, extra):
+    """The edge record arrays with room for ``extra`` more rows (reallocated when needed)."""
+    if count + extra <= rec_i.shape[0]:
+        return rec_i, rec_f
+    size = 2 * (count + extra) + 1024
+    ri = np.empty((size, 2), rec_i.dtype)
+    rf = np.empty((size, 2), rec_f.dtype)
+    ri[:count] = rec_i[:count]
+    rf[:count] = rec_f[:count]
+    return ri, rf
+
+
+@_jit
+def _contract(n, pool, top, v, settle_max, scratch, out, rec, level, dirty):
+    """Contract ``v``: add its shortcuts, record its up / down edges, remove it; returns the new pool top.
+
+    ``pool`` = (beg, ln, cap, pn, pm, pk, ph) with room for the shortcuts (:func:`_room`), ``out`` large
+    enough for ``in × out`` rows, ``rec`` = (up rows, up weights, count, down rows, down weights, count) with
+    room for ``v``'s edges; its neighbours get level ≥ level(v) + 1 and are marked dirty.
+    """
+    beg, ln, cap, pn, pm, pk, ph = pool
+    up_i, up_f, n_up, dn_i, dn_f, n_dn = rec
+    count, _ = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, True)
+    for j in range(beg[v], beg[v] + ln[v]):
+        up_i[n_up, 0], up_i[n_up, 1], up_f[n_up, 0], up_f[n_up, 1] = v, pn[j], pm[j], pk[j]
+        n_up += 1
+    for i in range(beg[n + v], beg[n + v] + ln[n + v]):
+        dn_i[n_dn, 0], dn_i[n_dn, 1], dn_f[n_dn, 0], dn_f[n_dn, 1] = v, pn[i], pm[i], pk[i]
+        n_dn += 1
+    for c in range(count):
+        i, j = out[c, 2], out[c, 3]
+        top = _set_edge(n, beg, ln, cap, pn, pm, pk, ph, top, out[c, 0], out[c, 1],
+                        pm[i] + pm[j], pk[i] + pk[j], ph[i] + ph[j])
+    for lst, other in ((v, n), (n + v, 0)):
+        for j in range(beg[lst], beg[lst] + ln[lst]):
+            w = pn[j]
+            _remove(beg, ln, pn, pm, pk, ph, other + w, v)
+            level[w] = max(level[w], level[v] + 1)
+            dirty[w] = True
+    ln[v] = 0
+    ln[n + v] = 0
+    return top, n_up, n_dn
 
 
 @_jit
 def build(n, indptr, indices, mins, kms, settle_priority, settle_contract):
     """Contract every node; returns (order, up edges, down edges) — see :func:`geo._roads.ch.build_hierarchy`.
 
-    Nodes are contracted in rounds: the nodes whose priority (:func:`_priority`) is smallest among their
-    neighbours are contracted one after the other (each on the current graph, so every witness is exact),
-    then the priorities of their neighbours are recomputed. Up edges are each node's out-edges at its
-    contraction, down edges its in-edges, as rows (lower node, higher node) + (minutes, km).
-    One function on purpose (≈ 90 lines): the pool arrays are reallocated here, so they stay its locals.
+    Nodes are contracted in rounds: a node whose priority (:func:`_priority`) is smallest among its
+    neighbours is contracted (each on the current graph, so every witness is exact). Priorities are updated
+    lazily: a node whose neighbourhood changed is re-ranked only when it looks like a local minimum again.
+    Up edges are each node's out-edges at its contraction, down edges its in-edges, as rows (lower node,
+    higher node) + (minutes, km). The pool and record arrays are reallocated here, so they are its locals.
     """
     beg, ln, cap, pn, pm, pk, ph, top = _initial_lists(n, indptr, indices, mins, kms)
     scratch = (np.full(n, np.inf), np.zeros(n, np.bool_), np.empty(n, np.int64), np.empty(pn.shape[0]),
@@ -323,21 +351,19 @@ def build(n, indptr, indices, mins, kms, settle_priority, settle_contract):
     dn_i, dn_f, n_dn = np.empty((n, 2), np.int64), np.empty((n, 2)), 0
     order = np.empty(n, np.int64)
     alive = np.arange(n)
-    n_alive = n
-    n_done = 0
+    n_alive, n_done = n, 0
     dirty = np.zeros(n, np.bool_)
-    picks = np.empty(n, np.int64)
-    rounds = 0
     while n_alive > 0:
-        rounds += 1
-        n_pick = 0
+        kept = 0
         for a in range(n_alive):
             v = alive[a]
-            if _is_local_min(n, beg, ln, pn, prio, v):
-                picks[n_pick] = v
-                n_pick += 1
-        for t in range(n_pick):
-            v = picks[t]
+            if _is_local_min(n, beg, ln, pn, prio, v) and dirty[v]:
+                dirty[v] = False
+                prio[v] = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch, out)
+            if not _is_local_min(n, beg, ln, pn, prio, v):
+                alive[kept] = v
+                kept += 1
+                continue
             need = _room(n, beg, ln, cap, pn, v)
             if top + need > pn.shape[0]:
                 top = _compact(beg, ln, cap, pn, pm, pk, ph)
@@ -345,41 +371,14 @@ def build(n, indptr, indices, mins, kms, settle_priority, settle_contract):
                     pn, pm, pk, ph = _grow(pn, pm, pk, ph, 2 * (top + need))
                     scratch = (scratch[0], scratch[1], scratch[2], np.empty(pn.shape[0]),
                                np.empty(pn.shape[0], np.int64), scratch[5])
-            pq = ln[v] * ln[n + v]
-            if pq > out.shape[0]:
-                out = np.empty((2 * pq, 4), np.int64)
-            count, _ = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_contract, scratch, out, True)
-            for j in range(beg[v], beg[v] + ln[v]):
-                up_i, up_f, n_up = _record(up_i, up_f, n_up, v, pn[j], pm[j], pk[j])
-            for i in range(beg[n + v], beg[n + v] + ln[n + v]):
-                dn_i, dn_f, n_dn = _record(dn_i, dn_f, n_dn, v, pn[i], pm[i], pk[i])
-            for c in range(count):
-                i, j = out[c, 2], out[c, 3]
-                top = _set_edge(n, beg, ln, cap, pn, pm, pk, ph, top, out[c, 0], out[c, 1],
-                                pm[i] + pm[j], pk[i] + pk[j], ph[i] + ph[j])
-            for j in range(beg[v], beg[v] + ln[v]):
-                w = pn[j]
-                _remove(beg, ln, pn, pm, pk, ph, n + w, v)
-                level[w] = max(level[w], level[v] + 1)
-                dirty[w] = True
-            for i in range(beg[n + v], beg[n + v] + ln[n + v]):
-                u = pn[i]
-                _remove(beg, ln, pn, pm, pk, ph, u, v)
-                level[u] = max(level[u], level[v] + 1)
-                dirty[u] = True
-            ln[v] = 0
-            ln[n + v] = 0
+            if ln[v] * ln[n + v] > out.shape[0]:
+                out = np.empty((2 * ln[v] * ln[n + v], 4), np.int64)
+            up_i, up_f = _records(up_i, up_f, n_up, ln[v])
+            dn_i, dn_f = _records(dn_i, dn_f, n_dn, ln[n + v])
+            top, n_up, n_dn = _contract(n, (beg, ln, cap, pn, pm, pk, ph), top, v, settle_contract, scratch,
+                                        out, (up_i, up_f, n_up, dn_i, dn_f, n_dn), level, dirty)
             prio[v] = np.inf
             order[n_done] = v
             n_done += 1
-        kept = 0
-        for a in range(n_alive):
-            v = alive[a]
-            if prio[v] != np.inf:
-                alive[kept] = v
-                kept += 1
-                if dirty[v]:
-                    dirty[v] = False
-                    prio[v] = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch, out)
         n_alive = kept
     return order, up_i[:n_up], up_f[:n_up], dn_i[:n_dn], dn_f[:n_dn]

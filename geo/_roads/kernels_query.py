@@ -97,7 +97,7 @@ def _upward(up, down, start, limit, loc, lane, dd, kk, scratch):
     """Dijkstra from one source on the ``up`` lists, stalled on demand; seeds lane ``lane`` of ``dd``/``kk``
     at the restricted nodes it touches (every tentative value is the length of a real path)."""
     up_ptr, up_nbr, up_min, up_km = up
-    down_ptr, down_nbr, down_min = down
+    down_ptr, down_nbr, down_min, _ = down
     st_node, st_min, st_km = start
     dist, km, done, touched, heap_d, heap_v = scratch
     nt = 0
@@ -165,15 +165,17 @@ def _sweep(lptr, ltail, lmin, lkm, dd, kk):
 
 
 @_jit
-def hierarchy_query(up, down, st_ptr, st_node, st_min, st_km, local, cols, limit, out_min, out_km):
-    """Minutes and km from each source to the restricted nodes ``cols`` (local indices).
+def hierarchy_query(up, down, st_ptr, st_node, st_min, st_km, targets, limit, out_min, out_km):
+    """Minutes and km from each source to each target (node numbers of the hierarchy).
 
-    ``up`` = (ptr, nbr, minutes, km) and ``down`` = (ptr, nbr, minutes) lists of the search direction;
-    source ``i`` starts at ``st_node[st_ptr[i]:st_ptr[i + 1]]`` after the given minutes and km; ``local`` =
-    (:func:`local_graph` output). Values above ``limit`` may be finite (callers drop them).
+    ``up`` = (ptr, nbr, minutes, km) and ``down`` = (ptr, nbr, minutes, km) lists of the search direction;
+    source ``i`` starts at ``st_node[st_ptr[i]:st_ptr[i + 1]]`` after the given minutes and km. Values above
+    ``limit`` may be finite (callers drop them). One entry point on purpose: loading each compiled function
+    from numba's cache costs a new process time, so the first query loads one.
     """
     n = up[0].shape[0] - 1
-    loc, lptr, ltail, lmin, lkm = local
+    nodes = restrict(n, down[0], down[1], targets)
+    loc, lptr, ltail, lmin, lkm = local_graph(n, nodes, down[0], down[1], down[2], down[3])
     cap = up[1].shape[0] + st_node.shape[0] + 1
     scratch = (np.full(n, np.inf), np.full(n, np.inf), np.zeros(n, np.bool_), np.empty(n, np.int64),
                np.empty(cap), np.empty(cap, np.int64))
@@ -188,8 +190,8 @@ def hierarchy_query(up, down, st_ptr, st_node, st_min, st_km, local, cols, limit
             a, z = st_ptr[i0 + c], st_ptr[i0 + c + 1]
             _upward(up, down, (st_node[a:z], st_min[a:z], st_km[a:z]), limit, loc, c, dd, kk, scratch)
         _sweep(lptr, ltail, lmin, lkm, dd, kk)
-        for j in range(cols.shape[0]):
-            base = cols[j] * width
+        for j in range(targets.shape[0]):
+            base = loc[targets[j]] * width
             for c in range(used):
                 out_min[i0 + c, j] = dd[base + c]
                 out_km[i0 + c, j] = kk[base + c]
