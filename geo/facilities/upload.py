@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo._errors import InputValidationError
 from geo.coords import haversine_km, to_wgs84
-from geo.facilities import FACILITY_TYPES
+from geo.facilities import PRIMARY_CARE_TYPES
 from geo.facilities._read import read_upload
 from geo.facilities.fields import FIELD_LABELS, FIELDS, map_headers
 from geo.facilities.messages import MESSAGES
@@ -240,82 +240,77 @@ def apply_surveyed_locations(
         NaN if not moved).
     """
     import geopandas as gpd
-    from shapely import Point
 
     out = facilities.copy()
-    ids = out["facility_id"].astype(str)
-    by_id = {fid: i for i, fid in zip(out.index, ids, strict=True)}
-    by_name = {
-        (_norm_name(n), str(c)): i for i, n, c in zip(out.index, out["name"], out["county_code"], strict=True)
-    }
-    primary = {k for k, v in FACILITY_TYPES.items() if v["is_primary_care"]}
-    by_township: dict[tuple[str, str], list] = {}
-    for i, t, ft in zip(out.index, out["township_code"], out["facility_type"], strict=True):
-        if ft in primary and t:
-            by_township.setdefault((str(t), ft), []).append(i)
-    # strong matches first (id, then name within the county), then one-per-township for the rest
-    matches: dict[int, tuple[Any, str]] = {}
-    rows = list(uploaded.iterrows())
-    for k, (_, row) in enumerate(rows):
-        if str(row["facility_id"]) in by_id:
-            matches[k] = (by_id[str(row["facility_id"])], "id")
-        elif (_norm_name(row["name"]), str(row["county_code"])) in by_name:
-            matches[k] = (by_name[(_norm_name(row["name"]), str(row["county_code"]))], "name and county")
-    used = {target for target, _ in matches.values()}
-    for k, (_, row) in enumerate(rows):
-        candidates = by_township.get((str(row["township_code"]), row["facility_type"]), [])
-        free = len(candidates) == 1 and candidates[0] not in used
-        if k not in matches and row["facility_type"] in primary and free:
-            matches[k] = (candidates[0], "township and type")
-            used.add(candidates[0])
+    matches = _matches(out, uploaded)
     report, added = [], []
-    for k, (_, row) in enumerate(rows):
+    for k, (_, row) in enumerate(uploaded.iterrows()):
         target, how = matches.get(k, (None, ""))
         if target is None:
-            action = "added" if add_unmatched else "not matched"
             if add_unmatched:
                 added.append(row)
-            report.append(
-                {
-                    "facility_id": row["facility_id"],
-                    "name": row["name"],
-                    "action": action,
-                    "matched_by": "",
-                    "moved_m": math.nan,
-                }
-            )
+            action = "added" if add_unmatched else "not matched"
+            report.append((row["facility_id"], row["name"], action, "", math.nan))
             continue
-        moved = math.nan
-        action = "updated"
-        if row["location_quality"] == "surveyed":
-            moved = (
-                float(haversine_km(out.at[target, "lon"], out.at[target, "lat"], row["lon"], row["lat"]))
-                * 1000
-            )
-            out.at[target, "lon"] = float(row["lon"])
-            out.at[target, "lat"] = float(row["lat"])
-            out.at[target, "geometry"] = Point(float(row["lon"]), float(row["lat"]))
-            out.at[target, "location_quality"] = "surveyed"
-            out.at[target, "source"] = str(row["source"])
-            action = "moved"
-        if not math.isnan(float(row["doctors_per_month"])):
-            out.at[target, "doctors_per_month"] = float(row["doctors_per_month"])
-        derived = "name_derived" in out.columns and bool(out.at[target, "name_derived"])
-        if derived and str(row["name"]).strip():  # the planner's name replaces one we derived ourselves
-            out.at[target, "name"] = str(row["name"]).strip()
-            out.at[target, "name_derived"] = False
-        report.append(
-            {
-                "facility_id": out.at[target, "facility_id"],
-                "name": row["name"],
-                "action": action,
-                "matched_by": how,
-                "moved_m": moved,
-            }
-        )
+        action, moved = _update(out, target, row)
+        report.append((out.at[target, "facility_id"], row["name"], action, how, moved))
     if added:
         extra = gpd.GeoDataFrame(pd.DataFrame(added), geometry="geometry", crs=out.crs)
         out = gpd.GeoDataFrame(
             pd.concat([out, extra[out.columns]], ignore_index=True), geometry="geometry", crs=out.crs
         )
     return out, pd.DataFrame(report, columns=["facility_id", "name", "action", "matched_by", "moved_m"])
+
+
+def _matches(out: pd.DataFrame, uploaded: pd.DataFrame) -> dict[int, tuple[Hashable, str]]:
+    """Uploaded row position → (index label in ``out``, how matched): by id, then name within the county,
+    then, for the rest, the one primary-care facility of the same township and type."""
+    ids = out["facility_id"].astype(str)
+    by_id = {fid: i for i, fid in zip(out.index, ids, strict=True)}
+    by_name = {
+        (_norm_name(n), str(c)): i for i, n, c in zip(out.index, out["name"], out["county_code"], strict=True)
+    }
+    by_township: dict[tuple[str, str], list[Hashable]] = {}
+    for i, t, ft in zip(out.index, out["township_code"], out["facility_type"], strict=True):
+        if ft in PRIMARY_CARE_TYPES and t:
+            by_township.setdefault((str(t), ft), []).append(i)
+    matches: dict[int, tuple[Hashable, str]] = {}
+    rows = [row for _, row in uploaded.iterrows()]
+    for k, row in enumerate(rows):
+        if str(row["facility_id"]) in by_id:
+            matches[k] = (by_id[str(row["facility_id"])], "id")
+        elif (_norm_name(row["name"]), str(row["county_code"])) in by_name:
+            matches[k] = (by_name[(_norm_name(row["name"]), str(row["county_code"]))], "name and county")
+    used = {target for target, _ in matches.values()}
+    for k, row in enumerate(rows):
+        candidates = by_township.get((str(row["township_code"]), row["facility_type"]), [])
+        free = len(candidates) == 1 and candidates[0] not in used
+        if k not in matches and row["facility_type"] in PRIMARY_CARE_TYPES and free:
+            matches[k] = (candidates[0], "township and type")
+            used.add(candidates[0])
+    return matches
+
+
+def _update(out: pd.DataFrame, target: Hashable, row: pd.Series) -> tuple[str, float]:
+    """Copy an uploaded row onto facility ``target`` (point if surveyed, doctors, a derived name);
+    return the action ("moved" | "updated") and how far it moved, m (NaN if not)."""
+    from shapely import Point
+
+    moved, action = math.nan, "updated"
+    if row["location_quality"] == "surveyed":
+        old_lon, old_lat = float(out.at[target, "lon"]), float(out.at[target, "lat"])  # type: ignore[arg-type]
+        d_km = haversine_km(old_lon, old_lat, float(row["lon"]), float(row["lat"]))
+        moved = float(d_km) * 1000
+        out.at[target, "lon"] = float(row["lon"])
+        out.at[target, "lat"] = float(row["lat"])
+        out.at[target, "geometry"] = Point(float(row["lon"]), float(row["lat"]))
+        out.at[target, "location_quality"] = "surveyed"
+        out.at[target, "source"] = str(row["source"])
+        action = "moved"
+    if not math.isnan(float(row["doctors_per_month"])):
+        out.at[target, "doctors_per_month"] = float(row["doctors_per_month"])
+    derived = "name_derived" in out.columns and bool(out.at[target, "name_derived"])
+    if derived and str(row["name"]).strip():  # the planner's name replaces one we derived ourselves
+        out.at[target, "name"] = str(row["name"]).strip()
+        out.at[target, "name_derived"] = False
+    return action, moved
