@@ -274,6 +274,7 @@ def read_upload(file: Upload, *, name: str | None = None, sheet: str | None = No
         raise DataFileError(f"{source}: the file is empty.")
     encoding, raw = _raw_rows(data, source, sheet)
     rows, unquoted = _clean(raw.rows)
+    raw.rows = []  # the cleaned copy replaces it (halves the peak memory of a large file)
     if not rows:
         raise DataFileError(f"{source}: the file has no rows with text.")
     notes = list(raw.notes)

@@ -135,7 +135,7 @@ def _finish(
     places: Places | None,
 ) -> UploadResult:
     """The result: accepted facility records, rejected rows as written (with reasons), sorted problems."""
-    kept, rejected = [], []
+    rejected = []
     file_rejects = any(p.severity == "error" for p in problems)
     for r in rows:
         problems.extend(r.errors)
@@ -144,6 +144,7 @@ def _finish(
         reasons = "; ".join(p.message for p in problems if p.row is None)
         for n, cells in zip(table.row_numbers, table.rows, strict=True):
             rejected.append({**dict(zip(table.headers, cells, strict=True)), "row": n, "problems": reasons})
+    kept: list[Row] = []
     for r, cells in zip(rows, table.rows if rows else (), strict=True):
         if r.errors:
             reasons = "; ".join(p.message for p in r.errors)
@@ -151,40 +152,48 @@ def _finish(
                 {**dict(zip(table.headers, cells, strict=True)), "row": r.number, "problems": reasons}
             )
         elif places is not None:
-            kept.append(_facility_record(r, table, places))
+            kept.append(r)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
-    accepted = pd.DataFrame(kept, columns=list(FACILITY_COLUMNS))
-    for c in ("lon", "lat", "doctors_per_month"):
-        accepted[c] = accepted[c].astype(float)
-    accepted["name_derived"] = accepted["name_derived"].astype(bool)
-    accepted = gpd.GeoDataFrame(
-        accepted, geometry=gpd.points_from_xy(accepted["lon"], accepted["lat"]), crs="EPSG:4326"
-    )
+    accepted = _facility_table(kept, table, places)
     rejected_df = pd.DataFrame(rejected, columns=[*table.headers, "row", "problems"])
     return UploadResult(accepted, rejected_df, problems, table, header_of)
 
 
-def _facility_record(r: Row, table: UploadTable, places: Places) -> dict[str, object]:
-    """One row of the facility table (:data:`geo.facilities.FACILITY_COLUMNS`) for a kept upload row."""
-    gaz = places.gazetteer
-    place = r.place if r.place is not None and not isinstance(r.place, Exception) else None
-    quality = "surveyed" if r.had_point else (place.location_quality if place is not None else "")
-    county = gaz.counties.get(r.county_code)
-    prefecture = gaz.prefectures.get(str(county.prefecture_code)) if county is not None else None
-    return {
-        "facility_id": r.cells.get("facility_id") or _stable_id(r),
-        "name": r.cells.get("name", ""),
-        "name_derived": False,
-        "facility_type": r.facility_type,
-        "township_code": r.township_code,
-        "county_code": r.county_code,
-        "county_name": str(county.name) if county is not None else "",
-        "prefecture_code": str(county.prefecture_code) if county is not None else "",
-        "prefecture_name": str(prefecture.name) if prefecture is not None else "",
-        "address": r.cells.get("address", ""),
-        "lon": r.lon,
-        "lat": r.lat,
-        "location_quality": quality,
-        "source": f"upload {table.source} row {r.number}",
-        "doctors_per_month": r.doctors,
+def _facility_table(kept: list[Row], table: UploadTable, places: Places | None) -> gpd.GeoDataFrame:
+    """The facility table (:data:`geo.facilities.FACILITY_COLUMNS`, WGS84) of the kept rows, by column."""
+    gaz = places.gazetteer if places is not None else None
+    counties = [gaz.counties.get(r.county_code) if gaz is not None else None for r in kept]
+    prefectures = [
+        gaz.prefectures.get(str(c.prefecture_code)) if gaz is not None and c is not None else None
+        for c in counties
+    ]
+
+    def quality(r: Row) -> str:
+        if r.had_point:
+            return "surveyed"
+        return r.place.location_quality if r.place is not None and not isinstance(r.place, Exception) else ""
+
+    columns: dict[str, list[object]] = {
+        "facility_id": [r.cells.get("facility_id") or _stable_id(r) for r in kept],
+        "name": [r.cells.get("name", "") for r in kept],
+        "name_derived": [False] * len(kept),
+        "facility_type": [r.facility_type for r in kept],
+        "township_code": [r.township_code for r in kept],
+        "county_code": [r.county_code for r in kept],
+        "county_name": [str(c.name) if c is not None else "" for c in counties],
+        "prefecture_code": [str(c.prefecture_code) if c is not None else "" for c in counties],
+        "prefecture_name": [str(p.name) if p is not None else "" for p in prefectures],
+        "address": [r.cells.get("address", "") for r in kept],
+        "lon": [r.lon for r in kept],
+        "lat": [r.lat for r in kept],
+        "location_quality": [quality(r) for r in kept],
+        "source": [f"upload {table.source} row {r.number}" for r in kept],
+        "doctors_per_month": [r.doctors for r in kept],
     }
+    accepted = pd.DataFrame(columns, columns=list(FACILITY_COLUMNS))
+    for c in ("lon", "lat", "doctors_per_month"):
+        accepted[c] = accepted[c].astype(float)
+    accepted["name_derived"] = accepted["name_derived"].astype(bool)
+    return gpd.GeoDataFrame(
+        accepted, geometry=gpd.points_from_xy(accepted["lon"], accepted["lat"]), crs="EPSG:4326"
+    )
