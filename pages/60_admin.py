@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages import ui
 from routing.accounts import AccountStore, audit_csv, audit_log, audit_xlsx
+from routing.accounts.audit import readable_detail
 
 
 def s(key: str, **values: object) -> str:
@@ -31,7 +32,8 @@ ws = c1.selectbox(s("filter_workspace"), workspaces, key="xz:audit_ws", format_f
 acct = c2.selectbox(s("filter_account"), accounts, key="xz:audit_acct", format_func=lambda a: a or s("all"))
 shown = log[(log["workspace"] == ws) if ws else log["workspace"].notna()]
 shown = shown[shown["account"] == acct] if acct else shown
-ui.show_table(shown.assign(at=shown["at"].dt.strftime("%Y-%m-%d %H:%M:%S")))
+ui.show_table(shown.assign(at=shown["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+                           detail=shown["detail"].map(lambda d: readable_detail(d, view.lang))))
 d1, d2 = st.columns(2)
 ui.download(s("dl_csv"), lambda: audit_csv(shown), "xunzhen-audit.csv", where=d1)
 ui.download(s("dl_xlsx"), lambda: audit_xlsx(shown), "xunzhen-audit.xlsx", where=d2)

@@ -103,6 +103,7 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "province": {"zh": "省级", "en": "province"},
         "prefecture": {"zh": "市级", "en": "prefecture"},
         "county": {"zh": "县级", "en": "county"},
+        "unknown": {"zh": "（未知账号）", "en": "(unknown account)"},
     },
     "kind": {
         "facilities": {"zh": "机构表", "en": "facilities"},
@@ -120,6 +121,7 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "not matched": {"zh": "未匹配", "en": "not matched"},
         "replaced placeholder": {"zh": "替换占位医院", "en": "replaced placeholder"},
         "login": {"zh": "登录", "en": "login"},
+        "login failed": {"zh": "登录失败", "en": "login failed"},
         "workspace created": {"zh": "建立工作区", "en": "workspace created"},
         "workspace deleted": {"zh": "删除工作区", "en": "workspace deleted"},
         "table saved": {"zh": "保存输入表", "en": "table saved"},

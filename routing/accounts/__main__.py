@@ -23,7 +23,7 @@ from pathlib import Path
 from geo import cli
 from geo._errors import InputValidationError
 from routing.accounts.audit import audit_csv, audit_log, audit_xlsx
-from routing.accounts.roles import ROLES, Account
+from routing.accounts.roles import ROLES, cli_actor
 from routing.accounts.store import AccountStore
 from routing.database import bilingual, connect
 
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one ``python -m routing.accounts`` command."""
     db = connect(args.db)
     store = AccountStore(db)
-    admin = Account(f"cli:{getpass.getuser()}", "province", None)
+    admin = cli_actor()
     if args.command == "add":
         account = store.add(args.name, args.role, args.scope, _password(args.password_file), by=admin)
         print(f"已建立账号 / added {account.label('zh')}")

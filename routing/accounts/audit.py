@@ -16,7 +16,7 @@ from routing.accounts.roles import Account
 from routing.database import Database, bilingual, jsonable
 from routing.database.schema import AUDIT
 
-__all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_log", "audit_xlsx", "record"]
+__all__ = ["AUDIT_COLUMNS", "audit_csv", "audit_log", "audit_xlsx", "readable_detail", "record"]
 
 AUDIT_COLUMNS = ["at", "account", "role", "workspace", "action", "detail"]
 
@@ -75,6 +75,37 @@ def audit_log(
     frame = pd.DataFrame([tuple(r) for r in rows], columns=AUDIT_COLUMNS)
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     return frame
+
+
+_DETAIL_KEYS = {
+    "kind": "表",
+    "version": "版本",
+    "rows": "行数",
+    "note": "说明",
+    "scope": "范围",
+    "scenario": "方案",
+    "name": "名称",
+    "id": "编号",
+    "results": "结果",
+    "account": "账号",
+    "role": "角色",
+}
+
+
+def readable_detail(text: str, lang: str = "zh") -> str:
+    """An audit detail for people: ``表 facilities；版本 2；行数 1213`` (JSON details), else as written."""
+    try:
+        value = json.loads(text) if text.startswith("{") else None
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        return text
+    parts = []
+    for key, item in value.items():
+        shown = "、".join(map(str, item)) if isinstance(item, list) else str(item)
+        label = _DETAIL_KEYS.get(key, key) if lang == "zh" else key
+        parts.append(f"{label} {shown}" if lang == "zh" else f"{label}: {shown}")
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _export_frame(log: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ Laptop use (no accounts) runs as :data:`LOCAL`, a province-level account of the 
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,7 @@ __all__ = [
     "LOCAL",
     "ROLES",
     "Account",
+    "cli_actor",
     "no_such_workspace",
     "resolve_role_scope",
     "scope_name",
@@ -209,3 +211,8 @@ def no_such_workspace(name: str) -> AccessDeniedError:
 
 #: Laptop use without accounts: the planner at the machine, province-wide.
 LOCAL = Account("local", "province", None)
+
+
+def cli_actor() -> Account:
+    """Who runs a command line on the server: ``cli:<system user>``, province-wide (so named in the audit)."""
+    return Account(f"cli:{getpass.getuser()}", "province", None)

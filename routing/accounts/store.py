@@ -194,6 +194,8 @@ class AccountStore:
             # the same work as for a real account: a wrong name takes as long as a wrong password
             with contextlib.suppress(VerificationError):
                 _HASHER.verify(_DUMMY, password or "-")
+            who = Account(name.strip()[:100] or "?", "unknown")
+            record(self.db, who, "login failed", detail="unknown user")
             raise bilingual(AuthenticationError, **_WRONG)
         locked = _utc(row["locked_until"])
         if locked is not None and locked > now:
@@ -225,6 +227,8 @@ class AccountStore:
                     values["password_hash"] = _HASHER.hash(password)
                 conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.id == row["id"]).values(**values))
         if not ok:
+            record(self.db, Account(row["name"], row["role"], row["scope_code"]), "login failed",
+                   detail="wrong password")
             raise bilingual(AuthenticationError, **_WRONG)
         if row["disabled"]:
             raise bilingual(

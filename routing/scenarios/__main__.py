@@ -20,6 +20,7 @@ from geo import cli
 from geo._errors import InputValidationError
 from geo.facilities.upload import apply_surveyed_locations, validate_file
 from geo.tables import write_csv
+from routing.accounts.roles import cli_actor
 from routing.database import bilingual, connect
 from routing.scenarios.model import Scenario, covered_population, drive_km
 from routing.scenarios.store import ScenarioStore
@@ -121,7 +122,7 @@ def _export(scenario: Scenario, folder: Path) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Run one ``python -m routing.scenarios`` command."""
-    store = ScenarioStore(db=connect(args.db), workspace=args.workspace)
+    store = ScenarioStore(db=connect(args.db), workspace=args.workspace, actor=cli_actor())
     if args.command == "list":
         table = store.list()
         print(f"{len(table)} scenario(s) in workspace {store.workspace.name} ({store.safe_url})")

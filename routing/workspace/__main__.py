@@ -17,6 +17,7 @@ from pathlib import Path
 
 from geo import cli
 from geo.tables import write_csv
+from routing.accounts.roles import cli_actor
 from routing.database import connect
 from routing.workspace.inputs import INPUT_KINDS, import_file
 from routing.workspace.store import WorkspaceStore
@@ -67,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run one ``python -m routing.workspace`` command."""
-    store = WorkspaceStore(connect(args.db))
+    store = WorkspaceStore(connect(args.db), cli_actor())
     zh = args.lang == "zh"
     if args.command == "create":
         ws = store.create(args.name, prefecture=args.prefecture, county=args.county, notes=args.notes)
