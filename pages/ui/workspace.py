@@ -22,6 +22,7 @@ from pages.ui.errors import show_error
 from pages.ui.state import seed, set_setting, sync_url, t, url_widget
 from pages.ui.widgets import md_escape
 from routing.accounts import Account
+from routing.accounts.roles import PERSONAL_COLUMNS
 from routing.scenarios import DEFAULT_WORKSPACE
 from routing.workspace import FACILITIES, WorkspaceInfo, WorkspaceStore
 
@@ -151,8 +152,12 @@ def set_working_facilities(frame: pd.DataFrame | None, *, note: str = "") -> int
 
 
 def load_table(kind: str) -> pd.DataFrame | None:
-    """The newest ``kind`` table of the current workspace (None when never saved)."""
-    return workspace_store().load_table(workspace_name(), kind)
+    """The newest ``kind`` table of the current workspace (None when never saved); personal columns (doctor
+    names, phones) are hidden on rows outside the signed-in account's scope."""
+    frame = workspace_store().load_table(workspace_name(), kind)
+    if frame is None or kind not in PERSONAL_COLUMNS:
+        return frame
+    return account().redact(frame, PERSONAL_COLUMNS[kind])
 
 
 def save_table(kind: str, frame: pd.DataFrame, *, note: str = "") -> int:

@@ -19,6 +19,7 @@ from routing.database.messages import bilingual
 
 __all__ = [
     "LOCAL",
+    "PERSONAL_COLUMNS",
     "ROLES",
     "Account",
     "cli_actor",
@@ -33,6 +34,10 @@ ROLES: dict[str, dict[str, str]] = {
     "province": {"zh": "省级", "en": "province"},
     "prefecture": {"zh": "市级", "en": "prefecture"},
     "county": {"zh": "县级", "en": "county"},
+}
+#: Personal columns of the input tables (doctor names and phones): shown only within an account's scope.
+PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "doctors": ("name", "doctor", "doctor_name", "phone", "mobile")
 }
 #: What a hidden personal value shows instead (names and phones outside one's scope).
 HIDDEN = "（不在权限范围内）"
@@ -159,9 +164,20 @@ class Account:
         if self.role == "province":
             return np.ones(n, dtype=bool)
         column = "prefecture_code" if self.role == "prefecture" else "county_code"
-        if column not in frame.columns:
+        if column in frame.columns:
+            return (frame[column].astype(str) == str(self.scope_code)).to_numpy()
+        # tables that name places instead (a doctor register: prefecture, county)
+        pref_col = next((c for c in ("prefecture_name", "prefecture") if c in frame.columns), None)
+        county_col = next((c for c in ("county_name", "county") if c in frame.columns), None)
+        code = str(self.scope_code)
+        pref_name = scope_name(code[:4] + "00")
+        if pref_col is None or (self.role == "county" and county_col is None):
             return np.zeros(n, dtype=bool)
-        return (frame[column].astype(str) == str(self.scope_code)).to_numpy()
+        inside = (frame[pref_col].astype(str) == pref_name).to_numpy()
+        if self.role == "county":
+            county = scope_name(code).removeprefix(pref_name)
+            inside = inside & (frame[county_col].astype(str) == county).to_numpy()
+        return inside
 
     def redact(self, frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
         """A copy with the personal ``columns`` (doctor names, phones) hidden on rows outside the scope."""

@@ -76,9 +76,7 @@ def test_wrong_passwords_lock_the_account(db: Database) -> None:
     for _ in range(5):
         with pytest.raises(AuthenticationError, match="Wrong"):
             store.authenticate("np", "guess")
-    with pytest.raises(
-        AuthenticationError, match=r"locked; try again in [56] minutes"
-    ):
+    with pytest.raises(AuthenticationError, match=r"locked; try again in [56] minutes"):
         store.authenticate("np", PW)  # even the right password waits
     with db.begin() as conn:  # five minutes later
         conn.execute(update(ACCOUNTS).values(locked_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
@@ -114,6 +112,16 @@ def test_redaction_of_personal_columns() -> None:
         list(shown["name"]) == ["王医生", "（不在权限范围内）"] and shown["phone"][1] == "（不在权限范围内）"
     )
     assert Account("p", "province").redact(doctors, ("name",)) is doctors
+    register = pd.DataFrame(
+        {
+            "name": ["甲", "乙", "丙"],
+            "prefecture": ["龙岩市", "龙岩市", "福州市"],
+            "county": ["长汀县", "漳平市", "鼓楼区"],
+        }
+    )  # a doctor register names its places
+    assert list(Account("ly", "prefecture", "350800").redact(register, ("name",))["name"])[:2] == ["甲", "乙"]
+    by_county = Account("ct", "county", "350821").redact(register, ("name",))
+    assert list(by_county["name"]) == ["甲", "（不在权限范围内）", "（不在权限范围内）"]
 
 
 def test_cli(
