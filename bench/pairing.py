@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from geo._errors import InfeasibleError
 from geo.network import active_network
 from routing.pairing import PairingParams, greedy_nearest, pair_from_matrix, plan_pairing
+from routing.pairing.plan import travel_minutes
 
 
 def _arrays(plan):
@@ -84,9 +85,8 @@ def main() -> int:
         f"plan_pairing cold (load + matrix + solve) {t_plan:.2f} s, warm (matrix cached) {t_warm:.2f} s "
         f"(goal ≤ 5 s); core solve {plan.result.solve_seconds:.3f} s"
     )
-    travel = network.travel(
-        plan.hospitals[["lon", "lat"]].to_numpy(float), plan.centers[["lon", "lat"]].to_numpy(float)
-    )
+    # centers without coordinates get the stand-in minutes plan_pairing uses (their travel is unknown)
+    _, minutes = travel_minutes(network, plan.hospitals, plan.centers)
     exempt = [n.split(":")[0] for n in plan.notes if "no city hospital" in n]
     kw = _arrays(plan)
     settings = [
@@ -109,13 +109,13 @@ def main() -> int:
     )
     for name, cap, params in settings:
         t1 = time.perf_counter()
-        opt = pair_from_matrix(travel.minutes, cap, params=params, share_exempt=exempt, **kw)
+        opt = pair_from_matrix(minutes, cap, params=params, share_exempt=exempt, **kw)
         t_opt = time.perf_counter() - t1
         t1 = time.perf_counter()
         try:
             names = (plan.centers["county_name"] + plan.centers["name"]).tolist()
             greedy = greedy_nearest(
-                travel.minutes, cap, params=params, share_exempt=exempt, center_names=names, **kw
+                minutes, cap, params=params, share_exempt=exempt, center_names=names, **kw
             )
             t_g = time.perf_counter() - t1
             saving = 1 - opt.total_minutes / greedy.total_minutes
@@ -130,7 +130,7 @@ def main() -> int:
     from routing.pairing._model import build_model
 
     model = build_model(
-        travel.minutes,
+        minutes,
         plan.hospitals["capacity_days"].to_numpy(),
         kw["hospital_county"],
         kw["hospital_prefecture"],

@@ -1,6 +1,7 @@
 """Tables shaped like the county plan's forms, as XLSX (openpyxl) and CSV.
 
-* 附件1 支援人员安排情况表 — who (a doctor placeholder until names are entered), from which hospital, to which
+* 附件1 支援人员安排情况表 — who (an anonymous 医师序号 and an empty name cell; named doctors come from the
+  register, see :mod:`routing.programme`), from which hospital, to which
   center, in which month, on which dates.
 * 附件2 对口支援工作量月报表 — per center and month: planned doctor-days and doctors, and blank
   columns the center fills in (actual doctor-days, doctors, outpatient visits, health-education,
@@ -49,7 +50,8 @@ ANNEX1_COLUMNS = (
     "序号",
     "支援医院",
     "医院类别",
-    "支援医师（姓名待填）",
+    "医师序号",
+    "支援医师",
     "职称",
     "专业/科室",
     "受援单位",
@@ -125,7 +127,8 @@ def annex1_table(roster: pd.DataFrame, *, estimated: bool = True) -> pd.DataFram
                 "医院类别": text(HOSPITAL_TYPE_LABELS, str(first.get("hospital_type", "")))
                 if first.get("hospital_type")
                 else "",
-                "支援医师（姓名待填）": f"{doctor}（待填）",
+                "医师序号": doctor,
+                "支援医师": None,  # an empty cell to fill (names come from the register: 项目年度)
                 "职称": "",
                 "专业/科室": "",
                 "受援单位": first["center"],
@@ -133,14 +136,14 @@ def annex1_table(roster: pd.DataFrame, *, estimated: bool = True) -> pd.DataFram
                 "所在县（市、区）": first.get("county", ""),
                 "支援月份": month,
                 "当月支援天数": len(g),
-                "计划支援日期": "、".join(f"{d:%m-%d}" for d in sorted(g["date"])),
+                "计划支援日期": "、".join(d.isoformat() for d in sorted(g["date"])),
                 _minutes_header(estimated): first.get("minutes", ""),
                 "备注": "",
                 "_h": hid,
             }
         )
     out = pd.DataFrame(rows).sort_values(
-        ["支援月份", "_h", "支援医师（姓名待填）", "受援单位编码"], kind="stable"
+        ["支援月份", "_h", "医师序号", "受援单位编码"], kind="stable"
     )
     out = out.drop(columns="_h").reset_index(drop=True)
     out.insert(0, "序号", range(1, len(out) + 1))
