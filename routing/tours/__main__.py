@@ -53,127 +53,157 @@ def bounded(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser of ``python -m routing.tours``."""
+    """The argparse parser of ``python -m routing.tours`` (flags in groups; every number bounded)."""
     ap = argparse.ArgumentParser(
         prog="python -m routing.tours",
         description="移动医院巡诊路线 — dated multi-day mobile-hospital tours from a depot hospital",
     )
-    ap.add_argument(
+    for add in (_where, _days, _nights, _rules, _townships, _solver, _outputs):
+        add(ap)
+    return ap
+
+
+def _where(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("depot, scope, teams / 出发地、范围、队伍")
+    g.add_argument(
         "--depot", default=DEFAULT_DEPOT, help=f"depot hospital/township/county (default {DEFAULT_DEPOT})"
     )
-    ap.add_argument(
+    g.add_argument(
         "--days", type=bounded("days", int, 1, 14), default=5, help="touring days, 1–14 (default 5)"
     )
-    ap.add_argument("--teams", type=bounded("teams", int, 1, 10), default=1, help="teams, 1–10 (default 1)")
-    ap.add_argument(
+    g.add_argument("--teams", type=bounded("teams", int, 1, 10), default=1, help="teams, 1–10 (default 1)")
+    g.add_argument(
         "--prefecture", action="append", default=[], help="prefecture in scope (repeatable), e.g. 南平"
     )
-    ap.add_argument("--county", action="append", default=[], help="county in scope (repeatable)")
-    ap.add_argument(
+    g.add_argument("--county", action="append", default=[], help="county in scope (repeatable)")
+
+
+def _days(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("dates and hours / 日期与时段")
+    g.add_argument(
         "--start-date",
         type=dt.date.fromisoformat,
         default=None,
         help="first day YYYY-MM-DD (default: the next working day)",
     )
-    ap.add_argument(
+    g.add_argument(
         "--weekends", action="store_true", help="tour on weekends and holidays too (consecutive days)"
     )
-    ap.add_argument("--holidays", help="CSV/XLSX of holidays and make-up workdays (columns 日期, 类型)")
-    ap.add_argument("--start", default="08:00", help="working day start HH:MM (default 08:00)")
-    ap.add_argument("--end", default="18:00", help="working day end HH:MM, driving included (default 18:00)")
-    ap.add_argument(
+    g.add_argument("--holidays", help="CSV/XLSX of holidays and make-up workdays (columns 日期, 类型)")
+    g.add_argument("--start", default="08:00", help="working day start HH:MM (default 08:00)")
+    g.add_argument("--end", default="18:00", help="working day end HH:MM, driving included (default 18:00)")
+    g.add_argument(
         "--clinic-hours",
         type=bounded("clinic hours", float, 0.25, 12, " h"),
         default=3.0,
         help="clinic hours per stop, 0.25–12 (default 3)",
     )
-    ap.add_argument(
+    g.add_argument(
         "--max-drive-hours",
         type=bounded("max drive hours", float, 0.5, 24, " h"),
         default=6.0,
         help="max driving hours per day, 0.5–24 (default 6)",
     )
-    ap.add_argument("--no-drive-limit", action="store_true", help="no daily driving limit (the window only)")
-    ap.add_argument(
+    g.add_argument("--no-drive-limit", action="store_true", help="no daily driving limit (the window only)")
+    g.add_argument(
         "--lunch-minutes",
         type=bounded("lunch minutes", float, 0, 180, " min"),
         default=60.0,
         help="lunch break, 0–180 min (default 60; 0 = none)",
     )
-    ap.add_argument(
+    g.add_argument(
         "--lunch-window", default="11:30-13:30", help="window of the lunch break (default 11:30-13:30)"
     )
-    ap.add_argument("--return-nightly", action="store_true", help="return to the depot every night")
-    ap.add_argument("--no-return", action="store_true", help="do not return to the depot at the end")
-    ap.add_argument(
+
+
+def _nights(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("overnight places / 住宿")
+    g.add_argument("--return-nightly", action="store_true", help="return to the depot every night")
+    g.add_argument("--no-return", action="store_true", help="do not return to the depot at the end")
+    g.add_argument(
         "--overnight",
         action="append",
         default=None,
         help="allowed overnight place (repeatable; 驻地 = the depot); default: depot, hospitals, "
         "township seats with a health center",
     )
-    ap.add_argument(
+
+
+def _rules(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("market days and opening hours / 圩日与开放时间")
+    g.add_argument(
         "--market",
         action="append",
         default=[],
         metavar="TOWNSHIP=RULE",
         help="market days of a township, e.g. 长汀县红山乡=逢3、8 (repeatable)",
     )
-    ap.add_argument(
+    g.add_argument(
         "--market-only",
         action="append",
         default=[],
         metavar="TOWNSHIP",
         help="township that may only be visited on its market day (repeatable)",
     )
-    ap.add_argument("--visit-rules", help="CSV/XLSX of township rules: 乡镇, 圩日, 仅圩日, 开放, 结束")
-    ap.add_argument(
+    g.add_argument("--visit-rules", help="CSV/XLSX of township rules: 乡镇, 圩日, 仅圩日, 开放, 结束")
+    g.add_argument(
         "--market-factor",
         type=bounded("market factor", float, 1, 10),
         default=1.5,
         help="priority × this on a market day, 1–10 (default 1.5)",
     )
-    ap.add_argument(
+
+
+def _townships(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("townships / 乡镇")
+    g.add_argument(
         "--cover-minutes",
         type=bounded("cover minutes", float, 1, 600, " min"),
         default=None,
         help="covering tour: N minutes around each stop",
     )
-    ap.add_argument(
+    g.add_argument(
         "--min-remoteness",
         type=bounded("min remoteness", float, 0, 600, " min"),
         default=0.0,
         help="only townships at least this many minutes from a county-level hospital",
     )
-    ap.add_argument("--include-streets", action="store_true", help="include 街道 (urban sub-districts)")
-    ap.add_argument("--visits", help="CSV of months since the last visit: columns township, months")
-    ap.add_argument(
+    g.add_argument("--include-streets", action="store_true", help="include 街道 (urban sub-districts)")
+    g.add_argument("--visits", help="CSV of months since the last visit: columns township, months")
+    g.add_argument(
         "--required", action="append", default=[], help="township that must be visited (repeatable)"
     )
-    ap.add_argument(
+
+
+def _solver(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("solver / 求解")
+    g.add_argument(
         "--seed", type=bounded("seed", int, 0, MAX_SEED), default=0, help=f"solver seed, 0–{MAX_SEED}"
     )
-    ap.add_argument(
+    g.add_argument(
         "--iterations",
         type=bounded("iterations", int, 1, MAX_ITERATIONS),
         default=3000,
         help=f"solver iterations per solve, 1–{MAX_ITERATIONS:,} (deterministic budget)",
     )
-    ap.add_argument(
+    g.add_argument(
         "--time-limit",
         type=bounded("time limit", float, 1, MAX_TIME_LIMIT_SECONDS, " s"),
         default=120.0,
         help="wall-clock limit of the whole plan, seconds (default 120)",
     )
-    ap.add_argument("--lang", choices=["zh", "en"], default="zh")
-    ap.add_argument("--xlsx", help="write the itinerary workbook (XLSX)")
-    ap.add_argument("--csv", help="write the itinerary table (CSV)")
-    ap.add_argument("--html", help="write a self-contained HTML map of the routes")
-    ap.add_argument("--print-html", help="write a printable A4 itinerary per team (HTML)")
-    ap.add_argument("--print-pdf", help="write the printable A4 itinerary per team as PDF")
-    ap.add_argument("--png", help="write a static map of the routes for slides (PNG, A4 landscape)")
-    ap.add_argument("--pdf", help="write a static map of the routes for print (PDF, A4 landscape)")
-    return ap
+
+
+def _outputs(ap: argparse.ArgumentParser) -> None:
+    g = ap.add_argument_group("outputs / 输出")
+    g.add_argument("--lang", choices=["zh", "en"], default="zh")
+    g.add_argument("--xlsx", help="write the itinerary workbook (XLSX)")
+    g.add_argument("--csv", help="write the itinerary table (CSV)")
+    g.add_argument("--html", help="write a self-contained HTML map of the routes")
+    g.add_argument("--print-html", help="write a printable A4 itinerary per team (HTML)")
+    g.add_argument("--print-pdf", help="write the printable A4 itinerary per team as PDF")
+    g.add_argument("--png", help="write a static map of the routes for slides (PNG, A4 landscape)")
+    g.add_argument("--pdf", help="write a static map of the routes for print (PDF, A4 landscape)")
 
 
 def params_from(args: argparse.Namespace) -> TourParams:

@@ -3,8 +3,9 @@
 :func:`plan_tours_matrix` runs, in order:
 
 1. :func:`routing.tours._problem.build_problem` — check and normalise the inputs;
-2. :func:`servable` — why a township cannot be served at all (no road, closed on every tour day, too far
-   for one day from any allowed overnight place), and refuse required ones with what to relax;
+2. :func:`routing.tours._feasible.servable` — why a township cannot be served at all (no road, closed on
+   every tour day, too far for one day from any allowed overnight place); refuse required ones with what to
+   relax;
 3. :func:`routing.tours._model.visit_options` — one solver client per visit option (day runs, market days);
 4. :func:`attempt` per start (seeds; drive legs as is and scaled so the daily driving limit is implied):
    phase 1 (whole tour, one vehicle per team, sleep nodes), the exact schedule with lunch and the repair of
@@ -25,11 +26,11 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from geo._errors import InfeasibleError, InputValidationError
+from routing.tours._feasible import Outcome, idle_tour, servable
 from routing.tours._labels import REASONS
 from routing.tours._model import (
     Options,
@@ -67,15 +68,6 @@ class Deadline:
         return time.perf_counter() >= self.end
 
 
-@dataclass
-class Outcome:
-    """A finished candidate plan: its team-days, the townships dropped by repair, warnings."""
-
-    specs: list[DaySpec]
-    dropped: list[int] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
 def _solve(
     inst: VrptwInstance,
     pb: TourProblem,
@@ -87,53 +79,6 @@ def _solve(
     return solve_vrptw(
         inst, seed=seed, max_iterations=pb.params.iterations, max_seconds=clock.share(parts), initial=initial
     )
-
-
-def _reach(pb: TourProblem, budget: float, source: int, reverse: bool) -> np.ndarray:
-    """Allowed overnight places reachable from ``source`` (or, ``reverse``, that reach it) in at most
-    days − 1 moves of one day's driving each; ``source`` itself included."""
-    nodes = np.flatnonzero(pb.overnight | (np.arange(pb.n_loc) == source))
-    m = pb.minutes[np.ix_(nodes, nodes)]
-    adj = (m.T if reverse else m) <= budget
-    seen = nodes == source
-    frontier = seen.copy()
-    for _ in range(pb.days - 1):
-        nxt = adj[frontier].any(axis=0) & ~seen
-        if not nxt.any():
-            break
-        seen |= nxt
-        frontier = nxt
-    return nodes[seen]
-
-
-def servable(pb: TourProblem) -> np.ndarray:
-    """Reason code per candidate when it cannot be served on any day regardless of the rest ("" when it
-    can): unreachable, clinic_too_long, closed, too_far_for_a_day (a necessary condition: some allowed
-    overnight place reachable from the depot, a day's drive to the township, its clinic, and a day's drive on
-    to an allowed place from which the tour can end)."""
-    n = pb.n
-    reasons = np.full(n, "", dtype=object)
-    cand = np.arange(1, n + 1)
-    window = float((pb.day_end - pb.day_start).max())
-    budget = min(pb.drive_limit, window)
-    out_ok = np.isfinite(pb.minutes[0, cand])
-    back_ok = np.isfinite(pb.minutes[cand, pb.end_place]) if pb.end_place >= 0 else np.ones(n, bool)
-    reasons[~out_ok | ~back_ok] = "unreachable"
-    reasons[(reasons == "") & (pb.service > window)] = "clinic_too_long"
-    fits = pb.avail.available() & (
-        pb.avail.close_minutes - pb.avail.open_minutes >= pb.service[:, None] - EPS
-    )
-    reasons[(reasons == "") & ~fits.any(axis=1)] = "closed"
-    starts = _reach(pb, budget, 0, reverse=False)
-    if pb.end_place >= 0:
-        ends = _reach(pb, budget, pb.end_place, reverse=True)
-        to_end = pb.minutes[np.ix_(cand, ends)].min(axis=1)
-    else:
-        to_end = np.zeros(n)  # the last day may end at the township itself
-    from_start = pb.minutes[np.ix_(starts, cand)].min(axis=0)
-    ok = (from_start + to_end <= budget + EPS) & (from_start + pb.service + to_end <= window + EPS)
-    reasons[(reasons == "") & ~ok] = "too_far_for_a_day"
-    return reasons
 
 
 def _check_required(pb: TourProblem, reasons: np.ndarray) -> None:
@@ -239,7 +184,7 @@ def attempt(
 ) -> Outcome:
     """One start: phase 1 with drive legs × ``factor``, repair, phase 2, fill (module docstring). When the
     search finds nothing feasible in its time, it is run again from the idle tour (no clinics)."""
-    idle = _idle_tour(pb)
+    idle = idle_tour(pb)
     if not len(opts) and idle is not None:
         return idle
     inst, loc = phase1_instance(pb, opts, factor)
@@ -265,46 +210,6 @@ def attempt(
         served = {i for sp in out.specs for i in sp.stops}
         out.dropped = [i for i in out.dropped if i not in served]
     return out
-
-
-def _idle_tour(pb: TourProblem) -> Outcome | None:
-    """The tour without clinics: each team moves between allowed overnight places by the fewest days of
-    driving to where the tour ends, then stays (None when no such chain exists)."""
-    window = float((pb.day_end - pb.day_start).min())
-    budget = min(pb.drive_limit, window)
-    nodes = [int(x) for x in np.flatnonzero(pb.overnight)]
-    end_ok = {p for p in nodes if pb.end_place < 0 or pb.minutes[p, pb.end_place] <= budget + EPS}
-    nights: list[int] | None = (
-        [] if pb.days == 1 and (pb.end_place < 0 or pb.minutes[0, pb.end_place] <= budget) else None
-    )
-    if pb.days > 1:
-        prev: dict[int, int] = {p: 0 for p in nodes if pb.minutes[0, p] <= budget + EPS}
-        frontier, hops = list(prev), 1
-        while frontier and hops <= pb.days - 1 and nights is None:
-            hit = next((p for p in frontier if p in end_ok), None)
-            if hit is not None:
-                chain = [hit]
-                while prev[chain[-1]] != 0 and len(chain) < hops:
-                    chain.append(prev[chain[-1]])
-                nights = chain[::-1] + [hit] * (pb.days - 1 - len(chain))
-                break
-            nxt = [
-                q
-                for p in frontier
-                for q in nodes
-                if q not in prev and pb.minutes[p, q] <= budget + EPS and prev.setdefault(q, p) == p
-            ]
-            frontier, hops = nxt, hops + 1
-    if nights is None:
-        return None
-    specs = []
-    for t in range(1, pb.params.teams + 1):
-        place = 0
-        for k in range(pb.days):
-            end = nights[k] if k < pb.days - 1 else pb.end_place
-            specs.append(DaySpec(t, k, place, [], end))
-            place = end
-    return Outcome(specs)
 
 
 def _phase1_routes(pb: TourProblem, opts: Options, out: Outcome) -> list[tuple[int, list[int]]]:

@@ -21,7 +21,7 @@ from geo.network import Network, active_network
 from geo.places import load_counties, load_prefectures
 from routing import exports as ex
 from routing.tours._labels import LABELS, REASONS, lab
-from routing.tours._types import DayPlan, FujianTour, TourPlan, hhmm
+from routing.tours._types import DayPlan, FujianTour, Stop, TourPlan, hhmm
 from routing.tours.outputs import date_text, estimated_suffix
 
 __all__ = ["DAY_COLOURS", "tour_map", "tour_map_html", "tour_static_map"]
@@ -104,19 +104,38 @@ def tour_map(
     folium.Map
     """
     plan = tour.plan
-    L = {k: text(LABELS, k, lang) for k in LABELS}
-    est = estimated_suffix(plan, lang)
-    esc = html.escape
     net = network or active_network()
     straight = bool(net.is_estimated)
     m = maps.base_map(
         load_prefectures(), load_counties(), basemap=basemap, lang=lang, asset_base_url=asset_base_url
     )
-    ll = tour.lonlat
-    served = set(plan.served)
-    grey = folium.FeatureGroup(name=L["left"])
-    for lo in plan.left_out:
-        lon, lat = ll[lo.index + 1]
+    _left_out_layer(tour, lang).add_to(m)
+    for layer in _route_layers(tour, net, lang):
+        layer.add_to(m)
+    _stop_layer(tour, lang).add_to(m)
+    folium.Marker(
+        [tour.lonlat[0][1], tour.lonlat[0][0]],
+        tooltip=html.escape(f"{lab('depot', lang)}: {plan.names[0]}"),
+        icon=folium.DivIcon(
+            html='<div style="font-size:22px;color:#b22222">★</div>', icon_size=(22, 22), icon_anchor=(11, 11)
+        ),
+    ).add_to(m)
+    pts = [tour.lonlat[0]] + [tour.lonlat[i + 1] for i in set(plan.served)]
+    lons, lats = [p[0] for p in pts], [p[1] for p in pts]
+    m.fit_bounds([[min(lats) - 0.08, min(lons) - 0.08], [max(lats) + 0.08, max(lons) + 0.08]])
+    root: Any = m.get_root()  # a branca Figure
+    root.html.add_child(folium.Element(_legend(plan, lang, straight)))
+    # the base map's facility legend describes markers this map does not draw
+    root.header.add_child(folium.Element("<style>.xz-legend{display:none}</style>"))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def _left_out_layer(tour: FujianTour, lang: str) -> folium.FeatureGroup:
+    """Grey dots for the candidates not scheduled, the reason in the tooltip."""
+    grey = folium.FeatureGroup(name=lab("left", lang))
+    for lo in tour.plan.left_out:
+        lon, lat = tour.lonlat[lo.index + 1]
         folium.CircleMarker(
             [lat, lon],
             radius=3,
@@ -124,34 +143,62 @@ def tour_map(
             fill=True,
             fill_opacity=0.7,
             weight=1,
-            tooltip=esc(f"{lo.name} · {text(REASONS, lo.reason, lang)}"),
+            tooltip=html.escape(f"{lo.name} · {text(REASONS, lo.reason, lang)}"),
         ).add_to(grey)
-    grey.add_to(m)
+    return grey
+
+
+def _route_layers(tour: FujianTour, net: Network, lang: str) -> list[folium.FeatureGroup]:
+    """One layer per team-day: its legs along the road (dashed straight lines on the estimated network)."""
+    plan, ll = tour.plan, tour.lonlat
+    est = estimated_suffix(plan, lang)
+    straight = bool(net.is_estimated)
+    layers = []
     for d in plan.days:
-        colour = DAY_COLOURS[(d.day - 1) % 14]
-        fg = folium.FeatureGroup(name=f"{L['team_n'].format(t=d.team)} {_day_label(plan, d.day, lang)}")
+        name = f"{lab('team_n', lang, t=d.team)} {_day_label(plan, d.day, lang)}"
+        fg = folium.FeatureGroup(name=name)
         seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
         for a, b in itertools.pairwise(seq):
             if a == b:
                 continue
             path = net.path(ll[a], ll[b])
-            coords = [[float(y), float(x)] for x, y in path.lonlat]
             tip = (
-                f"{L['team_n'].format(t=d.team)} {_day_label(plan, d.day, lang)}: "
-                f"{plan.names[a]} → {plan.names[b]}"
-                f" · {path.minutes:.0f} min{est} · {path.km:.1f} km{est}"
-                + (f" · {L['straight']}" if straight else "")
+                f"{name}: {plan.names[a]} → {plan.names[b]} · {path.minutes:.0f} min{est} · "
+                f"{path.km:.1f} km{est}" + (f" · {lab('straight', lang)}" if straight else "")
             )
             folium.PolyLine(
-                coords,
-                color=colour,
+                [[float(y), float(x)] for x, y in path.lonlat],
+                color=DAY_COLOURS[(d.day - 1) % 14],
                 weight=4,
                 opacity=0.85,
                 dash_array="8 6" if straight else None,
-                tooltip=esc(tip),
+                tooltip=html.escape(tip),
             ).add_to(fg)
-        fg.add_to(m)
-    num = folium.FeatureGroup(name=L["stops_layer"])
+        layers.append(fg)
+    return layers
+
+
+def _stop_tip(plan: TourPlan, d: DayPlan, s: Stop, k: int, lang: str) -> str:
+    """The tooltip of a numbered stop (HTML, every text escaped)."""
+    esc = html.escape
+    L = {k: text(LABELS, k, lang) for k in LABELS}
+    est = esc(estimated_suffix(plan, lang))
+    return (
+        f"<b>{esc(s.name)}</b><br>{esc(L['team_n'].format(t=d.team))} · "
+        f"{esc(_day_label(plan, d.day, lang))} · "
+        f"#{k}<br>{esc(L['arrive'])} {hhmm(s.arrival_minutes)} · {esc(L['clinic'])} "
+        f"{hhmm(s.clinic_start_minutes)}–{hhmm(s.departure_minutes)}<br>{esc(L['drive'])}{est}: "
+        f"{s.drive_minutes:.0f} · {esc(L['km'])}{est}: {s.km:.1f}<br>{esc(L['score'])}: "
+        f"{plan.scores[s.index]:.2f}"
+        + (f" · {esc(L['market'])}" if s.market_day else "")
+        + _lunch_tip(d, s.index, L)
+    )
+
+
+def _stop_layer(tour: FujianTour, lang: str) -> folium.FeatureGroup:
+    """Stops numbered per team (coloured by day) and the overnight places (☾)."""
+    plan, ll = tour.plan, tour.lonlat
+    num = folium.FeatureGroup(name=lab("stops_layer", lang))
     for team in sorted({d.team for d in plan.days}):
         k = 0
         for d in (x for x in plan.days if x.team == team):
@@ -159,28 +206,18 @@ def tour_map(
             for s in d.stops:
                 k += 1
                 lon, lat = ll[s.index + 1]
-                pop = (
-                    f"<b>{esc(s.name)}</b><br>{esc(L['team_n'].format(t=team))} · "
-                    f"{esc(_day_label(plan, d.day, lang))} · #{k}<br>"
-                    f"{esc(L['arrive'])} {hhmm(s.arrival_minutes)}"
-                    f" · {esc(L['clinic'])} {hhmm(s.clinic_start_minutes)}–{hhmm(s.departure_minutes)}<br>"
-                    f"{esc(L['drive'])}{esc(est)}: {s.drive_minutes:.0f} · "
-                    f"{esc(L['km'])}{esc(est)}: {s.km:.1f}"
-                    f"<br>{esc(L['score'])}: {plan.scores[s.index]:.2f}"
-                    + (f" · {esc(L['market'])}" if s.market_day else "")
-                    + _lunch_tip(d, s.index, L)
-                )
                 label = f"{team}-{k}" if plan.params.teams > 1 else str(k)
-                folium.Marker(
-                    # rich tooltip, not a Popup: folium's Popup needs jQuery, which xunzhen's maps do not ship
+                folium.Marker(  # rich tooltip, not a Popup: folium's Popup needs jQuery, not shipped here
                     [lat, lon],
-                    tooltip=folium.Tooltip(f'<div class="xz-popup">{pop}</div>', sticky=True),
+                    tooltip=folium.Tooltip(
+                        f'<div class="xz-popup">{_stop_tip(plan, d, s, k, lang)}</div>', sticky=True
+                    ),
                     icon=folium.DivIcon(
                         html=(
                             f'<div class="xz-tour-stop" style="background:{colour};color:white;'
-                            "border-radius:10px;"
-                            f"min-width:20px;height:20px;line-height:20px;text-align:center;font:bold 11px "
-                            f'sans-serif;border:1px solid white;padding:0 3px">{esc(label)}</div>'
+                            "border-radius:10px;min-width:20px;height:20px;line-height:20px;"
+                            "text-align:center;font:bold 11px "
+                            f'sans-serif;border:1px solid white;padding:0 3px">{html.escape(label)}</div>'
                         ),
                         icon_size=(24, 20),
                         icon_anchor=(12, 10),
@@ -190,29 +227,12 @@ def tour_map(
                 lon, lat = ll[d.overnight_place]
                 folium.Marker(
                     [lat, lon],
-                    tooltip=esc(f"{L['sleep']}: {plan.names[d.overnight_place]}"),
+                    tooltip=html.escape(f"{lab('sleep', lang)}: {plan.names[d.overnight_place]}"),
                     icon=folium.DivIcon(
                         html='<div style="font-size:14px">☾</div>', icon_size=(14, 14), icon_anchor=(-6, 18)
                     ),
                 ).add_to(num)
-    num.add_to(m)
-    folium.Marker(
-        [ll[0][1], ll[0][0]],
-        tooltip=esc(f"{L['depot']}: {plan.names[0]}"),
-        icon=folium.DivIcon(
-            html='<div style="font-size:22px;color:#b22222">★</div>', icon_size=(22, 22), icon_anchor=(11, 11)
-        ),
-    ).add_to(m)
-    pts = [ll[0]] + [ll[i + 1] for i in served] if served else [ll[0]]
-    lons = [p[0] for p in pts]
-    lats = [p[1] for p in pts]
-    m.fit_bounds([[min(lats) - 0.08, min(lons) - 0.08], [max(lats) + 0.08, max(lons) + 0.08]])
-    root: Any = m.get_root()  # a branca Figure
-    root.html.add_child(folium.Element(_legend(plan, lang, straight)))
-    # the base map's facility legend describes markers this map does not draw
-    root.header.add_child(folium.Element("<style>.xz-legend{display:none}</style>"))
-    folium.LayerControl(collapsed=True).add_to(m)
-    return m
+    return num
 
 
 def tour_map_html(
@@ -249,43 +269,9 @@ def tour_static_map(
         The PNG image or PDF document.
     """
     plan = tour.plan
-    L = {k: text(LABELS, k, lang) for k in LABELS}
-    est = estimated_suffix(plan, lang)
-    en = lang == "en"
     net = network or active_network()
     straight = bool(net.is_estimated)
     ll = np.asarray(tour.lonlat, dtype=float)
-    routes = []
-    for day in range(1, plan.params.days + 1):
-        paths = []
-        for d in (x for x in plan.days if x.day == day):
-            seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
-            for a, b in itertools.pairwise(seq):
-                if a != b:
-                    paths.append(np.asarray(net.path(ll[a], ll[b]).lonlat, dtype=float))
-        if paths:
-            routes.append(
-                ex.LineLayer(
-                    paths=paths,
-                    color=DAY_COLOURS[(day - 1) % 14],
-                    linewidth=2.2,
-                    linestyle="--" if straight else "-",
-                )
-            )
-    lab_lon, lab_lat, lab_txt, lab_col = [], [], [], []
-    for team in sorted({d.team for d in plan.days}):
-        k = 0
-        for d in (x for x in plan.days if x.team == team):
-            for s in d.stops:
-                k += 1
-                lab_lon.append(ll[s.index + 1][0])
-                lab_lat.append(ll[s.index + 1][1])
-                lab_txt.append(f"{team}-{k}" if plan.params.teams > 1 else str(k))
-                lab_col.append(DAY_COLOURS[(d.day - 1) % 14])
-    labels = [
-        ex.LabelLayer(lon=[x], lat=[y], texts=[t], boxcolor=c)
-        for x, y, t, c in zip(lab_lon, lab_lat, lab_txt, lab_col, strict=True)
-    ]
     left = [lo.index + 1 for lo in plan.left_out]
     points = []
     if left:
@@ -295,55 +281,104 @@ def tour_static_map(
             lon=ll[[0], 0], lat=ll[[0], 1], color="#b22222", size=260, marker="*", edgecolor="white", zorder=8
         )
     )
-    legend = [ex.LegendEntry(f"{L['depot']}: {plan.names[0]}", "#b22222", "star")]
-    kind = "dashed" if straight else "line"
+    legend = [ex.LegendEntry(f"{lab('depot', lang)}: {plan.names[0]}", "#b22222", "star")]
     legend += [
-        ex.LegendEntry(_day_label(plan, day, lang), DAY_COLOURS[(day - 1) % 14], kind)
+        ex.LegendEntry(
+            _day_label(plan, day, lang), DAY_COLOURS[(day - 1) % 14], "dashed" if straight else "line"
+        )
         for day in range(1, plan.params.days + 1)
         if any(x.day == day and x.stops for x in plan.days)
     ]
     if left:
-        legend.append(ex.LegendEntry(L["left"], "#9a9a9a"))
-    t = plan.totals
-    drive_label = L["drive_h"] + est
-    lines = [
-        f"{L['served']}: {t['townships_served']} / {t['candidates']} · "
-        f"{L['pop_served']}: {t['population_served_est']:,.0f} · "
-        f"{drive_label}: {t['drive_hours']:.1f} · {L['km']}{est}: {t['km']:.0f}",
-    ]
-    label = (tour.network_label_en or tour.network_label) if en else tour.network_label
-    lines.append(f"{L['depot']}: {tour.depot_name} · {L['network']}: {label}")
-    p = plan.params
-    when = f"{date_text(plan.dates[0], lang)} – {date_text(plan.dates[-1], lang)} · " if plan.dates else ""
-    lines.append(
-        f"{when}{p.days} {L['days_unit']} × {p.teams} {L['teams_unit']} · "
-        f"{hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)}"
-    )
-    note = L["straight_note"] if straight else ""
-    # the view: the plan's prefectures (their county boundaries are drawn by the base layer)
-    bounds = None
-    cand = tour.candidates
-    if cand is not None and "prefecture_name" in cand.columns:
-        prefs = load_prefectures()
-        sel = prefs[prefs["name"].isin(set(cand["prefecture_name"]))]
-        if not sel.empty:
-            x0, y0, x1, y1 = sel.total_bounds
-            x0, y0 = min(x0, ll[0, 0]), min(y0, ll[0, 1])
-            x1, y1 = max(x1, ll[0, 0]), max(y1, ll[0, 1])
-            bounds = (x0 - 0.05, y0 - 0.05, x1 + 0.05, y1 + 0.05)
-    title = f"{L['title']} · {plan.names[0]}"
-    footer = L["footer"]
+        legend.append(ex.LegendEntry(lab("left", lang), "#9a9a9a"))
     return ex.static_map_with_lines(
-        title=title,
-        lines=lines,
-        routes=routes,
-        labels=labels,
+        title=f"{lab('title', lang)} · {plan.names[0]}",
+        lines=_static_lines(tour, lang),
+        routes=_static_routes(tour, net),
+        labels=_static_labels(tour),
         points=points,
         legend=legend,
-        legend_title=L["title"] if not en else L["legend"],
-        bounds=bounds,
-        footer=footer,
-        note=note,
+        legend_title=lab("title", lang) if lang != "en" else lab("legend", lang),
+        bounds=_static_bounds(tour),
+        footer=lab("footer", lang),
+        note=lab("straight_note", lang) if straight else "",
         fmt=fmt,
         dpi=dpi,
     )
+
+
+def _static_routes(tour: FujianTour, net: Network) -> list[ex.LineLayer]:
+    """One line layer per day (all teams), coloured by day, dashed on the estimated network."""
+    plan, ll = tour.plan, np.asarray(tour.lonlat, dtype=float)
+    routes = []
+    for day in range(1, plan.params.days + 1):
+        paths = []
+        for d in (x for x in plan.days if x.day == day):
+            seq = [d.start_place] + [s.index + 1 for s in d.stops] + [d.overnight_place]
+            paths += [
+                np.asarray(net.path(ll[a], ll[b]).lonlat, dtype=float)
+                for a, b in itertools.pairwise(seq)
+                if a != b
+            ]
+        if paths:
+            routes.append(
+                ex.LineLayer(
+                    paths=paths,
+                    color=DAY_COLOURS[(day - 1) % 14],
+                    linewidth=2.2,
+                    linestyle="--" if net.is_estimated else "-",
+                )
+            )
+    return routes
+
+
+def _static_labels(tour: FujianTour) -> list[ex.LabelLayer]:
+    """The stop numbers, per team, boxed in the colour of their day."""
+    plan, ll = tour.plan, tour.lonlat
+    out = []
+    for team in sorted({d.team for d in plan.days}):
+        k = 0
+        for d in (x for x in plan.days if x.team == team):
+            for s in d.stops:
+                k += 1
+                text_ = f"{team}-{k}" if plan.params.teams > 1 else str(k)
+                out.append(
+                    ex.LabelLayer(
+                        lon=[ll[s.index + 1][0]],
+                        lat=[ll[s.index + 1][1]],
+                        texts=[text_],
+                        boxcolor=DAY_COLOURS[(d.day - 1) % 14],
+                    )
+                )
+    return out
+
+
+def _static_lines(tour: FujianTour, lang: str) -> list[str]:
+    """Key figures under the title (estimated ones labelled), depot and network, dates and hours."""
+    plan, t, p = tour.plan, tour.plan.totals, tour.plan.params
+    est = estimated_suffix(plan, lang)
+    network = (tour.network_label_en or tour.network_label) if lang == "en" else tour.network_label
+    when = f"{date_text(plan.dates[0], lang)} – {date_text(plan.dates[-1], lang)} · " if plan.dates else ""
+    return [
+        f"{lab('served', lang)}: {t['townships_served']} / {t['candidates']} · "
+        f"{lab('pop_served', lang)}: {t['population_served_est']:,.0f} · "
+        f"{lab('drive_h', lang)}{est}: {t['drive_hours']:.1f} · {lab('km', lang)}{est}: {t['km']:.0f}",
+        f"{lab('depot', lang)}: {tour.depot_name} · {lab('network', lang)}: {network}",
+        f"{when}{p.days} {lab('days_unit', lang)} × {p.teams} {lab('teams_unit', lang)} · "
+        f"{hhmm(p.day_start_minutes)}–{hhmm(p.day_end_minutes)}",
+    ]
+
+
+def _static_bounds(tour: FujianTour) -> tuple[float, float, float, float] | None:
+    """The view: the plan's prefectures and the depot (county boundaries are drawn by the base layer)."""
+    cand, ll = tour.candidates, tour.lonlat
+    if cand is None or "prefecture_name" not in cand.columns:
+        return None
+    prefs = load_prefectures()
+    sel = prefs[prefs["name"].isin(set(cand["prefecture_name"]))]
+    if sel.empty:
+        return None
+    x0, y0, x1, y1 = sel.total_bounds
+    x0, y0 = min(x0, ll[0, 0]), min(y0, ll[0, 1])
+    x1, y1 = max(x1, ll[0, 0]), max(y1, ll[0, 1])
+    return (x0 - 0.05, y0 - 0.05, x1 + 0.05, y1 + 0.05)
