@@ -106,13 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--depot", default="南平市第一医院")
     ap.add_argument("--prefecture", action="append", default=None)
     ap.add_argument("--days", type=int, default=5)
+    ap.add_argument("--teams", type=int, default=1)
     ap.add_argument("--min-remote", type=float, default=45.0, help="minutes to the nearest county hospital")
     ap.add_argument("--start-date", type=dt.date.fromisoformat, default=dt.date(2026, 12, 1))
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     prefectures = args.prefecture or ["南平"]
-    p = TourParams(days=args.days, iterations=args.iterations, seed=args.seed)
+    p = TourParams(days=args.days, teams=args.teams, iterations=args.iterations, seed=args.seed)
     t0 = time.perf_counter()
     tour = plan_fujian_tours(
         args.depot,

@@ -1,8 +1,8 @@
 """巡诊路线 / Mobile-hospital tours: depot, dates, teams, hours, lunch, overnight places, market days → map,
 dated itinerary, downloads.
 
-Thin: the choices and the run are ``routing.tours.explore``; tables ``routing.tours.outputs``; the map
-``routing.tours.map``.
+Thin: choices, run and files are ``routing.tours.explore``; tables ``routing.tours.outputs``; the map
+``routing.tours.map``. Market-day rules and overnight places are kept in the workspace.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from routing.tours import map as tmap
 from routing.tours import outputs as out
 from routing.tours._labels import lab
 from routing.tours.dates import next_working_day
+from routing.workspace.inputs import holidays_from_table
 
 
 def s(key: str, **values: object) -> str:
@@ -46,15 +47,8 @@ if not depots:
     st.info(s("no_depot"))
     st.stop()
 c1, c2, c3, c4, c5 = st.columns([3, 1, 1, 1.4, 1.4])
-depot_id = ui.url_widget(
-    c1.selectbox,
-    "depot",
-    next(iter(depots)),
-    valid=depots.__contains__,
-    label=s("depot"),
-    options=list(depots),
-    format_func=depots.__getitem__,
-)
+depot_id = ui.url_widget(c1.selectbox, "depot", next(iter(depots)), valid=depots.__contains__,
+                         label=s("depot"), options=list(depots), format_func=depots.__getitem__)
 days = ui.url_widget(c2.number_input, "days", 5, label=s("days"), min_value=1, max_value=14, step=1)
 teams = ui.url_widget(c3.number_input, "teams", 1, label=s("teams"), min_value=1, max_value=10, step=1)
 start_date = c4.date_input(s("start_date"), next_working_day(dt.date.today()), key="xz:tour_date")
@@ -68,13 +62,8 @@ clinic_h = c8.number_input(s("clinic"), 0.5, 10.0, 3.0, 0.5, key="xz:tour_clinic
 drive_h = c9.number_input(s("drive"), 1.0, 12.0, 6.0, 0.5, key="xz:tour_drive")
 with st.expander(s("options")):
     d1, d2, d3 = st.columns(3)
-    overnight = d1.radio(
-        s("overnight"),
-        ["stay", "depot"],
-        format_func=lambda k: s(k if k == "stay" else "home"),
-        key="xz:tour_overnight",
-        horizontal=True,
-    )
+    overnight = d1.radio(s("overnight"), ["stay", "depot"], key="xz:tour_overnight", horizontal=True,
+                         format_func=lambda k: s(k if k == "stay" else "home"))
     ret = d1.checkbox(s("return"), True, key="xz:tour_return")
     streets = d1.checkbox(s("streets"), False, key="xz:tour_streets")
     lunch = d2.number_input(s("lunch"), 0, 180, 60, 15, key="xz:tour_lunch")
@@ -84,81 +73,49 @@ with st.expander(s("options")):
     cover_on = d3.checkbox(s("cover_on"), False, key="xz:tour_cover_on")
     cover = d3.slider(s("cover"), 10, 60, 30, 5, key="xz:tour_cover", disabled=not cover_on)
     towns = explore.township_options(scope, streets)
-    required = st.multiselect(
-        s("required"), list(towns), key="xz:tour_required", format_func=towns.__getitem__
-    )
+    required = st.multiselect(s("required"), list(towns), key="xz:tour_required", format_func=towns.get)
     places = explore.overnight_options(fac, scope, towns)
-    allowed = st.multiselect(
-        s("allowed"),
-        list(places),
-        key="xz:tour_allowed",
-        format_func=places.__getitem__,
-        help=s("allowed_help"),
-    )
+    saved_nights = explore.overnight_from_stored(ui.load_table("overnight_places"), places)
+    allowed = st.multiselect(s("allowed"), list(places), saved_nights, key="xz:tour_allowed",
+                             format_func=places.__getitem__, help=s("allowed_help"))
     upload = st.file_uploader(s("visits"), type=["csv", "xlsx"], key="xz:tour_visits", help=s("visits_help"))
 with st.expander(s("market_title")):
     st.caption(s("market_help"))
     factor = st.number_input(s("market_factor"), 1.0, 10.0, 1.5, 0.5, key="xz:tour_market_factor")
     rules_file = st.file_uploader(s("market_upload"), type=["csv", "xlsx"], key="xz:tour_rules_file")
-    base = st.session_state.get("xz:tour_rules_base", explore.rules_frame({}, towns))
+    with ui.guard():  # the workspace's saved rules, until a file replaces them
+        saved_rules = dict(explore.rules_from_frame(ui.load_table("market_days"), {}))
+    base = st.session_state.get("xz:tour_rules_base", explore.rules_frame(saved_rules, towns))
     if rules_file is not None and st.session_state.get("xz:tour_rules_id") != rules_file.file_id:
         with ui.guard():
-            base = explore.rules_frame(
-                explore.read_rules_upload(rules_file.getvalue(), rules_file.name), towns
-            )
-        st.session_state["xz:tour_rules_base"], st.session_state["xz:tour_rules_id"] = (
-            base,
-            rules_file.file_id,
-        )
-    table = st.data_editor(
-        base,
-        num_rows="dynamic",
-        key="xz:tour_rules",
-        width="stretch",
-        column_config={
-            "乡镇": st.column_config.SelectboxColumn(s("col_township"), options=list(towns.values())),
-            "圩日": st.column_config.TextColumn(s("col_market"), help=s("market_help")),
-            "仅圩日": st.column_config.CheckboxColumn(s("col_only")),
-            "开放": st.column_config.TextColumn(s("col_open")),
-            "结束": st.column_config.TextColumn(s("col_close")),
-        },
-    )
-
+            uploaded = explore.read_rules_upload(rules_file.getvalue(), rules_file.name)
+        base = st.session_state["xz:tour_rules_base"] = explore.rules_frame(uploaded, towns)
+        st.session_state["xz:tour_rules_id"] = rules_file.file_id
+    table = st.data_editor(base, num_rows="dynamic", key="xz:tour_rules", width="stretch", column_config={
+        "乡镇": st.column_config.SelectboxColumn(s("col_township"), options=list(towns.values())),
+        "圩日": st.column_config.TextColumn(s("col_market"), help=s("market_help")),
+        "仅圩日": st.column_config.CheckboxColumn(s("col_only")),
+        "开放": st.column_config.TextColumn(s("col_open")),
+        "结束": st.column_config.TextColumn(s("col_close"))})
 with ui.guard():
     params = TourParams(
-        days=int(days),
-        teams=int(teams),
-        day_start_minutes=minutes(start),
-        day_end_minutes=minutes(end),
-        clinic_minutes=float(clinic_h) * 60,
-        max_drive_minutes_per_day=float(drive_h) * 60,
-        overnight=overnight,
-        return_to_depot=bool(ret),
-        cover_minutes=float(cover) if cover_on else None,
-        lunch_minutes=float(lunch),
-        lunch_earliest_minutes=minutes(lunch_a),
-        lunch_latest_minutes=minutes(lunch_b),
-        market_day_factor=float(factor),
-    )
+        days=int(days), teams=int(teams), day_start_minutes=minutes(start), day_end_minutes=minutes(end),
+        clinic_minutes=float(clinic_h) * 60, max_drive_minutes_per_day=float(drive_h) * 60,
+        overnight=overnight, return_to_depot=bool(ret), cover_minutes=float(cover) if cover_on else None,
+        lunch_minutes=float(lunch), lunch_earliest_minutes=minutes(lunch_a),
+        lunch_latest_minutes=minutes(lunch_b), market_day_factor=float(factor))
     rules = explore.rules_from_frame(table, towns)
     visits = tuple(sorted(read_visits_csv(upload.getvalue(), name=upload.name).items())) if upload else None
+    overrides = holidays_from_table(ui.load_table("holidays"))  # the workspace's holidays and 调休
 request = explore.TourRequest(
-    depot_id,
-    tuple(scope),
-    params,
-    start_date,
-    bool(weekends),
-    float(min_remote),
-    bool(streets),
-    visits,
-    tuple(sorted(required)),
-    rules,
-    tuple(sorted(allowed)) or None,
-    None,
-    fac_version,
-)
+    depot_id, tuple(scope), params, start_date, bool(weekends), float(min_remote), bool(streets), visits,
+    tuple(sorted(required)), rules, tuple(sorted(allowed)) or None, overrides, fac_version)
 if st.button(s("plan"), type="primary"):
     st.session_state["xz:tour_request"] = request
+    if rules != tuple(sorted(saved_rules.items())):  # keep the planner's rules and places in the workspace
+        ui.save_table("market_days", explore.rules_frame(dict(rules), {}), note=s("saved_note"))
+    if sorted(allowed) != sorted(saved_nights):
+        ui.save_table("overnight_places", pd.DataFrame({"place": sorted(allowed)}), note=s("saved_note"))
 if st.session_state.get("xz:tour_request") != request:
     st.info(s("press"))
     st.stop()
@@ -176,9 +133,8 @@ m4.metric(s("priority"), f"{tot['priority_collected']:.2f}")
 for line in out.summary_lines(tour, lang):
     st.caption(line)
 with ui.guard(stop=False):
-    fmap = tmap.tour_map(
-        tour, lang=lang, asset_base_url=ui.asset_base_url(), basemap=ui.effective_basemap(view)
-    )
+    basemap = ui.effective_basemap(view)
+    fmap = tmap.tour_map(tour, lang=lang, asset_base_url=ui.asset_base_url(), basemap=basemap)
     st_folium(fmap, key="tour_map", height=600, use_container_width=True, returned_objects=[])
 st.subheader(s("itinerary"))
 st.dataframe(out.itinerary_frame(tour, lang, as_text=True), hide_index=True, width="stretch")

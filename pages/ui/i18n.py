@@ -315,6 +315,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tours.est": {"zh": "（估算）", "en": " (estimated)"},
     "tours.no_depot": {"zh": "所选地市没有医院可作为驻地。", "en": "No hospital in the selected prefectures to start from."},
     "tours.press": {"zh": "设置参数后点击“规划路线”。", "en": "Set the parameters, then press “Plan tours”."},
+    "tours.saved_note": {"zh": "巡诊路线页保存", "en": "saved by the tours page"},
     # --- data page (pages/50_data.py) ------------------------------------------------------------
     "data.intro": {"zh": "上传本地的机构清单（CSV 或 Excel），逐行检查并修正坐标，并入当前工作区的机构表；实测位置在“位置与定位”页标定，方案在“方案”页保存和比较。", "en": "Upload your own facility list (CSV or Excel), checked row by row and merged into the current workspace's facility table; surveyed points are marked on the Locations page, scenarios saved and compared on the Scenarios page."},
     "data.tab_upload": {"zh": "上传清单", "en": "Upload a list"},

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from geo._errors import InputValidationError
 from geo.facilities import HOSPITAL_TYPES
+from geo.facilities.upload import read_upload
 from geo.places import load_prefectures, load_townships
 from routing.calendar import CalendarOverrides
 from routing.coverage.explore import Download
@@ -32,7 +34,9 @@ __all__ = [
     "TourRequest",
     "depot_options",
     "downloads",
+    "overnight_from_stored",
     "overnight_options",
+    "read_overnight_places",
     "rules_frame",
     "rules_from_frame",
     "run_tour",
@@ -103,9 +107,11 @@ def rules_frame(rules: Mapping[str, VisitRule], names: Mapping[str, str]) -> pd.
     return pd.DataFrame(rows, columns=list(RULE_COLUMNS)).astype({"仅圩日": bool})
 
 
-def rules_from_frame(frame: pd.DataFrame, names: Mapping[str, str]) -> tuple[tuple[str, VisitRule], ...]:
-    """Check the edited rules table (乡镇 holds a name of ``names`` or a code); rows without a township are
-    ignored.
+def rules_from_frame(
+    frame: pd.DataFrame | None, names: Mapping[str, str]
+) -> tuple[tuple[str, VisitRule], ...]:
+    """Check the edited rules table (乡镇 holds a name of ``names`` or a code; the workspace keeps the table
+    with codes, ``names={}``); rows without a township are ignored; None → no rules.
 
     Raises
     ------
@@ -113,6 +119,8 @@ def rules_from_frame(frame: pd.DataFrame, names: Mapping[str, str]) -> tuple[tup
         Every bad row, named by its township (an unparseable market rule, a window closing before it opens,
         "market day only" without a rule, a township given twice).
     """
+    if frame is None:
+        return ()
     codes = {label: code for code, label in names.items()}
     out: dict[str, VisitRule] = {}
     problems: list[str] = []
@@ -138,6 +146,27 @@ def rules_from_frame(frame: pd.DataFrame, names: Mapping[str, str]) -> tuple[tup
     if problems:
         raise InputValidationError("；".join(problems))
     return tuple(sorted(out.items()))
+
+
+def overnight_from_stored(frame: pd.DataFrame | None, offered: Mapping[str, str]) -> list[str]:
+    """The allowed overnight places of a stored ``overnight_places`` table (column ``place``) that are among
+    the ``offered`` ones."""
+    return [] if frame is None or frame.empty else [str(x) for x in frame["place"] if str(x) in offered]
+
+
+def read_overnight_places(
+    source: Path | bytes, name: str, _facilities: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """A planner's list of allowed overnight places (CSV/XLSX, first column: 驻地, a township or a hospital
+    name or code) as the ``overnight_places`` table a workspace keeps (column ``place``), with a report line
+    (``python -m routing.workspace import NAME overnight_places FILE``)."""
+    table = read_upload(source, name=name or None)
+    places = [row[0].strip() for row in table.rows if row and row[0].strip()]
+    if not places:
+        raise InputValidationError(f"{table.source}：没有住宿地点 / no overnight places in the file")
+    return pd.DataFrame({"place": places}), [
+        (f"{len(places)} 处住宿地点。", f"{len(places)} overnight places.")
+    ]
 
 
 def read_rules_upload(data: bytes, name: str) -> dict[str, VisitRule]:

@@ -211,9 +211,9 @@ def overnight_mask(places: Places, allowed: Sequence[str] | None) -> np.ndarray:
             continue
         j = lookup.get(item)
         if j is None:
-            try:
-                j = lookup.get(township_code(item, "住宿地点/overnight place"))
-            except InputValidationError:
+            try:  # a township or a facility by name (长汀县红山乡, 长汀县医院)
+                j = lookup.get(resolve_place(item).code)
+            except (UnknownPlaceError, AmbiguousPlaceError):
                 j = None
         if j is None:
             raise bilingual_error(

@@ -24,7 +24,7 @@ from routing.calendar import CalendarOverrides, overrides_from_table, overrides_
 from routing.database import bilingual
 from routing.pairing.capacity import read_capacities
 from routing.programme.register import read_register
-from routing.tours.explore import read_rules_upload, rules_frame
+from routing.tours.explore import read_overnight_places, read_rules_upload, rules_frame
 from routing.workspace.edits import merge_upload
 from routing.workspace.placeholders import apply_replacements, find_placeholders, mark_replacements
 from routing.workspace.store import FACILITIES, WorkspaceStore, check_kind
@@ -133,7 +133,7 @@ INPUT_KINDS: dict[str, InputKind] = {
     "market_days": InputKind(
         "market_days", "集市日与开放时间", "market days and opening hours", _read_market_days
     ),
-    "overnight_places": InputKind("overnight_places", "住宿地点", "overnight places"),
+    "overnight_places": InputKind("overnight_places", "住宿地点", "overnight places", read_overnight_places),
     "specialty_needs": InputKind("specialty_needs", "卫生院专科需求", "centers' specialty needs"),
 }
 
