@@ -9,7 +9,6 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.facilities import FACILITY_TYPES
 from geo.network import active_network
@@ -91,10 +90,13 @@ if show_areas:
     with ui.guard(stop=False), st.spinner(s("computing_areas")):
         areas = _areas(*key, float(minutes), fac)
 basemap = ui.effective_basemap(view)
-with ui.guard(stop=False):
-    fmap = cmap.coverage_map(run.result, run.sources, lang=view.lang, areas=areas, basemap=basemap,
-                             asset_base_url=ui.asset_base_url(), tianditu_key=view.tianditu_key or None)
-    st_folium(fmap, key="cov_map", height=620, use_container_width=True, returned_objects=[])
+asset_url = ui.asset_base_url()
+with ui.guard(stop=False):  # the drawn map is cached per result: the same view again costs nothing
+    ui.folium_map(
+        lambda: cmap.coverage_map(run.result, run.sources, lang=view.lang, areas=areas, basemap=basemap,
+                                  asset_base_url=asset_url, tianditu_key=view.tianditu_key or None),
+        (*key, float(minutes), tuple(add), tuple(remove), show_areas, view.lang, basemap, view.tianditu_key,
+         asset_url), list, (), key="cov_map", height=620)
 
 tables = explore.display_tables(run, view.lang)
 tabs = dict(zip(["left_out", "by_county", "by_prefecture", "changed", "townships"],

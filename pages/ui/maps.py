@@ -52,7 +52,8 @@ def folium_map(
     base_key
         Everything ``build_base`` depends on (basemap, language, asset URL, …).
     build_layers
-        Builds the ``folium.FeatureGroup`` list shown on top.
+        Builds the ``folium.FeatureGroup`` list shown on top (``lambda: []`` for a map drawn whole: then the
+        rendered map is cached per ``base_key`` and shown again at no cost, e.g. the same coverage result).
     layers_key
         Everything ``build_layers`` depends on (filters, …).
     key
@@ -82,14 +83,15 @@ def folium_map(
 
     base = _cache_get(("base", key, *base_key), render_base)
 
-    def render_layers() -> tuple[str, str]:
+    def render_layers() -> tuple[str, str | None]:
         m = base["map"]
         figure_script = m.get_root().script._children
         try:
-            fg_string = "".join(
-                sf._get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(build_layers())
-            )
-            lc_string = sf._get_layer_control_string(folium.LayerControl(collapsed=False), m)
+            groups = build_layers()
+            fg_string = "".join(sf._get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(groups))
+            # a map drawn whole as its base (no swappable layers) keeps its own layer control
+            control = folium.LayerControl(collapsed=False)
+            lc_string = sf._get_layer_control_string(control, m) if groups else None
             return fg_string, lc_string
         finally:  # put the cached base map back exactly as it was
             for name in [n for n in m._children if n not in base["children"]]:
