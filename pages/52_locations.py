@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import geocoding, maps
 from geo.coords import wgs84_to_gcj02
@@ -45,16 +44,19 @@ row = facilities[facilities["facility_id"] == fid].iloc[0]
 basemap = ui.effective_basemap(view)
 overlay_crs = maps.BASEMAPS[basemap].overlay_crs
 out = None
-with ui.guard(stop=False):
-    base = maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
-                         asset_base_url=ui.asset_base_url())
-    in_county = facilities[facilities["county_code"] == county]
-    layers = maps.facility_layers(in_county, lang=view.lang, crs=overlay_crs)
+asset_url = ui.asset_base_url()
+with ui.guard(stop=False):  # base map and the county's layers cached: switching facility costs ~nothing
     cx, cy = float(row["lon"]), float(row["lat"])
     if overlay_crs == "gcj02":
         cx, cy = (float(v) for v in wgs84_to_gcj02(cx, cy))
-    out = st_folium(base, key="survey_map", height=480, use_container_width=True,
-                    returned_objects=["last_clicked"], feature_group_to_add=layers, center=(cy, cx), zoom=13)
+    out = ui.folium_map(
+        lambda: maps.base_map(basemap=basemap, lang=view.lang, tianditu_key=view.tianditu_key,
+                              asset_base_url=asset_url),
+        (basemap, view.lang, view.tianditu_key, asset_url),
+        lambda: maps.facility_layers(facilities[facilities["county_code"] == county], lang=view.lang,
+                                     crs=overlay_crs),
+        (county, ui.facilities_version()), key="survey_map", height=480, center=(cy, cx), zoom=13,
+        returned_objects=["last_clicked"])
 clicked = (out or {}).get("last_clicked")
 point = edits.clicked_point(clicked["lng"], clicked["lat"], overlay_crs, row) if clicked else None
 if point is not None:

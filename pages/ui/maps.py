@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import folium
@@ -37,7 +37,8 @@ def folium_map(
     height: int = 640,
     center: tuple[float, float] | None = None,
     zoom: float | None = None,
-) -> None:
+    returned_objects: Sequence[str] = (),
+) -> dict[str, Any]:
     """Show a folium map whose base (boundaries, tiles, legend) stays put while its layers change.
 
     Does what ``streamlit_folium.st_folium(base, feature_group_to_add=layers, layer_control=…)`` does, but the
@@ -62,6 +63,13 @@ def folium_map(
         Pixels.
     center, zoom
         View to move to when they change (the user's own panning is kept otherwise).
+    returned_objects
+        What the browser sends back (e.g. ``["last_clicked"]``: the point of the last map click).
+
+    Returns
+    -------
+    dict
+        The ``returned_objects`` the browser sent (None until it sends them).
     """
     def render_base() -> dict[str, Any]:
         m = build_base()
@@ -100,13 +108,15 @@ def folium_map(
                 del figure_script[name]
 
     fg_string, lc_string = _cache_get(("layers", key, *base_key, *layers_key), render_layers)
-    sf._component_func(
+    value = sf._component_func(
         script=base["script"], header=base["header"], html=base["html"], id=base["id"], key=base["hash"],
-        height=height, width=None, returned_objects=[], default={}, zoom=zoom,
+        height=height, width=None, returned_objects=list(returned_objects),
+        default=dict.fromkeys(returned_objects), zoom=zoom,
         center=list(center) if center else None, feature_group=fg_string, return_on_hover=False,
         layer_control=lc_string, pixelated=False, css_links=base["css"], js_links=base["js"],
         on_change=None, wrap_longitude=False,
     )
+    return dict(value or {})
 
 
 def _walk_folium(element: Any) -> Iterator[Any]:
