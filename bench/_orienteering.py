@@ -27,6 +27,33 @@ def gap_percent(score: float, bks: float | None) -> float:
     return round(100.0 * (bks - score) / bks, 6) + 0.0
 
 
+class Tally:
+    """The runs of one benchmark: prints each run's contract line (plus best-known and gap, or what is
+    infeasible) and keeps the figures for :meth:`close`."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self.seconds: list[float] = []
+        self.bad = 0
+
+    def record(
+        self, head: str, score: float, seconds: float, best: float | None, problems: list[str]
+    ) -> None:
+        """Print ``<head> score=<score> seconds=<seconds>`` and the gap (or the broken rules)."""
+        gap = gap_percent(score, best) if not problems else math.nan
+        self.gaps.append(gap)
+        self.seconds.append(seconds)
+        self.bad += bool(problems)
+        line = f"{head} score={score:g} seconds={seconds:.1f}"
+        extra = f"  bks={best:g} gap={gap:.2f}%" if best is not None and not problems else ""
+        print(line + extra + ("  INFEASIBLE: " + "; ".join(problems) if problems else ""), flush=True)
+
+    def close(self) -> int:
+        """Print the mean line; the exit code (1 when a plan broke a rule)."""
+        print(summary(self.gaps, self.seconds, self.bad))
+        return 1 if self.bad else 0
+
+
 def summary(gaps: list[float], seconds: list[float], infeasible: int) -> str:
     """The closing line: mean gap over the runs with a best-known score, worst gap, mean seconds."""
     known = [g for g in gaps if not math.isnan(g)]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._orienteering import SHARED_BENCH, gap_percent, read_bks, summary
+from bench._orienteering import SHARED_BENCH, Tally, read_bks
 from routing.tours import TourParams, plan_tours_matrix
 from routing.tours._types import TourPlan
 
@@ -137,25 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bks", type=Path, default=SHARED_BENCH / "ophs" / "bks_ophs.csv")
     args = ap.parse_args(argv)
     bks = read_bks(args.bks, ("instance",))
-    gaps: list[float] = []
-    secs: list[float] = []
-    bad = 0
+    tally = Tally()
     for path in args.instances:
         inst = read_ophs(path)
         t0 = time.perf_counter()
         plan = solve(inst, args.seconds, args.seed)
         seconds = time.perf_counter() - t0
         score, problems = check(inst, plan)
-        best = bks.get((inst.name,))
-        gap = gap_percent(score, best) if not problems else math.nan
-        gaps.append(gap)
-        secs.append(seconds)
-        bad += bool(problems)
-        line = f"ophs {inst.name} score={score:g} seconds={seconds:.1f}"
-        extra = f"  bks={best:g} gap={gap:.2f}%" if best is not None and not problems else ""
-        print(line + extra + ("  INFEASIBLE: " + "; ".join(problems) if problems else ""), flush=True)
-    print(summary(gaps, secs, bad))
-    return 1 if bad else 0
+        tally.record(f"ophs {inst.name}", score, seconds, bks.get((inst.name,)), problems)
+    return tally.close()
 
 
 if __name__ == "__main__":

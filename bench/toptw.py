@@ -20,7 +20,6 @@ best-known score and the gap when ``bks_toptw.csv`` lists the instance, then the
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._orienteering import SHARED_BENCH, gap_percent, read_bks, summary
+from bench._orienteering import SHARED_BENCH, Tally, read_bks
 from routing.tours import TourParams, plan_tours_matrix
 from routing.tours._types import Availability, TourPlan
 
@@ -142,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bks", type=Path, default=SHARED_BENCH / "toptw" / "bks_toptw.csv")
     args = ap.parse_args(argv)
     bks = read_bks(args.bks, ("instance", "m"))
-    gaps: list[float] = []
-    secs: list[float] = []
-    bad = 0
+    tally = Tally()
     for path in args.instances:
         inst = read_toptw(path)
         for m in args.teams:
@@ -152,16 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             plan = solve(inst, m, args.seconds, args.seed)
             seconds = time.perf_counter() - t0
             score, problems = check(inst, plan, m)
-            best = bks.get((inst.name, str(m)))
-            gap = gap_percent(score, best) if not problems else math.nan
-            gaps.append(gap)
-            secs.append(seconds)
-            bad += bool(problems)
-            line = f"toptw {inst.name} m={m} score={score:g} seconds={seconds:.1f}"
-            extra = f"  bks={best:g} gap={gap:.2f}%" if best is not None and not problems else ""
-            print(line + extra + ("  INFEASIBLE: " + "; ".join(problems) if problems else ""), flush=True)
-    print(summary(gaps, secs, bad))
-    return 1 if bad else 0
+            tally.record(f"toptw {inst.name} m={m}", score, seconds, bks.get((inst.name, str(m))), problems)
+    return tally.close()
 
 
 if __name__ == "__main__":
