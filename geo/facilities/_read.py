@@ -221,13 +221,12 @@ def _clean(rows: NumberedRows) -> tuple[NumberedRows, int]:
     """Cells NFC-normalised and stripped; a leading ' before = + - @ (our exports' text mark) removed."""
     out: NumberedRows = []
     unquoted = 0
+    nfc = unicodedata.normalize
     for number, row in rows:
-        cells = []
-        for c in row:
-            c = unicodedata.normalize("NFC", c).strip()
-            if c.startswith("'") and _QUOTED_FORMULA.match(c):
-                c, unquoted = c[1:], unquoted + 1
-            cells.append(c)
+        cells = [c.strip() if c.isascii() else nfc("NFC", c).strip() for c in row]
+        for j, c in enumerate(cells):
+            if c[:1] == "'" and _QUOTED_FORMULA.match(c):
+                cells[j], unquoted = c[1:], unquoted + 1
         if any(cells):
             out.append((number, cells))
     return out, unquoted

@@ -207,9 +207,10 @@ class _Book:
             return raw, None
         if kind == "b":
             return ("True" if raw in ("1", "true") else "False"), None
-        return self._number(float(raw), int(c.get("s", "0"))), None
+        return self.number(float(raw), int(c.get("s", "0"))), None
 
-    def _number(self, value: float, style: int) -> str:
+    def number(self, value: float, style: int = 0) -> str:
+        """A number cell as the planner sees it: a date (ISO) in a date style, else 117 or 117.41."""
         if not math.isfinite(value):
             return ""
         if style in self.date_styles:
@@ -229,6 +230,7 @@ def _read_rows(book: _Book, out: XlsxSheet, part: str, max_rows: int) -> None:
     row_tag, c_tag, v_tag = _NS + "row", _NS + "c", _NS + "v"
     columns: dict[str, int] = {}
     strings = book.strings
+    date_styles = {str(i) for i in book.date_styles}
     with book.zf.open(part) as fh:
         counter = 0
         for _event, row in iterparse(fh):
@@ -251,11 +253,20 @@ def _read_rows(book: _Book, out: XlsxSheet, part: str, max_rows: int) -> None:
                     msg = f"{book.source}: more than {MAX_COLUMNS} columns; is it really a facility list?"
                     raise DataFileError(msg)
                 kind = c.get("t")
-                v = c.find(v_tag) if kind != "inlineStr" else None
-                if kind == "s" and v is not None and v.text:
-                    text, formula = strings[int(v.text)], None
+                formula = None
+                if kind == "inlineStr":
+                    text = "".join(c.itertext())
                 else:
-                    text, formula = book.cell_text(c)
+                    v = c.find(v_tag)
+                    raw = v.text if v is not None else None
+                    if raw and kind == "s":
+                        text = strings[int(raw)]
+                    elif raw and kind is None and c.get("s", "0") not in date_styles:
+                        value = float(raw)
+                        whole = value.is_integer() and abs(value) < 1e15
+                        text = str(int(value)) if whole else book.number(value)
+                    else:
+                        text, formula = book.cell_text(c)
                 if col >= len(cells):
                     cells.extend([""] * (col + 1 - len(cells)))
                 cells[col] = text

@@ -81,6 +81,9 @@ class Places:
         usable = bool(geoms) and all(g is not None for g in geoms)
         self.geoms = geoms if usable else []
         self.tree = shapely.STRtree(geoms) if usable else None
+        for geom in self.geoms:
+            shapely.prepare(geom)
+        self._county_index = {c: i for i, c in enumerate(self.county_codes)} if usable else {}
         t = gazetteer.township_frame
         placed = (t["lon"].notna() & t["lat"].notna()).to_numpy()
         self.t_codes = t.loc[placed, "code"].astype(str).to_numpy()
@@ -112,12 +115,27 @@ class Places:
         dist = np.full(n, math.nan)
         if self.tree is None or n == 0:
             return codes, dist
-        points = shapely.points(lon, lat)
+        if self.seats is not None:  # most points lie in the county of their nearest township seat
+            _, nearest = self.seats.query(self._scaled(lon, lat), k=1)
+            candidate = self.t_county[np.asarray(nearest)]
+            for county in np.unique(candidate):
+                rows_c = np.flatnonzero(candidate == county)
+                geom = (
+                    self.geoms[self._county_index[str(county)]] if str(county) in self._county_index else None
+                )
+                if geom is None:
+                    continue
+                for i in rows_c[shapely.contains_xy(geom, lon[rows_c], lat[rows_c])]:
+                    codes[int(i)] = str(county)
+                    dist[int(i)] = 0.0
+        rest = np.flatnonzero(np.isnan(dist))
+        points = shapely.points(lon[rest], lat[rest])
         rows, hits = self.tree.query(points, predicate="intersects")
         for i, j in zip(rows[::-1], hits[::-1], strict=True):  # reversed: the first hit of a row wins
-            codes[int(i)] = self.county_codes[int(j)]
-            dist[int(i)] = 0.0
+            codes[int(rest[int(i)])] = self.county_codes[int(j)]
+            dist[int(rest[int(i)])] = 0.0
         missing = np.flatnonzero(np.isnan(dist))
+        points = shapely.points(lon, lat)
         if len(missing):
             (rows2, hits2), d_deg = self.tree.query_nearest(points[missing], return_distance=True)
             for i, j, d in zip(rows2, hits2, d_deg, strict=True):
