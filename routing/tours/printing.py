@@ -166,17 +166,33 @@ def itinerary_print_pdf(tour: TourLike, lang: str = "zh", *, rows_per_page: int 
     return buf.getvalue()
 
 
+def _column_widths(rows: list[list[str]], cols: list[str]) -> list[float]:
+    """Column widths (axes fractions summing to 1) proportional to the longest text of each column (day
+    headings included), a CJK character counting twice."""
+
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    def need(row: list[str], j: int) -> float:  # a day heading is bold, alone in its row
+        return width(row[j]) * (1.3 if sum(bool(x) for x in row) == 1 else 1.0)
+
+    longest = [max([width(str(h)), *(need(r, j) for r in rows)]) + 2 for j, h in enumerate(cols)]
+    total = float(sum(longest))
+    return [w / total for w in longest]
+
+
 def _draw_table(ax: plt.Axes, rows: list[list[str]], cols: list[str], lang: str) -> None:
     """One page of itinerary rows; day headings shaded and bold, lunch rows grey."""
     table = ax.table(cellText=rows, colLabels=[str(c) for c in cols], loc="upper center", cellLoc="left")
     table.auto_set_font_size(False)
-    table.set_fontsize(8.5)
-    table.auto_set_column_width(list(range(len(cols))))
+    table.set_fontsize(8.5 if lang != "en" else 7.5)
+    widths = _column_widths(rows, cols)
     kind_col = cols.index(lab("kind", lang)) if lab("kind", lang) in cols else -1
     where = cols.index(lab("place", lang))
     heading = {i + 1 for i, r in enumerate(rows) if all(x == "" for j, x in enumerate(r) if j != where)}
     lunch = {i + 1 for i, r in enumerate(rows) if kind_col >= 0 and r[kind_col] == lab("lunch", lang)}
-    for (r, _c), cell in table.get_celld().items():
+    for (r, c), cell in table.get_celld().items():
+        cell.set_width(widths[c])
         cell.set_height(0.024)
         cell.set_linewidth(0.4)
         if r == 0:
