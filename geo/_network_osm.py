@@ -33,9 +33,9 @@ from geo._roads.osm import (
     read_osm_file,
     ways_from_osmnx,
 )
-from geo._roads.shortest import many_to_many, reachable_within
+from geo._roads.shortest import has_hierarchy, many_to_many, reachable_within
 from geo._roads.speeds import ACCESS_SPEED_KMH, SPEED_TABLE_VERSION, speed_table_doc
-from geo._roads.store import CACHE_FORMAT, read_hierarchy, read_network, write_network
+from geo._roads.store import CACHE_FORMAT, read_hierarchy, read_network, write_hierarchy, write_network
 from geo.settings import cache_root
 
 __all__ = ["OSMNetwork", "network_dir"]
@@ -61,6 +61,8 @@ class OSMNetwork(Network):
     def __post_init__(self) -> None:
         self._tree: cKDTree | None = None
         self._fingerprint: str | None = None
+        #: Cache directory to store the hierarchy in once built (it was missing or damaged there).
+        self._hierarchy_dir: Path | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> OSMNetwork:
@@ -160,6 +162,7 @@ class OSMNetwork(Network):
         o, d = as_points(origins, "origins"), as_points(destinations, "destinations")
         so, sd = self.snap(o), self.snap(d)
         minutes, km = many_to_many(self.graph, so.node, sd.node)
+        self._store_rebuilt_hierarchy()
         o_km, d_km = so.snap_m / 1000.0, sd.snap_m / 1000.0
         minutes = minutes + (o_km[:, None] + d_km[None, :]) / ACCESS_SPEED_KMH * 60.0
         km = km + o_km[:, None] + d_km[None, :]
@@ -209,6 +212,12 @@ class OSMNetwork(Network):
         return reachable_within(self.graph, source_node, limit_minutes)
 
     # -- storage -------------------------------------------------------------------------------------------
+    def _store_rebuilt_hierarchy(self) -> None:
+        """Write the hierarchy back to the cache once a query rebuilt it (it was missing or damaged there)."""
+        if self._hierarchy_dir is not None and has_hierarchy(self.graph):
+            write_hierarchy(self._hierarchy_dir, self.graph, self.fingerprint())
+            self._hierarchy_dir = None
+
     def save(self, directory: str | Path | None = None) -> Path:
         """Write to ``directory`` (default: the cache): ``road_network.npz`` + ``.json`` + the hierarchies."""
         directory = Path(directory) if directory is not None else network_dir()
@@ -227,7 +236,8 @@ class OSMNetwork(Network):
         directory = Path(directory) if directory is not None else network_dir()
         graph, geometry, meta = read_network(directory)
         net = cls(graph, geometry, meta)
-        read_hierarchy(directory, graph, net.fingerprint())
+        if not read_hierarchy(directory, graph, net.fingerprint()):
+            net._hierarchy_dir = directory
         return net
 
 

@@ -39,7 +39,7 @@ from geo._network_osm import OSMNetwork, network_dir
 from geo._roads.download import download_fujian, prefecture_graph
 from geo._roads.osm import haversine_km
 from geo._roads.speeds import ACCESS_SPEED_KMH
-from geo._roads.store import network_files, read_meta
+from geo._roads.store import damaged_note, network_files, read_meta, remove_damaged, set_aside
 from geo.settings import CACHE_ENV, cache_root
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "clear_network_cache",
     "haversine_km",
     "network_dir",
+    "network_warning",
     "snap_facilities",
 ]
 
@@ -70,6 +71,8 @@ logger = logging.getLogger(__name__)
 
 #: The loaded OSM network, keyed by its file (path, mtime in ns, size): a rebuilt file is read again.
 _ACTIVE: dict[tuple[str, int, int], OSMNetwork] = {}
+#: Whether this process already warned about a damaged network.
+_WARNED: list[bool] = []
 
 
 def cached_network_info() -> dict[str, Any] | None:
@@ -78,22 +81,47 @@ def cached_network_info() -> dict[str, Any] | None:
 
 
 def active_network() -> Network:
-    """The cached OSM network if the user built one, else the :class:`EstimatedNetwork` (with a logged warning
-    when a cached network exists but cannot be read)."""
-    npz = network_files(network_dir())[0]
+    """The cached OSM network if the user built one, else the :class:`EstimatedNetwork`.
+
+    A cached network that cannot be read (truncated, emptied, changed) is set aside
+    (``road_network.damaged.*``) and the estimated network is used, with a warning on every run until the
+    network is rebuilt or the cache cleared (:func:`network_warning` gives the text for pages).
+    """
+    directory = network_dir()
+    npz = network_files(directory)[0]
     if not npz.is_file():
+        if damaged_note(directory) is not None and not _WARNED:
+            _WARNED.append(True)
+            logger.warning("%s", network_warning())
         return EstimatedNetwork()
     stat = npz.stat()
     key = (str(npz), stat.st_mtime_ns, stat.st_size)
     if key not in _ACTIVE:
         try:
-            net = OSMNetwork.load(npz.parent)
+            net = OSMNetwork.load(directory)
         except NetworkError as err:
-            logger.warning("%s Using the estimated network instead.", err)
+            set_aside(directory, str(err))
+            _WARNED.append(True)
+            logger.warning("%s", network_warning() or str(err))
             return EstimatedNetwork()
         _ACTIVE.clear()
         _ACTIVE[key] = net
     return _ACTIVE[key]
+
+
+def network_warning() -> str | None:
+    """Why the cached road network is not used (it was damaged and set aside), in Chinese and English; None
+    when there is nothing to say."""
+    directory = network_dir()
+    note = damaged_note(directory)
+    if note is None:
+        return None
+    return (
+        "缓存的道路网已损坏，已移到一旁，现使用估算路网；请重建：python -m geo network --osm 文件 或 "
+        "--download fujian。/ The cached road network was damaged and set aside "
+        f"({note}); using the estimated network instead until it is rebuilt: python -m geo network --osm "
+        "FILE or --download fujian (or --clear)."
+    )
 
 def build_network_from_file(path: str | Path, cache: bool = True) -> OSMNetwork:
     """Build an :class:`OSMNetwork` from an OSM file and (by default) make it the active, cached network.
@@ -107,17 +135,19 @@ def build_network_from_file(path: str | Path, cache: bool = True) -> OSMNetwork:
     if cache:
         net.save()
         _ACTIVE.clear()
+        _WARNED.clear()
     return net
 
 
 def clear_network_cache() -> bool:
     """Remove the cached OSM network (the estimated one becomes active). True if something was removed."""
-    removed = False
+    removed = remove_damaged(network_dir())
     for f in network_files(network_dir()):
         if f.is_file():
             f.unlink()
             removed = True
     _ACTIVE.clear()
+    _WARNED.clear()
     return removed
 
 

@@ -41,7 +41,8 @@ from geo._roads.jit import BACKEND_ENV, Kernels
 from geo._roads.plain import augmented, core_arrays, scipy_values
 
 __all__ = [
-    "BACKEND_ENV", "adopt_hierarchy_state", "contract", "hierarchy", "hierarchy_state", "many_to_many",
+    "BACKEND_ENV", "adopt_hierarchy_state", "contract", "has_hierarchy", "hierarchy", "hierarchy_state",
+    "many_to_many",
     "reachable_within",
 ]
 logger = logging.getLogger(__name__)
@@ -87,6 +88,11 @@ def hierarchy(con: Contracted, kernels: Kernels | None = None) -> Hierarchy | No
         logger.info("Hierarchy of %d nodes built in %.1f s.", con.n_core, time.perf_counter() - t0)
         _HIERARCHIES[con] = h
     return h
+
+
+def has_hierarchy(graph: RoadGraph) -> bool:
+    """Whether ``graph``'s hierarchy is built (or adopted) in this process."""
+    return contract(graph) in _HIERARCHIES
 
 
 def hierarchy_state(graph: RoadGraph) -> dict[str, np.ndarray]:

@@ -416,7 +416,7 @@ def test_hierarchy_mismatch_or_corrupt_is_rebuilt(
     np.testing.assert_array_equal(got[0], want[0])
     path.write_bytes(b"corrupt")
     loaded = OSMNetwork.load()
-    assert "cannot be read" in caplog.text
+    assert "is damaged" in caplog.text
     got = many_to_many(loaded.graph, src, src[::-1])
     assert len(calls) == n0 + 2
     np.testing.assert_array_equal(got[1], want[1])
