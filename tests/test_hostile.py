@@ -112,17 +112,15 @@ def _hostile(names: pd.Series) -> list[str]:
     return [HOSTILE[i % len(HOSTILE)] + ("" if i < len(HOSTILE) else str(i)) for i in range(len(names))]
 
 
-@pytest.fixture(scope="module")
-def facilities() -> pd.DataFrame:
-    """The embedded facilities with every facility of 漳平市 renamed to a hostile name (ids too, for one)."""
+def hostile_facilities() -> pd.DataFrame:
+    """The embedded facilities with every facility of 漳平市 renamed to a hostile name."""
     fac = load_facilities().copy()
     mask = fac["county_code"] == ZHANGPING
     fac.loc[mask, "name"] = _hostile(fac.loc[mask, "name"])
     return fac
 
 
-@pytest.fixture(scope="module")
-def townships() -> pd.DataFrame:
+def hostile_townships() -> pd.DataFrame:
     """The embedded townships with those of 漳平市 renamed to hostile names."""
     town = load_townships().copy()
     mask = town["county_code"] == ZHANGPING
@@ -130,9 +128,8 @@ def townships() -> pd.DataFrame:
     return town
 
 
-@pytest.fixture(scope="module")
-def upload_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A planner's upload: hostile names, ids and addresses; some rows valid, some rejected."""
+def write_hostile_upload(folder: Path) -> Path:
+    """A planner's upload in ``folder``: hostile names, ids and addresses; some rows valid, some rejected."""
     rows = [
         ["编号", "名称", "类型", "地址", "经度", "纬度"],
         ["=1+1", HOSTILE[0], "乡镇卫生院", "漳平市双洋镇", "117.2745", "25.3050"],
@@ -140,11 +137,26 @@ def upload_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["+ID", HOSTILE[2] + "卫生院", "=type()", "@addr", "117.3", "25.3"],
         ["-3", HOSTILE[3] + "卫生院", "乡镇卫生院", "\t地址", "=117.3", "25.3"],
     ]
-    path = tmp_path_factory.mktemp("upload") / "hostile.csv"
+    path = folder / "hostile.csv"
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def facilities() -> pd.DataFrame:
+    return hostile_facilities()
+
+
+@pytest.fixture(scope="module")
+def townships() -> pd.DataFrame:
+    return hostile_townships()
+
+
+@pytest.fixture(scope="module")
+def upload_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_hostile_upload(tmp_path_factory.mktemp("upload"))
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -4,7 +4,7 @@ corpus in tests/data/hostile/ (written by its make_hostile.py) plus files too bi
 Each case names the issue's section (1–8) and the developer who owns the fix. A case passes when the
 command or library call ends with the expected exit code and a clear message (or note) in the user's words,
 and never with a traceback. Section 1 (formula cells in every export) is tests/test_hostile.py.
-``python tests/test_issue13.py`` prints the issue's table (tried / clear message / traceback / lost / unsafe).
+``python -m tests.test_issue13`` prints the issue's table (tried / clear message / traceback / lost / unsafe).
 """
 
 from __future__ import annotations
@@ -541,8 +541,8 @@ def verdict(case: Case, got: Outcome) -> str:
     """``clear`` (expected code and words), ``traceback`` (a crash or a traceback printed), ``unsafe``
     (a formula cell in an export), ``lost`` (upload rows neither accepted nor rejected) or ``unclear``
     (anything else: wrong code, misleading words)."""
-    if got.crash or "Traceback" in got.text:
-        return "traceback"
+    if got.crash or "Traceback" in got.text or "internal error" in got.text:
+        return "traceback"  # a crash, shown or behind the boundary's "internal error" line
     if "UNSAFE" in got.text:
         return "unsafe"
     counts = _ROW_COUNTS.search(got.text)  # an upload's summary: every row read is accepted or rejected
@@ -591,6 +591,7 @@ def table() -> None:
         row["tried"] += 1
         row[kind] += 1
         print(f"  {case.section} {case.owner:<10} {case.id:<34} {kind}", file=sys.stderr)
+    _exports_rows(rows)
     print("section | tried | clear message | traceback | lost | unsafe | unclear")
     for section in sorted(rows):
         r = rows[section]
@@ -598,6 +599,33 @@ def table() -> None:
             f"{section} | {r['tried']} | {r['clear']} | {r['traceback']} | {r['lost']} | {r['unsafe']} | "
             f"{r['unclear']}"
         )
+
+
+def _exports_rows(rows: dict[int, dict[str, int]]) -> None:
+    """Section 1 of the table: every export of tests/test_hostile.py, one file each."""
+    import tempfile
+
+    from tests import test_hostile as th
+
+    fac, town = th.hostile_facilities(), th.hostile_townships()
+    row = rows.setdefault(1, {"tried": 0, "clear": 0, "traceback": 0, "lost": 0, "unsafe": 0, "unclear": 0})
+    for kind, build in th.EXPORTS.items():
+        with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+            base = Path(tmp)
+            mp.setenv(gn.CACHE_ENV, str(base / "cache"))
+            mp.setenv("XUNZHEN_DATA_DIR", str(base / "data"))
+            args = (fac, town, base) + ((th.write_hostile_upload(base),) if kind == "upload" else ())
+            try:
+                files = build(*args)
+            except Exception:  # counted, not raised
+                row["tried"] += 1
+                row["traceback"] += 1
+                continue
+            for name, data in files.items():
+                kind_of = "unsafe" if th.formula_cells(name, data) else "clear"
+                row["tried"] += 1
+                row[kind_of] += 1
+                print(f"  1 hostile    export {name:<27} {kind_of}", file=sys.stderr)
 
 
 if __name__ == "__main__":
