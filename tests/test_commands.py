@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,30 @@ def test_a_command_runs_and_prints(tmp_path) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "覆盖乡镇 covered townships: " in run.stdout
+
+
+def test_analyses_plan_on_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--workspace NAME``: the programme takes the workspace's doctor register, pairing and tours refuse
+    a workspace that does not exist with one message (exit 2)."""
+    from routing.pairing.__main__ import main as pairing_main
+    from routing.programme.__main__ import main as programme_main
+    from routing.tours.__main__ import main as tours_main
+    from routing.workspace.__main__ import main as workspace_main
+
+    register = ROOT / "tests" / "routing" / "programme" / "data" / "zhangping_register_test.csv"
+    env = {"XUNZHEN_DATA_DIR": str(tmp_path), "XUNZHEN_CACHE_DIR": str(tmp_path / "cache")}
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        assert workspace_main(["create", "漳平", "--county", "漳平市"]) == 0
+        assert workspace_main(["import", "漳平", "doctors", str(register)]) == 0
+        out = tmp_path / "out"
+        argv = ["--workspace", "漳平", "--county", "漳平市", "--year", "2027", "--out-dir", str(out)]
+        assert programme_main(argv) == 0
+        visits = (out / "visits.csv").read_text(encoding="utf-8-sig")
+        assert visits.splitlines()[0] == "date,doctor,title,specialty,hospital_id,center_id,center,minutes"
+        assert "测试·" in visits  # the workspace's (test) register named the doctors
+        capsys.readouterr()
+        assert pairing_main(["--workspace", "没有", "--county", "漳平市"]) == 2
+        assert tours_main(["--workspace", "没有", "--depot", "龙岩市第一医院", "--prefecture", "龙岩"]) == 2
+        assert "Traceback" not in capsys.readouterr().err

@@ -29,6 +29,8 @@ from routing.pairing.roster import (
     month_list,
     working_days,
 )
+from routing.workspace.cli import add_workspace_option, workspace_facilities, workspace_table
+from routing.workspace.inputs import capacities_from_table
 
 
 def _fmt_minutes(value: float, estimated: bool) -> str:
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="pair the example 8 tertiary hospitals with the example 25 weak counties (示例)",
     )
+    add_workspace_option(p)
     return p
 
 
@@ -180,7 +183,9 @@ def run(args: argparse.Namespace) -> int:
         return _run_progress(args.annex2, args.csv_dir)
     if args.tertiary_example:
         return _run_tertiary_example()
-    capacities = read_capacities(args.capacities) if args.capacities else None
+    capacities = capacities_from_table(workspace_table(args, "capacities"))
+    if args.capacities:
+        capacities = {**(capacities or {}), **read_capacities(args.capacities)}
     if args.example_capacities:
         capacities = {
             **read_capacities(load_example_scenario()["capacities_zhangping"], source="example"),
@@ -193,7 +198,13 @@ def run(args: argparse.Namespace) -> int:
         city_share_min=args.city_share or None,
         max_minutes=args.max_minutes,
     )
-    plan = plan_pairing(prefecture=args.prefecture, county=args.county, capacities=capacities, params=params)
+    plan = plan_pairing(
+        workspace_facilities(args),
+        prefecture=args.prefecture,
+        county=args.county,
+        capacities=capacities,
+        params=params,
+    )
     _print_plan(plan)
     if not args.month:
         if args.xlsx or args.csv_dir:

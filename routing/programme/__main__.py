@@ -27,8 +27,10 @@ from routing.pairing.annex2 import import_annex2
 from routing.programme.forms import FormHeader
 from routing.programme.outputs import write_year
 from routing.programme.progress import burnup, ledger
-from routing.programme.register import read_register
+from routing.programme.register import Register, read_register
 from routing.programme.year import ProgrammeParams, ProgrammeYear, plan_year
+from routing.workspace.cli import add_workspace_option, workspace_facilities, workspace_table
+from routing.workspace.inputs import holidays_from_table
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,17 +59,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--person", default="", help="填报人 on the forms")
     p.add_argument("--phone", default="", help="联系电话 on the forms")
     p.add_argument("--date", default="", help="填报日期 on the forms (YYYY-MM-DD)")
+    add_workspace_option(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     """Plan the year, read reports, write every file; print figures without names."""
-    facilities = load_facilities()
+    facilities = workspace_facilities(args)
+    if facilities is None:
+        facilities = load_facilities()
     register = read_register(args.doctors, facilities) if args.doctors else None
+    stored = workspace_table(args, "doctors") if register is None else None
+    if stored is not None:  # the workspace's register, validated when it was imported
+        register = Register(stored, stored.iloc[0:0], source=str(args.workspace))
     if register is not None:
         for line in register.report_lines():
             print(f"名册 register: {line}")
     overrides = read_overrides(args.holidays, year=args.year) if args.holidays else None
+    if overrides is None:
+        overrides = holidays_from_table(workspace_table(args, "holidays"))
     needs = pd.read_csv(args.needs, dtype=str, encoding="utf-8-sig") if args.needs else None
     if needs is not None and not {"center_id", "needs"} <= set(needs.columns):
         msg = f"--needs {args.needs}: expected columns center_id, needs"

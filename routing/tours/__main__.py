@@ -26,9 +26,12 @@ from routing.tours import map as tmap
 from routing.tours import outputs as out
 from routing.tours import printing
 from routing.tours._types import MAX_ITERATIONS, MAX_SEED, MAX_TIME_LIMIT_SECONDS, TourParams, parse_clock
+from routing.tours.explore import rules_from_frame
 from routing.tours.market import VisitRule, read_visit_rules, visit_rule
 from routing.tours.places import DEFAULT_DEPOT, township_code
 from routing.tours.plan import plan_fujian_tours, read_visits_csv
+from routing.workspace.cli import add_workspace_option, workspace_facilities, workspace_table
+from routing.workspace.inputs import holidays_from_table
 
 
 def bounded(
@@ -60,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for add in (_where, _days, _nights, _rules, _townships, _solver, _outputs):
         add(ap)
+    add_workspace_option(ap)
     return ap
 
 
@@ -261,8 +265,15 @@ def cli_error(message: str) -> InputValidationError:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Plan the tour, print the summary and itinerary, write the requested files; returns the exit code."""
+    """Plan the tour, print the summary and itinerary, write the requested files; returns the exit code.
+
+    With ``--workspace``: its facility table, market-day rules, overnight places and holidays, unless the
+    flags give their own.
+    """
     params = params_from(args)
+    overrides = read_overrides(args.holidays) if args.holidays else None
+    stored_places = workspace_table(args, "overnight_places")
+    places = [] if stored_places is None else [str(p) for p in stored_places["place"]]
     tour = plan_fujian_tours(
         args.depot,
         prefectures=args.prefecture,
@@ -274,9 +285,10 @@ def run(args: argparse.Namespace) -> int:
         required=[township_code(r, "--required") for r in args.required],
         start_date=args.start_date,
         weekends=args.weekends,
-        calendar_overrides=read_overrides(args.holidays) if args.holidays else None,
-        visit_rules=rules_from(args),
-        overnight=args.overnight,
+        calendar_overrides=overrides or holidays_from_table(workspace_table(args, "holidays")),
+        visit_rules={**dict(rules_from_frame(workspace_table(args, "market_days"), {})), **rules_from(args)},
+        overnight=args.overnight or places or None,
+        facilities=workspace_facilities(args),
     )
     print("\n".join(out.summary_lines(tour, args.lang)))
     print(out.itinerary_frame(tour, args.lang, as_text=True).to_string(index=False))
