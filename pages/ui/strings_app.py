@@ -150,6 +150,7 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
     "severity": {
         "error": {"zh": "错误", "en": "error"},
         "fixed": {"zh": "已修正", "en": "fixed"},
+        "warning": {"zh": "请核对", "en": "check"},
         "note": {"zh": "提示", "en": "note"},
     },
 }
