@@ -14,12 +14,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pages import ui
+from routing.calendar import holidays_from_table
 from routing.tours import FujianTour, TourParams, explore, read_visits_csv
 from routing.tours import map as tmap
 from routing.tours import outputs as out
 from routing.tours._labels import lab
 from routing.tours.dates import next_working_day
-from routing.workspace.inputs import holidays_from_table
 
 
 def s(key: str, **values: object) -> str:

@@ -452,3 +452,8 @@ def overrides_from_rows(
         msg = f"{source}：" + "；".join(problems)
         raise InputValidationError(msg)
     return CalendarOverrides(frozenset(holidays), frozenset(workdays), tuple(sorted(names)))
+
+
+def holidays_from_table(table: pd.DataFrame | None) -> CalendarOverrides | None:
+    """The :class:`CalendarOverrides` of a stored holiday table (None when there is none)."""
+    return None if table is None or table.empty else overrides_from_table(table)

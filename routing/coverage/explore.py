@@ -18,6 +18,7 @@ from geo.tables import csv_bytes, xlsx_bytes
 from routing.coverage.map import coverage_html, coverage_static
 from routing.coverage.outputs import coverage_sheets, export_notes
 from routing.coverage.plan import CoverageInputs, CoverageResult, WhatIfResult, add_stops, evaluate, what_if
+from routing.downloads import Download
 
 __all__ = ["CoverageRun", "Download", "display_tables", "downloads", "run_coverage", "source_options",
            "stop_options"]
@@ -121,14 +122,6 @@ def display_tables(run: CoverageRun, lang: str) -> dict[str, pd.DataFrame]:
             table["covered_share"] = (table["covered_share"] * 100).round(1)
         out[key] = table
     return out
-
-
-@dataclass(frozen=True)
-class Download:
-    """One file to offer: ``kind`` (csv, xlsx, html, png, pdf), its name, its bytes or how to make them."""
-    kind: str
-    file_name: str
-    data: bytes | Callable[[], bytes]
 
 
 def downloads(run: CoverageRun, *, lang: str, areas: gpd.GeoDataFrame | None = None) -> list[Download]:

@@ -18,6 +18,7 @@ from geo import cli
 from geo._errors import DataFileError, InputValidationError
 from routing.calendar import PROVISIONAL_LABEL, parse_month, year_is_provisional
 from routing.pairing import PairingParams, PairingPlan, plan_pairing, plan_tertiary_pairing, read_capacities
+from routing.pairing.capacity import capacities_from_table
 from routing.pairing.example import load_example_scenario
 from routing.pairing.forms import annex1_table, annex2_table, prepare_out_dir, to_csv_bytes, write_plan_xlsx
 from routing.pairing.progress import planned_from_annex2, progress_report, read_annex2
@@ -30,7 +31,6 @@ from routing.pairing.roster import (
     working_days,
 )
 from routing.workspace.cli import add_workspace_option, workspace_facilities, workspace_table
-from routing.workspace.inputs import capacities_from_table
 
 
 def _fmt_minutes(value: float, estimated: bool) -> str:

@@ -191,3 +191,10 @@ def capacity_table(
         table.loc[given.notna(), "capacity_source"] = CAPACITY_GIVEN
         table["capacity_days"] = given.fillna(table["capacity_days"]).astype(int)
     return table
+
+
+def capacities_from_table(table: pd.DataFrame | None) -> dict[str, int] | None:
+    """Facility id → doctor-days a month, from a stored capacity table (None when there is none)."""
+    if table is None or table.empty:
+        return None
+    return {str(f): int(c) for f, c in zip(table["facility_id"], table["capacity_days"], strict=True)}

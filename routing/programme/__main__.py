@@ -22,7 +22,7 @@ import pandas as pd
 from geo import cli
 from geo._errors import InputValidationError
 from geo.facilities import load_facilities
-from routing.calendar import PROVISIONAL_LABEL, read_overrides
+from routing.calendar import PROVISIONAL_LABEL, holidays_from_table, read_overrides
 from routing.pairing.annex2 import import_annex2
 from routing.programme.forms import FormHeader
 from routing.programme.outputs import write_year
@@ -30,7 +30,6 @@ from routing.programme.progress import burnup, ledger
 from routing.programme.register import Register, read_register
 from routing.programme.year import ProgrammeParams, ProgrammeYear, plan_year
 from routing.workspace.cli import add_workspace_option, workspace_facilities, workspace_table
-from routing.workspace.inputs import holidays_from_table
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from geo import cli
 from geo._errors import InputValidationError
-from routing.calendar import read_overrides
+from routing.calendar import holidays_from_table, read_overrides
 from routing.tours import map as tmap
 from routing.tours import outputs as out
 from routing.tours import printing
@@ -31,7 +31,6 @@ from routing.tours.market import VisitRule, read_visit_rules, visit_rule
 from routing.tours.places import DEFAULT_DEPOT, township_code
 from routing.tours.plan import plan_fujian_tours, read_visits_csv
 from routing.workspace.cli import add_workspace_option, workspace_facilities, workspace_table
-from routing.workspace.inputs import holidays_from_table
 
 
 def bounded(

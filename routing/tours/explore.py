@@ -20,7 +20,7 @@ from geo.facilities import HOSPITAL_TYPES
 from geo.facilities.upload import read_upload
 from geo.places import load_prefectures, load_townships
 from routing.calendar import CalendarOverrides
-from routing.coverage.explore import Download
+from routing.downloads import Download
 from routing.tours import map as tmap
 from routing.tours import outputs, printing
 from routing.tours._types import FujianTour, TourParams, hhmm

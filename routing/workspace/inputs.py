@@ -20,9 +20,9 @@ import pandas as pd
 
 from geo._errors import InputValidationError
 from geo.facilities.upload import read_upload, validate_file
-from routing.calendar import CalendarOverrides, overrides_from_table, overrides_table, read_overrides
+from routing.calendar import holidays_from_table, overrides_table, read_overrides
 from routing.database import bilingual
-from routing.pairing.capacity import read_capacities
+from routing.pairing.capacity import capacities_from_table, read_capacities
 from routing.programme.register import read_register
 from routing.tours.explore import read_overnight_places, read_rules_upload, rules_frame
 from routing.workspace.edits import merge_upload
@@ -85,22 +85,10 @@ def _read_holidays(source: Path | bytes, name: str, _facilities: pd.DataFrame) -
     return table, [(f"节假日 {off} 天，调休上班 {on} 天。", f"{off} days off, {on} make-up workdays.")]
 
 
-def holidays_from_table(table: pd.DataFrame | None) -> CalendarOverrides | None:
-    """The :class:`CalendarOverrides` of a stored holiday table (None when there is none)."""
-    return None if table is None or table.empty else overrides_from_table(table)
-
-
 def _read_capacities(source: Path | bytes, name: str, _facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     table = read_upload(source, name=name)
     caps = read_capacities(pd.DataFrame(table.rows, columns=table.headers), source=name)
     return pd.DataFrame(sorted(caps.items()), columns=["facility_id", "capacity_days"]), []
-
-
-def capacities_from_table(table: pd.DataFrame | None) -> dict[str, int] | None:
-    """Facility id → doctor-days a month, from a stored capacity table (None when there is none)."""
-    if table is None or table.empty:
-        return None
-    return {str(f): int(c) for f, c in zip(table["facility_id"], table["capacity_days"], strict=True)}
 
 
 def _read_doctors(source: Path | bytes, name: str, facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
