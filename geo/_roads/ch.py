@@ -23,6 +23,7 @@ hierarchy answers the reversed graph: up and down edges swap roles (searches fro
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,7 +36,15 @@ __all__ = ["Hierarchy", "build_hierarchy", "hierarchy_many_to_many"]
 
 #: Settled-node limits of the witness searches: when ranking nodes (cheap) and when contracting them.
 _SETTLE_PRIORITY = 10
-_SETTLE_CONTRACT = 50
+_SETTLE_CONTRACT = 100
+#: Nodes sampled (evenly by importance) to measure the mean upward search space at build time.
+_SEARCH_SAMPLE = 64
+#: The query's cost model (measured with ``bench/matrix.py --crossover`` on SP, Porto and the 518k proxy):
+#: seconds per source (+ 4 for the sweep's lanes) and edge of the targets' downward closure (the sweep,
+#: memory-bound), and per source-target pair and node of a search space (the buckets' join); the buckets'
+#: searches cost ``Hierarchy.search_s`` each, timed when the hierarchy is built.
+SWEEP_S_PER_EDGE = 3.5e-9
+JOIN_S_PER_NODE = 8e-10
 _ARRAYS = (
     "rank_of", "up_ptr", "up_nbr", "up_min", "up_km", "down_ptr", "down_nbr", "down_min", "down_km",
 )
@@ -53,6 +62,9 @@ class Hierarchy:
         CSR by importance number: edges ``v → w`` to more important ``w`` (``w < v``), minutes and km.
     down_ptr, down_nbr, down_min, down_km
         CSR by importance number: edges ``u → v`` from more important ``u`` (``u < v``), minutes and km.
+    mean_search, search_s
+        Mean number of nodes an upward search settles unstalled and its seconds (both directions, sampled
+        when built): the bucket query's cost model.
     """
     rank_of: np.ndarray
     up_ptr: np.ndarray
@@ -63,6 +75,8 @@ class Hierarchy:
     down_nbr: np.ndarray
     down_min: np.ndarray
     down_km: np.ndarray
+    mean_search: float = 100.0
+    search_s: float = 1e-5
 
     @property
     def n(self) -> int:
@@ -83,7 +97,9 @@ class Hierarchy:
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """The hierarchy as named arrays (for ``np.savez``); :meth:`from_arrays` reads them back."""
-        return {k: getattr(self, k) for k in _ARRAYS}
+        return {k: getattr(self, k) for k in _ARRAYS} | {
+            "mean_search": np.array(self.mean_search), "search_s": np.array(self.search_s)
+        }
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> Hierarchy:
@@ -97,9 +113,13 @@ class Hierarchy:
         """
         try:
             a = {k: np.asarray(arrays[k]) for k in _ARRAYS}
+            sizes = (float(np.asarray(arrays["mean_search"])), float(np.asarray(arrays["search_s"])))
         except KeyError as err:
             msg = f"hierarchy array {err} is missing"
             raise ValueError(msg) from err
+        if not all(np.isfinite(x) and x >= 0 for x in sizes):
+            msg = f"hierarchy search-space figures {sizes!r} are not non-negative numbers"
+            raise ValueError(msg)
         n = a["rank_of"].shape[0] if a["rank_of"].ndim == 1 else -1
         problem = _check(a, n)
         if problem:
@@ -111,6 +131,7 @@ class Hierarchy:
             up_min=a["up_min"].astype(float), up_km=a["up_km"].astype(float),
             down_ptr=a["down_ptr"].astype(np.int64), down_nbr=a["down_nbr"].astype(np.int32),
             down_min=a["down_min"].astype(float), down_km=a["down_km"].astype(float),
+            mean_search=sizes[0], search_s=sizes[1],
         )
 
 
@@ -161,10 +182,17 @@ def build_hierarchy(
     rank_of[order] = n - 1 - np.arange(n)
     up = _csr(rank_of[up_i[:, 0]], rank_of[up_i[:, 1]], up_f, n)
     down = _csr(rank_of[dn_i[:, 0]], rank_of[dn_i[:, 1]], dn_f, n)
-    return Hierarchy(rank_of, *up, *down)
+    sample = np.unique(np.linspace(0, n - 1, min(n, _SEARCH_SAMPLE)).astype(np.int64))
+    kernels.query.search_space(up, down, sample[:1])  # loaded (or compiled) before the clock starts
+    t0 = time.perf_counter()
+    mean = (kernels.query.search_space(up, down, sample) + kernels.query.search_space(down, up, sample)) / 2
+    seconds = (time.perf_counter() - t0) / (2 * len(sample))
+    return Hierarchy(rank_of, *up, *down, mean_search=float(mean), search_s=seconds)
 
 
-def _csr(own: np.ndarray, nbr: np.ndarray, weights: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+def _csr(
+    own: np.ndarray, nbr: np.ndarray, weights: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """CSR (ptr, nbr, minutes, km) of rows ``own`` sorted by (own, nbr)."""
     order = np.lexsort((nbr, own))
     ptr = np.zeros(n + 1, dtype=np.int64)
@@ -216,18 +244,23 @@ def hierarchy_many_to_many(
     b = len(st_ptr) - 1
     out_min = np.empty((b, len(tgt)))
     out_km = np.empty((b, len(tgt)))
+    costs = np.array([SWEEP_S_PER_EDGE, JOIN_S_PER_NODE, h.mean_search, h.search_s])
+    if workers <= 1 or b < 2 * q.WIDTH:
+        q.matrix(up, down, st_ptr, st_node, st_min, st_km, tgt, float(limit), out_min, out_km, costs)
+        return out_min, out_km
+    bucket = None
+    if q.sweep_cost(up, down, b, tgt, costs) > q.bucket_cost(b, len(tgt), costs):
+        bucket = q.buckets(up, down, tgt, float(limit))
 
     def run(lo: int, hi: int) -> None:
         a, z = st_ptr[lo], st_ptr[hi]
-        q.hierarchy_query(
-            up, down, st_ptr[lo : hi + 1] - a, st_node[a:z], st_min[a:z], st_km[a:z], tgt, float(limit),
-            out_min[lo:hi], out_km[lo:hi],
-        )
+        part = (st_ptr[lo : hi + 1] - a, st_node[a:z], st_min[a:z], st_km[a:z])
+        if bucket is None:
+            q.hierarchy_query(up, down, *part, tgt, float(limit), out_min[lo:hi], out_km[lo:hi])
+        else:
+            q.bucket_join(up, down, *part, bucket, float(limit), out_min[lo:hi], out_km[lo:hi])
 
-    if workers > 1 and b >= 2 * q.WIDTH:
-        step = -(-b // workers)
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(lambda lo: run(lo, min(b, lo + step)), range(0, b, step)))
-    else:
-        run(0, b)
+    step = -(-b // workers)
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda lo: run(lo, min(b, lo + step)), range(0, b, step)))
     return out_min, out_km

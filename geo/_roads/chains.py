@@ -298,6 +298,8 @@ def columns(con: Contracted, nodes: np.ndarray, backward: bool) -> np.ndarray:
     """Core nodes whose values give the reported nodes' values: core nodes themselves, and the chain
     starts (forward) or ends (backward) of interior ones; sorted, unique."""
     c = con.core_of[nodes]
+    if c.min(initial=0) >= 0:  # all core (``nodes`` sorted and distinct, so are their core numbers)
+        return c
     anchor = _chain_side(con, backward)[0]
     parts = [c[c >= 0]]
     inner = nodes[c < 0]
@@ -322,11 +324,14 @@ def readout(
     and a reported node on the same chain, in the direction of travel, also get the direct way.
     """
     v_min, v_km = values
+    c = con.core_of[cols]
+    all_core = c.min(initial=0) >= 0 and con.core_of[rows].min(initial=0) >= 0
+    if all_core and np.array_equal(c, core_cols):  # the values themselves
+        return v_min, v_km
     pos = np.full(con.n_core, -1, dtype=np.int64)
     pos[core_cols] = np.arange(len(core_cols))
     out_min = np.full((len(rows), len(cols)), np.inf)
     out_km = np.full_like(out_min, np.inf)
-    c = con.core_of[cols]
     is_core = c >= 0
     out_min[:, is_core] = v_min[:, pos[c[is_core]]]
     out_km[:, is_core] = v_km[:, pos[c[is_core]]]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from geo._roads.kernels_heap import heap_pop, heap_push
+from geo._roads.kernels_heap import iheap_pop, iheap_update
 
 #: Cache compiled code on disk where :mod:`geo._roads.jit` pointed numba (nowhere when it found no place).
 _CACHE: bool = bool(getattr(numba.config, "CACHE_DIR", ""))
@@ -92,29 +92,24 @@ def _set_edge(n, beg, ln, cap, pn, pm, pk, ph, top, u, w, m, k, h):
 
 
 @_jit
-def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target, dist, done, touched,
+def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target, dist, pos, touched,
              heap_d, heap_v):
     """Bounded Dijkstra from ``src`` avoiding ``skip``; leaves tentative minutes in ``dist``.
 
     Stops when ``n_targets`` nodes marked in ``is_target`` are settled, past ``bound`` minutes or after
     ``settle_max`` settled nodes. Returns the number of touched nodes (their ids in ``touched``); the caller
-    resets ``dist``/``done``. A tentative distance is the length of a real path, so a search cut short only
-    keeps more shortcuts.
+    resets ``dist``/``pos`` (indexed heap). A tentative distance is the length of a real path, so a search
+    cut short only keeps more shortcuts.
     """
     nt = 1
     touched[0] = src
     dist[src] = 0.0
-    heap_d[0] = 0.0
-    heap_v[0] = src
-    hs = 1
+    hs = iheap_update(heap_d, heap_v, pos, 0, 0.0, src)
     settled = 0
     while hs > 0 and settled < settle_max:
-        d, v, hs = heap_pop(heap_d, heap_v, hs)
-        if done[v] or d > dist[v]:
-            continue
+        d, v, hs = iheap_pop(heap_d, heap_v, pos, hs)
         if d > bound:
             break
-        done[v] = True
         settled += 1
         if is_target[v]:
             n_targets -= 1
@@ -123,7 +118,7 @@ def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target
         b = beg[v]
         for i in range(b, b + ln[v]):
             w = pn[i]
-            if w == skip:
+            if w == skip or pos[w] == -2:
                 continue
             nd = d + pm[i]
             if nd < dist[w] and nd <= bound:
@@ -131,7 +126,7 @@ def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target
                     touched[nt] = w
                     nt += 1
                 dist[w] = nd
-                hs = heap_push(heap_d, heap_v, hs, nd, w)
+                hs = iheap_update(heap_d, heap_v, pos, hs, nd, w)
     return nt
 
 
@@ -142,7 +137,7 @@ def _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, do_out):
     Returns (count, hops of all of them); with ``do_out`` writes them to ``out`` (rows: u, w, slot of
     u → v in the in-list of v, slot of v → w in the out-list of v).
     """
-    dist, done, touched, heap_d, heap_v, is_target = scratch
+    dist, pos, touched, heap_d, heap_v, is_target = scratch
     count = 0
     hops = 0
     bi, bo = beg[n + v], beg[v]
@@ -158,7 +153,7 @@ def _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, do_out):
             continue
         was = is_target[u]
         is_target[u] = False
-        nt = _witness(beg, ln, pn, pm, u, v, m_uv + max_out, settle_max, n_targets, is_target, dist, done,
+        nt = _witness(beg, ln, pn, pm, u, v, m_uv + max_out, settle_max, n_targets, is_target, dist, pos,
                       touched, heap_d, heap_v)
         is_target[u] = was
         for j in range(bo, bo + ln[v]):
@@ -175,16 +170,17 @@ def _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, do_out):
                 hops += ph[i] + ph[j]
         for t in range(nt):
             dist[touched[t]] = np.inf
-            done[touched[t]] = False
+            pos[touched[t]] = -1
     for j in range(bo, bo + ln[v]):
         is_target[pn[j]] = False
     return count, hops
 
 
 @_jit
-def _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_max, scratch, out):
-    """Priority of ``v``: level + shortcuts added / edges removed + the same ratio in hops (RoutingKit)."""
-    added, added_hops = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, False)
+def _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_max, scratch, out, do_out):
+    """Priority of ``v``: level + shortcuts added / edges removed + the same ratio in hops (RoutingKit);
+    and the number of shortcuts (written to ``out`` with ``do_out``, for :func:`_contract` to reuse)."""
+    added, added_hops = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, do_out)
     removed = ln[v] + ln[n + v]
     removed_hops = 0
     for i in range(beg[v], beg[v] + ln[v]):
@@ -192,8 +188,8 @@ def _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_max, scratch, out):
     for i in range(beg[n + v], beg[n + v] + ln[n + v]):
         removed_hops += ph[i]
     if removed == 0:
-        return float(level[v])
-    return level[v] + added / removed + added_hops / removed_hops
+        return float(level[v]), added
+    return level[v] + added / removed + added_hops / removed_hops, added
 
 
 @_jit
@@ -298,16 +294,19 @@ def _records(rec_i, rec_f, count, extra):
 
 
 @_jit
-def _contract(n, pool, top, v, settle_max, scratch, out, rec, level, dirty):
+def _contract(n, pool, top, v, settle_max, scratch, out, found, rec, level, dirty):
     """Contract ``v``: add its shortcuts, record its up / down edges, remove it; returns the new pool top.
 
     ``pool`` = (beg, ln, cap, pn, pm, pk, ph) with room for the shortcuts (:func:`_room`), ``out`` large
-    enough for ``in × out`` rows, ``rec`` = (up rows, up weights, count, down rows, down weights, count) with
-    room for ``v``'s edges; its neighbours get level ≥ level(v) + 1 and are marked dirty.
+    enough for ``in × out`` rows (holding ``found`` ≥ 0 shortcuts already found on the current graph, else
+    searched now), ``rec`` = (up rows, up weights, count, down rows, down weights, count) with room for
+    ``v``'s edges; its neighbours get level ≥ level(v) + 1 and are marked dirty.
     """
     beg, ln, cap, pn, pm, pk, ph = pool
     up_i, up_f, n_up, dn_i, dn_f, n_dn = rec
-    count, _ = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, True)
+    count = found
+    if count < 0:
+        count, _ = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, True)
     for j in range(beg[v], beg[v] + ln[v]):
         up_i[n_up, 0], up_i[n_up, 1], up_f[n_up, 0], up_f[n_up, 1] = v, pn[j], pm[j], pk[j]
         n_up += 1
@@ -340,43 +339,48 @@ def build(n, indptr, indices, mins, kms, settle_priority, settle_contract):
     higher node) + (minutes, km). The pool and record arrays are reallocated here, so they are its locals.
     """
     beg, ln, cap, pn, pm, pk, ph, top = _initial_lists(n, indptr, indices, mins, kms)
-    scratch = (np.full(n, np.inf), np.zeros(n, np.bool_), np.empty(n, np.int64), np.empty(pn.shape[0]),
-               np.empty(pn.shape[0], np.int64), np.zeros(n, np.bool_))
+    scratch = (np.full(n, np.inf), np.full(n, -1, np.int64), np.empty(n, np.int64), np.empty(n),
+               np.empty(n, np.int64), np.zeros(n, np.bool_))
     out = np.empty((1024, 4), np.int64)
     level = np.zeros(n, np.int64)
     prio = np.empty(n)
     for v in range(n):
-        prio[v] = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch, out)
+        if ln[v] * ln[n + v] > out.shape[0]:
+            out = np.empty((2 * ln[v] * ln[n + v], 4), np.int64)
+        prio[v], _ = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch, out, False)
     up_i, up_f, n_up = np.empty((n, 2), np.int64), np.empty((n, 2)), 0
     dn_i, dn_f, n_dn = np.empty((n, 2), np.int64), np.empty((n, 2)), 0
     order = np.empty(n, np.int64)
     alive = np.arange(n)
     n_alive, n_done = n, 0
     dirty = np.zeros(n, np.bool_)
+    reuse = settle_priority == settle_contract  # a fresh simulation is the contraction's own search
     while n_alive > 0:
         kept = 0
         for a in range(n_alive):
             v = alive[a]
-            if _is_local_min(n, beg, ln, pn, prio, v) and dirty[v]:
-                dirty[v] = False
-                prio[v] = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch, out)
+            found = -1
+            if _is_local_min(n, beg, ln, pn, prio, v):
+                need = _room(n, beg, ln, cap, pn, v)  # before any search: compaction moves lists
+                if top + need > pn.shape[0]:
+                    top = _compact(beg, ln, cap, pn, pm, pk, ph)
+                    if top + need > pn.shape[0] * 3 // 4:
+                        pn, pm, pk, ph = _grow(pn, pm, pk, ph, 2 * (top + need))
+                if ln[v] * ln[n + v] > out.shape[0]:
+                    out = np.empty((2 * ln[v] * ln[n + v], 4), np.int64)
+                if dirty[v]:
+                    dirty[v] = False
+                    prio[v], found = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch,
+                                               out, reuse)
+                    found = found if reuse else -1
             if not _is_local_min(n, beg, ln, pn, prio, v):
                 alive[kept] = v
                 kept += 1
                 continue
-            need = _room(n, beg, ln, cap, pn, v)
-            if top + need > pn.shape[0]:
-                top = _compact(beg, ln, cap, pn, pm, pk, ph)
-                if top + need > pn.shape[0] * 3 // 4:
-                    pn, pm, pk, ph = _grow(pn, pm, pk, ph, 2 * (top + need))
-                    scratch = (scratch[0], scratch[1], scratch[2], np.empty(pn.shape[0]),
-                               np.empty(pn.shape[0], np.int64), scratch[5])
-            if ln[v] * ln[n + v] > out.shape[0]:
-                out = np.empty((2 * ln[v] * ln[n + v], 4), np.int64)
             up_i, up_f = _records(up_i, up_f, n_up, ln[v])
             dn_i, dn_f = _records(dn_i, dn_f, n_dn, ln[n + v])
             top, n_up, n_dn = _contract(n, (beg, ln, cap, pn, pm, pk, ph), top, v, settle_contract, scratch,
-                                        out, (up_i, up_f, n_up, dn_i, dn_f, n_dn), level, dirty)
+                                        out, found, (up_i, up_f, n_up, dn_i, dn_f, n_dn), level, dirty)
             prio[v] = np.inf
             order[n_done] = v
             n_done += 1

@@ -58,7 +58,7 @@ _HIERARCHIES: weakref.WeakKeyDictionary[Contracted, Hierarchy] = weakref.WeakKey
 _PLAIN_SPENT: weakref.WeakKeyDictionary[Contracted, list[float]] = weakref.WeakKeyDictionary()
 #: Hierarchies read from a cache, waiting for the first query on their graph (checked against its core then).
 _PRELOADED: weakref.WeakKeyDictionary[RoadGraph, tuple[Hierarchy, str]] = weakref.WeakKeyDictionary()
-_STATE_FORMAT = 2
+_STATE_FORMAT = 3
 #: Kernels already run in this process.
 _WARM: set[str] = set()
 
@@ -86,6 +86,7 @@ def hierarchy(con: Contracted, kernels: Kernels | None = None) -> Hierarchy | No
             jit.disable(err)
             return None
         logger.info("Hierarchy of %d nodes built in %.1f s.", con.n_core, time.perf_counter() - t0)
+        _first_use("build")
         _HIERARCHIES[con] = h
     return h
 
@@ -230,7 +231,6 @@ def _solve(
     if kernels is not None:
         try:
             values = _compiled_values(con, kernels, st, core_cols, limit, backward, workers)
-            jit.seal()
         except XunzhenError:
             raise
         except Exception as err:  # compiled code failed (e.g. a damaged kernel cache): scipy from now on
@@ -266,7 +266,9 @@ def _compiled_values(
     h = _choose(con, kernels, b)
     if h is not None:
         st4 = (st[0], st[1], st[2], st[3])
-        return hierarchy_many_to_many(h, kernels, st4, core_cols, limit, backward=backward, workers=workers)
+        out = hierarchy_many_to_many(h, kernels, st4, core_cols, limit, backward=backward, workers=workers)
+        _first_use("query")
+        return out
     t0 = time.perf_counter()
     indptr, indices, mins, kms = core_arrays(con, backward)
     col_of = np.full(con.n_core, -1, dtype=np.int64)
@@ -274,16 +276,23 @@ def _compiled_values(
     out_min = np.empty((b, len(core_cols)))
     out_km = np.empty((b, len(core_cols)))
     kernels.query.dijkstra_many(
-        indptr, indices.astype(np.int64), mins, kms, st[0], st[1], st[2], st[3], col_of, len(core_cols),
+        indptr, indices, mins, kms, st[0], st[1], st[2], st[3], col_of, len(core_cols),
         limit, out_min, out_km,
     )
-    if _WARM:  # the first call of a process loads (or compiles) the kernel: not a measure of search cost
+    if "plain" in _WARM:  # a process's first call loads (or compiles) the kernel: not a search cost
         spent = _PLAIN_SPENT.setdefault(con, [0.0, PLAIN_S_PER_NODE * con.n_core])
         elapsed = time.perf_counter() - t0
         spent[0] += elapsed
         spent[1] = elapsed / max(b, 1)
-    _WARM.add("plain")
+    _first_use("plain")
     return out_min, out_km
+
+
+def _first_use(kernel: str) -> None:
+    """After a kernel's first run in this process (loaded or compiled): record its cache files' hashes."""
+    if kernel not in _WARM:
+        _WARM.add(kernel)
+        jit.seal()
 
 
 def reachable_within(
