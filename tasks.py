@@ -58,6 +58,9 @@ def ensure_venv(requirements: str) -> Path:
 def run(args: list[str]) -> int:
     """Start the app (``streamlit run app.py``) on the embedded data."""
     py = ensure_venv("requirements.txt")
+    _say("preparing the road engine (compiled once after installing or updating: about 25 s) …")
+    if _run([py, "-m", "geo", "prepare"]):
+        _say("the road engine could not be prepared (see above); the app still starts.")
     _say("starting the app — open the address printed below in a browser (Ctrl+C stops it).")
     return _run([py, "-m", "streamlit", "run", "app.py", *args])
 

@@ -37,7 +37,9 @@ from geo._network_base import (
 )
 from geo._network_osm import OSMNetwork, network_dir
 from geo._roads.download import download_fujian, prefecture_graph
+from geo._roads.jit import kernel_cache_dir
 from geo._roads.osm import haversine_km
+from geo._roads.shortest import prepare_kernels
 from geo._roads.speeds import ACCESS_SPEED_KMH
 from geo._roads.store import damaged_note, network_files, read_meta, remove_damaged, set_aside
 from geo.settings import CACHE_ENV, cache_root
@@ -64,6 +66,7 @@ __all__ = [
     "haversine_km",
     "network_dir",
     "network_warning",
+    "prepare_engine",
     "snap_facilities",
 ]
 
@@ -180,6 +183,15 @@ def build_prefecture_network(short_name: str, cache: bool = True) -> OSMNetwork:
         net.save()
         _ACTIVE.clear()
     return net
+
+
+def prepare_engine() -> Path | None:
+    """Load, compiling the first time, the road engine's kernels into the user cache dir, so the first road
+    query of the app only loads them (about 25 s once after installing or updating, about 1 s after).
+
+    Returns the kernel cache dir, or None when compiled kernels are not available (scipy is used then).
+    """
+    return kernel_cache_dir() if prepare_kernels() else None
 
 
 def snap_facilities(network: Network, facilities: pd.DataFrame) -> pd.DataFrame:

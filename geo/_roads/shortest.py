@@ -42,8 +42,7 @@ from geo._roads.plain import augmented, core_arrays, scipy_values
 
 __all__ = [
     "BACKEND_ENV", "adopt_hierarchy_state", "contract", "has_hierarchy", "hierarchy", "hierarchy_state",
-    "many_to_many",
-    "reachable_within",
+    "many_to_many", "prepare_kernels", "reachable_within",
 ]
 logger = logging.getLogger(__name__)
 
@@ -342,3 +341,28 @@ def reachable_within(
     minutes[src[0]] = 0.0
     keep = np.flatnonzero(minutes <= float(limit_minutes))
     return keep, minutes[keep]
+
+
+def prepare_kernels() -> bool:
+    """Load (compiling the first time) every kernel a query uses, on a small grid: plain searches, the
+    hierarchy build and its queries in both directions, with and without a limit. Compiled code lands in
+    the user cache dir, so the first query of a new process only loads it (``tasks.py run`` calls this
+    once after installing). Returns False without compiled kernels (scipy is used then)."""
+    kernels = jit.kernels()
+    if kernels is None:
+        return False
+    side = 24
+    ids = np.arange(side * side).reshape(side, side)
+    across = np.c_[ids[:, :-1].ravel(), ids[:, 1:].ravel()]
+    pairs = np.concatenate([across, np.c_[ids[:-1].ravel(), ids[1:].ravel()]])
+    both = np.concatenate([pairs, pairs[:, ::-1]])
+    km = 1.0 + (both[:, 0] % 7) / 10
+    graph = RoadGraph.from_edges(
+        (ids % side).ravel() * 0.01, (ids // side).ravel() * 0.01, both[:, 0], both[:, 1], km * 1.5, km
+    )
+    nodes = np.arange(graph.n_nodes)
+    many_to_many(graph, nodes[:2], nodes)  # plain (no hierarchy yet)
+    hierarchy(contract(graph))
+    many_to_many(graph, nodes, nodes[::7])
+    many_to_many(graph, nodes[::7], nodes, limit_minutes=30.0)
+    return True
