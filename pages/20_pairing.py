@@ -1,4 +1,4 @@
-"""结对与排班 / Pairing and roster: scope, capacities, run → map, tables, calendar, forms, progress.
+"""结对与排班 / Pairing and roster: scope, capacities (kept in the workspace), run → map, tables, progress.
 
 Thin: ``routing.pairing.plan_pairing`` (the pairing), ``routing.pairing.month.pairing_month`` (roster,
 calendar, 附件1/附件2, workbook), ``routing.pairing.annex2`` + ``progress`` (filled 附件2 back) and
@@ -26,6 +26,7 @@ from routing.pairing import (
     read_capacities,
 )
 from routing.pairing.annex2 import import_annex2
+from routing.pairing.capacity import capacities_frame, capacities_from_table, given_capacities
 from routing.pairing.forms import FORM_NOTE
 from routing.pairing.map import pairing_map, pairing_map_html
 from routing.pairing.month import pairing_month
@@ -69,10 +70,12 @@ with st.expander(s("params")):
     per_doc = e3.number_input(s("per_doc"), 1, 20, 4, 1, key="xz:pair_perdoc")
 
 use_example = st.checkbox(s("example"), key="xz:pair_example", value=False)
-with ui.guard():
+with ui.guard():  # the capacities kept in the workspace (or the worked example's)
+    saved_caps = capacities_from_table(ui.load_table("capacities")) or {}
     example = read_capacities(load_example_scenario()["capacities_zhangping"], source="example")
-    caps_df = capacity_table(fac, prefecture=pref, county=county, capacities=example if use_example else {})
-st.markdown(f"**{s('caps')}**")
+    given_before = example if use_example else saved_caps
+    caps_df = capacity_table(fac, prefecture=pref, county=county, capacities=given_before)
+st.markdown(f"**{s('caps')}**", help=s("caps_saved"))
 cap_cols = ["facility_id", "name", "facility_type", "county_name", "capacity_days", "capacity_source"]
 shown = caps_df[cap_cols].assign(facility_type=caps_df["facility_type"].map(
     lambda k: FACILITY_TYPES.get(k, {}).get(view.lang, k)))  # fmt: skip
@@ -90,6 +93,10 @@ with ui.guard():
 key = (pref, county, tuple(sorted(caps.items())), params, month, int(per_doc), fac_version)
 if st.button(s("run"), type="primary"):
     st.session_state["xz:pair_key"] = key
+    given = given_capacities(caps, dict(zip(caps_df["facility_id"], caps_df["capacity_days"], strict=True)),
+                             saved_caps)  # fmt: skip
+    if not use_example and given != saved_caps:  # keep what the planner entered in the workspace
+        ui.save_table("capacities", capacities_frame(given), note=s("saved_note"))
 if st.session_state.get("xz:pair_key") != key:
     st.info(s("press"))
     st.stop()
@@ -137,9 +144,7 @@ with ui.guard(stop=False):
     for line in (*got.problems, *got.notes) if got else ():
         st.warning(line)
     report = progress_report(planned_table(plan.pairs, run_months or [month]), got.done if got else None)
-    st.markdown(f"**{s('by_month')}**")
-    ui.show_table(report.by_month)
-    st.markdown(f"**{s('targets')}**")
-    ui.show_table(report.targets)
-    st.markdown(f"**{s('gaps')}** ({len(report.gaps)})")
-    ui.show_table(report.gaps)
+    for title, table in ((s("by_month"), report.by_month), (s("targets"), report.targets),
+                         (f"{s('gaps')} ({len(report.gaps)})", report.gaps)):  # fmt: skip
+        st.markdown(f"**{title}**")
+        ui.show_table(table)

@@ -20,6 +20,8 @@ from routing.calendar import (
     overrides_from_table,
     overrides_table,
     read_overrides,
+    replace_year_rows,
+    year_rows,
     year_table,
 )
 from routing.programme import ProgrammeParams, ProgrammeYear, Register, plan_year, read_register
@@ -56,8 +58,11 @@ year = int(c3.selectbox(s("year"), years, index=1, key="xz:prog_year"))
 
 st.subheader(s("calendar"))
 upload = st.file_uploader(s("holidays_upload"), type=["csv", "xlsx"], key="xz:prog_hol_up")
-with ui.guard():
-    base = read_overrides(upload.getvalue(), year=year, name=upload.name) if upload else None
+st.caption(s("holidays_saved"))
+with ui.guard():  # the workspace's holiday list for this year, until a file replaces it
+    saved_holidays = ui.load_table("holidays")
+    saved_year = overrides_from_table(year_rows(saved_holidays, year), year=year)
+    base = read_overrides(upload.getvalue(), year=year, name=upload.name) if upload else saved_year
     edited = st.data_editor(
         overrides_table(base),
         num_rows="dynamic",
@@ -78,13 +83,24 @@ if reg_file is not None:
         register = read_register(reg_file.getvalue(), fac, name=reg_file.name)
     for line in register.report_lines():
         st.warning(line)
-    ui.show_table(register.doctors.drop(columns=["row"]))
 else:
-    st.info(s("no_register"))
+    with ui.guard():  # the workspace's register (validated when it was saved)
+        stored = ui.load_table("doctors")
+    if stored is not None and not stored.empty:
+        register = Register.from_stored(stored, ui.workspace_name())
+        st.caption(s("register_saved", n=len(stored)))
+    else:
+        st.info(s("no_register"))
+if register is not None:
+    ui.show_table(register.doctors.drop(columns=["row"], errors="ignore"))
 
 key = (pref, county, year, register.doctors.to_json() if register else "", str(overrides), fac_version)
 if st.button(s("run"), type="primary"):
     st.session_state["xz:prog_key"] = key
+    if overrides != saved_year:  # keep the planner's holiday list (other years untouched)
+        ui.save_table("holidays", replace_year_rows(saved_holidays, year, overrides), note=s("saved_note"))
+    if reg_file is not None and register is not None:  # an uploaded register becomes the workspace's
+        ui.save_table("doctors", register.doctors, note=s("saved_note"))
 if st.session_state.get("xz:prog_key") != key:
     st.info(s("press"))
     st.stop()

@@ -48,8 +48,10 @@ __all__ = [
     "overrides_table",
     "parse_month",
     "read_overrides",
+    "replace_year_rows",
     "working_days",
     "year_is_provisional",
+    "year_rows",
     "year_table",
 ]
 
@@ -457,3 +459,27 @@ def overrides_from_rows(
 def holidays_from_table(table: pd.DataFrame | None) -> CalendarOverrides | None:
     """The :class:`CalendarOverrides` of a stored holiday table (None when there is none)."""
     return None if table is None or table.empty else overrides_from_table(table)
+
+
+def year_rows(table: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """The rows of a stored holiday table (日期, 类型, 名称; any years) that fall in ``year``, dates as
+    ``datetime.date`` for editing; an empty table when there are none."""
+    if table is None or table.empty:
+        return overrides_table(None)
+    dates = pd.to_datetime(table["日期"].astype(str), errors="coerce")
+    rows = table[dates.dt.year == year].copy()
+    rows["日期"] = dates[dates.dt.year == year].dt.date
+    return rows[["日期", "类型", "名称"]].reset_index(drop=True)
+
+
+def replace_year_rows(table: pd.DataFrame | None, year: int, overrides: CalendarOverrides) -> pd.DataFrame:
+    """The stored holiday table with ``year``'s rows replaced by ``overrides`` (other years kept), dates as
+    ISO text, sorted — what the workspace keeps."""
+    kept = overrides_table(None)
+    if table is not None and not table.empty:
+        dates = pd.to_datetime(table["日期"].astype(str), errors="coerce")
+        kept = table[dates.dt.year != year][["日期", "类型", "名称"]]
+    new = overrides_table(overrides)
+    new["日期"] = [d.isoformat() for d in new["日期"]]
+    out = pd.concat([kept.astype(str), new.astype(str)], ignore_index=True)
+    return out.sort_values(["日期", "类型"], kind="stable").reset_index(drop=True)

@@ -26,8 +26,11 @@ __all__ = [
     "CAPACITY_GIVEN",
     "CENTER_TYPES",
     "MAX_CAPACITY_DAYS",
+    "capacities_frame",
+    "capacities_from_table",
     "capacity_table",
     "default_capacities",
+    "given_capacities",
     "read_capacities",
     "relevant_hospitals",
 ]
@@ -198,3 +201,21 @@ def capacities_from_table(table: pd.DataFrame | None) -> dict[str, int] | None:
     if table is None or table.empty:
         return None
     return {str(f): int(c) for f, c in zip(table["facility_id"], table["capacity_days"], strict=True)}
+
+
+def capacities_frame(capacities: Mapping[str, int]) -> pd.DataFrame:
+    """The table a workspace keeps: facility_id, capacity_days (doctor-days a month), sorted by id."""
+    return pd.DataFrame(sorted(capacities.items()), columns=["facility_id", "capacity_days"])
+
+
+def given_capacities(
+    edited: Mapping[str, int], shown: Mapping[str, int], saved: Mapping[str, int]
+) -> dict[str, int]:
+    """The capacities a planner has given (to keep in the workspace): ``saved`` updated with the rows of the
+    edited table that differ from the table as ``shown`` or were given before. Rows left at their assumed
+    default stay assumptions (never stored as if a planner had entered them)."""
+    out = dict(saved)
+    for fid, days in edited.items():
+        if fid in saved or shown.get(fid) != days:
+            out[fid] = int(days)
+    return out

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     register = read_register(args.doctors, facilities) if args.doctors else None
     stored = workspace_table(args, "doctors") if register is None else None
     if stored is not None:  # the workspace's register, validated when it was imported
-        register = Register(stored, stored.iloc[0:0], source=str(args.workspace))
+        register = Register.from_stored(stored, str(args.workspace))
     if register is not None:
         for line in register.report_lines():
             print(f"名册 register: {line}")

@@ -124,6 +124,11 @@ class Register:
         """One line per problem, Chinese."""
         return [p.text() for p in self.problems]
 
+    @classmethod
+    def from_stored(cls, doctors: pd.DataFrame, source: str) -> Register:
+        """The register a workspace keeps (its accepted rows, validated when they were imported)."""
+        return cls(doctors.reset_index(drop=True), doctors.iloc[0:0], source=source)
+
 
 def title_level(title: str) -> str:
     """初级 / 中级 / 副高 / 正高 of a title (医师, 中医, 全科 series alike), or "" when not recognised."""

@@ -22,7 +22,7 @@ from geo._errors import InputValidationError
 from geo.facilities.upload import read_upload, validate_file
 from routing.calendar import holidays_from_table, overrides_table, read_overrides
 from routing.database import bilingual
-from routing.pairing.capacity import capacities_from_table, read_capacities
+from routing.pairing.capacity import capacities_frame, capacities_from_table, read_capacities
 from routing.programme.register import read_register
 from routing.tours.explore import read_overnight_places, read_rules_upload, rules_frame
 from routing.workspace.edits import merge_upload
@@ -88,7 +88,7 @@ def _read_holidays(source: Path | bytes, name: str, _facilities: pd.DataFrame) -
 def _read_capacities(source: Path | bytes, name: str, _facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     table = read_upload(source, name=name)
     caps = read_capacities(pd.DataFrame(table.rows, columns=table.headers), source=name)
-    return pd.DataFrame(sorted(caps.items()), columns=["facility_id", "capacity_days"]), []
+    return capacities_frame(caps), []
 
 
 def _read_doctors(source: Path | bytes, name: str, facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:

@@ -9,7 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import network as gn
+from geo.facilities import load_facilities
+from routing.calendar import overrides_table, read_overrides
+from routing.programme import read_register
+from routing.scenarios import DEFAULT_WORKSPACE
+from routing.workspace.store import WorkspaceStore
 from tests.paths import ROOT
+from tests.routing.programme.conftest import REGISTER
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +42,27 @@ def test_programme_page_plans_a_year_for_zhangping() -> None:
     texts = " ".join(t.label for t in at.tabs)
     assert "年度计划" in texts and "目标进度" in texts and "医师台账" in texts
     assert any("未具名" in i.value or "姓名留空" in i.value for i in at.info)
+
+
+@pytest.mark.slow
+def test_programme_page_plans_with_the_workspaces_register_and_holidays() -> None:
+    """The register and the holiday list kept in the workspace are what the page plans with (no upload)."""
+    store = WorkspaceStore()
+    store.ensure(DEFAULT_WORKSPACE)
+    store.save_table(DEFAULT_WORKSPACE, "doctors", read_register(REGISTER, load_facilities()).doctors)
+    holidays = "日期,类型,名称\n2027-03-15,休息,县庆测试\n2028-01-03,休息,\n".encode()
+    store.save_table(DEFAULT_WORKSPACE, "holidays", overrides_table(read_overrides(holidays, name="h.csv")))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("pages/30_programme.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="xz:prog_year").set_value(2027).run()
+    assert any("16 名医师" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert not any("姓名留空" in i.value for i in at.info)
+    shown = " ".join(d.value.to_string() for d in at.dataframe)
+    assert "县庆测试" in shown and "2028" not in shown  # the calendar counts this year's saved rows only
+    before = store.versions(DEFAULT_WORKSPACE)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.versions(DEFAULT_WORKSPACE) == before  # nothing changed: no new version saved

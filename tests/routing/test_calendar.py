@@ -16,9 +16,13 @@ from routing.calendar import (
     is_official_year,
     is_working_day,
     month_choices,
+    overrides_from_table,
+    overrides_table,
     read_overrides,
+    replace_year_rows,
     statutory_holidays,
     working_days,
+    year_rows,
 )
 
 
@@ -112,3 +116,17 @@ def test_read_overrides_names_every_bad_row():
     assert "第4行" in text and "休息 或 上班" in text
     with pytest.raises(DataFileError, match="日期"):
         read_overrides("day_x,kind_x\n2027-01-02,休\n".encode(), name="h.csv")
+
+
+def test_a_years_rows_are_edited_without_touching_the_other_years():
+    text = "日期,类型,名称\n2027-01-01,休息,元旦\n2027-02-06,上班,\n2028-01-01,休息,元旦\n"
+    stored = overrides_table(read_overrides(text.encode(), name="h.csv"))
+    rows = year_rows(stored, 2027)
+    assert list(rows["日期"]) == [dt.date(2027, 1, 1), dt.date(2027, 2, 6)]
+    assert year_rows(stored, 2030).empty and year_rows(None, 2027).empty
+    edited = overrides_from_table(pd.concat([rows, pd.DataFrame(
+        {"日期": [dt.date(2027, 5, 6)], "类型": ["休息"], "名称": ["县庆"]})]), year=2027)
+    kept = replace_year_rows(stored, 2027, edited)
+    assert list(kept["日期"]) == ["2027-01-01", "2027-02-06", "2027-05-06", "2028-01-01"]
+    assert overrides_from_table(year_rows(kept, 2027), year=2027) == edited  # unchanged: nothing to save
+    assert "2028-01-01" in list(replace_year_rows(kept, 2027, overrides_from_table(rows.iloc[0:0]))["日期"])
