@@ -24,7 +24,7 @@ from routing.calendar import (
     year_rows,
     year_table,
 )
-from routing.programme import ProgrammeParams, ProgrammeYear, Register, plan_year, read_register
+from routing.programme import ProgrammeParams, ProgrammeYear, Register, plan_year
 from routing.programme.forms import FormHeader, annex1_xlsx, annex2_xlsx
 from routing.programme.outputs import center_month_table, visits_table, year_workbook
 from routing.programme.progress import burnup, import_reports, ledger, ledger_xlsx
@@ -36,11 +36,12 @@ def s(key: str, **values: object) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _plan(key: tuple, _reg: Register | None, _fac: pd.DataFrame, _over: CalendarOverrides) -> ProgrammeYear:
-    """The year plan, cached by ``key`` (scope, year, register/overrides/facility fingerprints)."""
+def _plan(key: tuple, _reg: Register | None, _fac: pd.DataFrame, _over: CalendarOverrides,
+          _needs: pd.DataFrame | None) -> ProgrammeYear:  # fmt: skip
+    """The year plan, cached by ``key`` (scope, year, register/overrides/needs/facility fingerprints)."""
     pref, county, year = key[:3]
     return plan_year(_reg, year=year, prefecture=pref, county=county, facilities=_fac, overrides=_over,
-                     params=ProgrammeParams())
+                     params=ProgrammeParams(), center_needs=_needs)  # fmt: skip
 
 
 view = ui.sidebar_filters(types=False)
@@ -76,36 +77,36 @@ if cal["暂定"].any():
 ui.show_table(cal)
 
 st.subheader(s("register"))
-reg_file = st.file_uploader(s("register_upload"), type=["csv", "xlsx"], key="xz:prog_reg")
+doctors, new_register = ui.kept_table("doctors", s("register_upload"))  # an upload, else the workspace's
 register = None
-if reg_file is not None:
-    with ui.guard():
-        register = read_register(reg_file.getvalue(), fac, name=reg_file.name)
-    for line in register.report_lines():
-        st.warning(line)
+if doctors is None or doctors.empty:
+    st.info(s("no_register"))
 else:
-    with ui.guard():  # the workspace's register (validated when it was saved)
-        stored = ui.load_table("doctors")
-    if stored is not None and not stored.empty:
-        register = Register.from_stored(stored, ui.workspace_name())
-        st.caption(s("register_saved", n=len(stored)))
+    register = Register.from_stored(doctors, ui.workspace_name())
+    if not new_register:
+        st.caption(s("register_saved", n=len(doctors)))
+    ui.show_table(doctors.drop(columns=["row"], errors="ignore"))
+with st.expander(s("needs")):
+    needs, new_needs = ui.kept_table("specialty_needs", s("needs_upload"))
+    if needs is None:
+        st.caption(s("no_needs"))
     else:
-        st.info(s("no_register"))
-if register is not None:
-    ui.show_table(register.doctors.drop(columns=["row"], errors="ignore"))
+        ui.show_table(needs.drop(columns=["row"], errors="ignore"))
 
-key = (pref, county, year, register.doctors.to_json() if register else "", str(overrides), fac_version)
+key = (pref, county, year, register.doctors.to_json() if register else "", str(overrides),
+       needs.to_json() if needs is not None else "", fac_version)  # fmt: skip
 if st.button(s("run"), type="primary"):
     st.session_state["xz:prog_key"] = key
     if overrides != saved_year:  # keep the planner's holiday list (other years untouched)
         ui.save_table("holidays", replace_year_rows(saved_holidays, year, overrides), note=s("saved_note"))
-    if reg_file is not None and register is not None:  # an uploaded register becomes the workspace's
-        ui.save_table("doctors", register.doctors, note=s("saved_note"))
+    for kind, table, new in (("doctors", doctors, new_register), ("specialty_needs", needs, new_needs)):
+        if new and table is not None:  # an uploaded table becomes the workspace's
+            ui.save_table(kind, table, note=s("saved_note"))
 if st.session_state.get("xz:prog_key") != key:
     st.info(s("press"))
     st.stop()
 with ui.guard(), st.spinner(s("solving")):
-    plan = _plan(key, register, fac, overrides)
+    plan = _plan(key, register, fac, overrides, needs)
 for note in plan.notes:
     st.caption(f"⚠ {note}")
 ui.store_result("programme", visits_table(plan))

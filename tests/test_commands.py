@@ -72,6 +72,12 @@ def test_analyses_plan_on_a_workspace(tmp_path: Path, capsys: pytest.CaptureFixt
         visits = (out / "visits.csv").read_text(encoding="utf-8-sig")
         assert visits.splitlines()[0] == "date,doctor,title,specialty,hospital_id,center_id,center,minutes"
         assert "测试·" in visits  # the workspace's (test) register named the doctors
+        needs = tmp_path / "needs.csv"
+        needs.write_text("机构名称,专科需求\n漳平市新桥中心卫生院,儿科\n不存在卫生院,内科\n", "utf-8")
+        assert workspace_main(["import", "漳平", "specialty-needs", str(needs)]) == 0
+        capsys.readouterr()
+        assert programme_main([*argv, "--needs", str(needs)]) == 0
+        assert "专科需求 needs: 第3行" in capsys.readouterr().out  # the bad row named; the rest planned
         capsys.readouterr()
         assert pairing_main(["--workspace", "没有", "--county", "漳平市"]) == 2
         assert tours_main(["--workspace", "没有", "--depot", "龙岩市第一医院", "--prefecture", "龙岩"]) == 2

@@ -18,13 +18,14 @@ import streamlit as st
 from geo._errors import AccessDeniedError
 from pages.ui.account import account, database
 from pages.ui.data import embedded_data, frame_version
-from pages.ui.errors import show_error
-from pages.ui.state import seed, set_setting, sync_url, t, url_widget
+from pages.ui.errors import guard, show_error
+from pages.ui.state import lang, seed, set_setting, sync_url, t, url_widget
 from pages.ui.widgets import md_escape
 from routing.accounts import Account
 from routing.accounts.roles import PERSONAL_COLUMNS
 from routing.scenarios import DEFAULT_WORKSPACE
 from routing.workspace import FACILITIES, WorkspaceInfo, WorkspaceStore
+from routing.workspace.inputs import INPUT_KINDS
 
 _DENIED = "xz:_ws_denied"
 
@@ -163,3 +164,21 @@ def load_table(kind: str) -> pd.DataFrame | None:
 def save_table(kind: str, frame: pd.DataFrame, *, note: str = "") -> int:
     """Save ``frame`` as the newest ``kind`` table of the current workspace; return its version."""
     return workspace_store().save_table(workspace_name(), kind, frame, note=note)
+
+
+def kept_table(kind: str, label: str) -> tuple[pd.DataFrame | None, bool]:
+    """The planner's ``kind`` input: read from a file uploaded here (checked by the workspace's reader, its
+    report shown), else the one the workspace keeps. Returns (table or None, whether it was uploaded now — the
+    page saves it with :func:`save_table` when the planner runs the analysis)."""
+    file = st.file_uploader(label, type=["csv", "xlsx"], key=f"xz:kept:{kind}")
+    read = INPUT_KINDS[kind].read
+    table: pd.DataFrame | None = None
+    lines: list[tuple[str, str]] = []
+    with guard():
+        if file is None:
+            table = load_table(kind)
+        elif read is not None:
+            table, lines = read(file.getvalue(), file.name, working_facilities())
+    for i, (zh, en) in enumerate(lines):
+        (st.caption if i == 0 else st.warning)(zh if lang() == "zh" else en)
+    return table, file is not None

@@ -1,6 +1,7 @@
 """The programme year (千名医师下基层): named doctors, any month, rotation, targets, a ledger and the forms.
 
-Rooms: ``register`` (the doctor register: read, validate, titles, months), ``solver`` (one month on arrays:
+Rooms: ``register`` (the doctor register: read, validate, titles, months), ``needs`` (centers' specialty
+needs file), ``solver`` (one month on arrays:
 exact min-cost flow with lower bounds), ``year`` (the adapter: 12 monthly plans on working days),
 ``forms`` (附件1 / 附件2 per month, 年度计划.xlsx), ``progress`` (targets, burn-up, ledger, 附件2 import),
 ``__main__`` (``python -m routing.programme``).

@@ -20,11 +20,11 @@ from collections.abc import Sequence
 import pandas as pd
 
 from geo import cli
-from geo._errors import InputValidationError
 from geo.facilities import load_facilities
 from routing.calendar import PROVISIONAL_LABEL, holidays_from_table, read_overrides
 from routing.pairing.annex2 import import_annex2
 from routing.programme.forms import FormHeader
+from routing.programme.needs import read_center_needs
 from routing.programme.outputs import write_year
 from routing.programme.progress import burnup, ledger
 from routing.programme.register import Register, read_register
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         "--doctors", help="doctor register (XLSX/CSV: 姓名, 职称, 科室, 所属医院, 可支援月份, 每月最多天数)"
     )
     p.add_argument("--holidays", help="holiday list (CSV/XLSX: 日期, 类型 休息|上班) overriding the calendar")
-    p.add_argument("--needs", help="CSV center_id,needs: specialties a center asks for (e.g. 儿科、中医)")
+    p.add_argument("--needs", help="卫生院专科需求 (XLSX/CSV: 机构名称 or 机构编码, 专科需求 如 儿科、中医)")
     p.add_argument(
         "--annex2", nargs="+", metavar="FILE", help="filled 附件2 workbooks: update burn-up and ledger"
     )
@@ -77,10 +77,12 @@ def run(args: argparse.Namespace) -> int:
     overrides = read_overrides(args.holidays, year=args.year) if args.holidays else None
     if overrides is None:
         overrides = holidays_from_table(workspace_table(args, "holidays"))
-    needs = pd.read_csv(args.needs, dtype=str, encoding="utf-8-sig") if args.needs else None
-    if needs is not None and not {"center_id", "needs"} <= set(needs.columns):
-        msg = f"--needs {args.needs}: expected columns center_id, needs"
-        raise InputValidationError(msg)
+    needs = workspace_table(args, "specialty_needs")
+    if args.needs:
+        read = read_center_needs(args.needs, facilities)
+        for line in read.problems:
+            print(f"专科需求 needs: {line}")
+        needs = read.table
     params = ProgrammeParams(default_max_days=args.max_days, seed=args.seed)
     plan = plan_year(
         register,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +30,10 @@ from geo.facilities.upload import read_upload
 __all__ = [
     "REGISTER_COLUMNS",
     "TITLE_LEVELS",
+    "FacilityLookup",
     "Register",
     "RegisterProblem",
+    "field_columns",
     "format_months",
     "months_of",
     "parse_months",
@@ -190,21 +192,31 @@ def months_of(doctors: pd.DataFrame) -> list[tuple[int, ...]]:
     return [parse_months(m) for m in doctors["months"]]
 
 
-def _field_columns(headers: Sequence[str]) -> dict[str, int]:
+def field_columns(
+    headers: Sequence[str], fields: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, int]:
+    """Column index of each field whose accepted spelling (``fields``: field → header spellings; default the
+    register's) is among ``headers`` (spaces, brackets and case ignored); the first match wins."""
     norm = [re.sub(r"[\s（）()]", "", h).lower() for h in headers]
     out: dict[str, int] = {}
-    for fld, names in _HEADERS.items():
+    for fld, names in (fields or _HEADERS).items():
         for i, h in enumerate(norm):
             if h in {re.sub(r"[\s（）()]", "", n).lower() for n in names} and fld not in out:
                 out[fld] = i
     return out
 
 
-class _Hospitals:
-    """Hospital lookup by facility_id, exact name, or name without spaces; ambiguity is reported."""
+class FacilityLookup:
+    """Facility lookup by facility_id, exact name, or county + name, spaces ignored; ambiguity is reported.
 
-    def __init__(self, facilities: pd.DataFrame) -> None:
-        hosp = facilities[facilities["facility_type"].isin(HOSPITAL_TYPES)]
+    ``types``: the facility types looked up (default the hospitals); ``noun``: what they are called in
+    messages (医院, 卫生院/中心)."""
+
+    def __init__(
+        self, facilities: pd.DataFrame, types: Sequence[str] = tuple(HOSPITAL_TYPES), noun: str = "医院"
+    ) -> None:
+        self.noun = noun
+        hosp = facilities[facilities["facility_type"].isin(list(types))]
         self.table = pd.DataFrame(hosp.drop(columns="geometry", errors="ignore")).set_index("facility_id")
         self.by_name: dict[str, list[str]] = {}
         for fid, name, county in zip(
@@ -216,19 +228,19 @@ class _Hospitals:
     def find(self, name: str, fid: str) -> tuple[str | None, str]:
         """(facility_id, "") or (None, problem)."""
         if fid:
-            return (fid, "") if fid in self.table.index else (None, f"机构编码 {fid!r} 不是已知医院")
+            return (fid, "") if fid in self.table.index else (None, f"机构编码 {fid!r} 不是已知{self.noun}")
         key = re.sub(r"\s", "", name)
         if not key:
-            return None, "所属医院为空"
+            return None, f"{self.noun}名称为空"
         ids = sorted(set(self.by_name.get(key, [])))
         if len(ids) == 1:
             return ids[0], ""
         if len(ids) > 1:
             where = "、".join(f"{self.table.at[i, 'county_name']!s}{self.table.at[i, 'name']!s}" for i in ids)
-            return None, f"医院名称不唯一（{where}），请加县名或填机构编码"
+            return None, f"{self.noun}名称不唯一（{where}），请加县名或填机构编码"
         close = difflib.get_close_matches(key, list(self.by_name), n=3, cutoff=0.6)
         hint = f"；相近：{'、'.join(close)}" if close else ""
-        return None, f"未找到医院（请用设施表中的名称或机构编码）{hint}"
+        return None, f"未找到{self.noun}（请用设施表中的名称或机构编码）{hint}"
 
 
 def _cell(row: Sequence[str], cols: dict[str, int], fld: str) -> str:
@@ -236,7 +248,7 @@ def _cell(row: Sequence[str], cols: dict[str, int], fld: str) -> str:
 
 
 def _check_row(
-    row_no: int, row: Sequence[str], cols: dict[str, int], hospitals: _Hospitals
+    row_no: int, row: Sequence[str], cols: dict[str, int], hospitals: FacilityLookup
 ) -> tuple[str | None, tuple[int, ...], int | None, list[RegisterProblem]]:
     """(hospital id, months, monthly cap, problems) of one register row (name, hospital, months, cap)."""
     errs: list[RegisterProblem] = []
@@ -277,7 +289,7 @@ def validate_register(
         The 姓名, 职称 or hospital (所属医院 / 机构编码) column is missing.
     """
     headers = [str(c) for c in table.columns]
-    cols = _field_columns(headers)
+    cols = field_columns(headers)
     missing = [_LABEL[f] for f in ("name", "title") if f not in cols]
     if "hospital" not in cols and "hospital_id" not in cols:
         missing.append("所属医院（或机构编码）")
@@ -286,7 +298,7 @@ def validate_register(
         raise DataFileError(msg)
     rows = table.astype(str).where(table.notna(), "").to_numpy().tolist()
     numbers = list(row_numbers) if row_numbers is not None else [i + 2 for i in range(len(rows))]
-    hospitals = _Hospitals(facilities)
+    hospitals = FacilityLookup(facilities)
     accepted: list[dict[str, object]] = []
     rejected: list[dict[str, object]] = []
     problems: list[RegisterProblem] = []
@@ -353,9 +365,9 @@ def read_register(file: str | Path | bytes, facilities: pd.DataFrame, *, name: s
     """
     upload = read_upload(file, name=name)
     headers, rows, numbers = list(upload.headers), [list(r) for r in upload.rows], list(upload.row_numbers)
-    if "name" not in _field_columns(headers):  # a title row above the header: find the header below it
+    if "name" not in field_columns(headers):  # a title row above the header: find the header below it
         for k, row in enumerate(rows[:10]):
-            if "name" in _field_columns(row):
+            if "name" in field_columns(row):
                 headers, rows, numbers = row, rows[k + 1 :], numbers[k + 1 :]
                 break
     frame = pd.DataFrame(rows, columns=[h or f"列{i + 1}" for i, h in enumerate(headers)])

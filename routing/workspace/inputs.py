@@ -23,6 +23,7 @@ from geo.facilities.upload import read_upload, validate_file
 from routing.calendar import holidays_from_table, overrides_table, read_overrides
 from routing.database import bilingual
 from routing.pairing.capacity import capacities_frame, capacities_from_table, read_capacities
+from routing.programme.needs import read_center_needs
 from routing.programme.register import read_register
 from routing.tours.explore import read_overnight_places, read_rules_upload, rules_frame
 from routing.workspace.edits import merge_upload
@@ -103,6 +104,13 @@ def _read_doctors(source: Path | bytes, name: str, facilities: pd.DataFrame) -> 
     return register.doctors, lines
 
 
+def _read_needs(source: Path | bytes, name: str, facilities: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    needs = read_center_needs(source, facilities, name=name)
+    n = len(needs.table)
+    lines = [(f"{n} 个卫生院/中心的专科需求。", f"specialty needs of {n} centers.")]
+    return needs.table, lines + [(p, p) for p in needs.problems[:20]]
+
+
 def _read_market_days(
     source: Path | bytes, name: str, _facilities: pd.DataFrame
 ) -> tuple[pd.DataFrame, list]:
@@ -122,7 +130,9 @@ INPUT_KINDS: dict[str, InputKind] = {
         "market_days", "集市日与开放时间", "market days and opening hours", _read_market_days
     ),
     "overnight_places": InputKind("overnight_places", "住宿地点", "overnight places", read_overnight_places),
-    "specialty_needs": InputKind("specialty_needs", "卫生院专科需求", "centers' specialty needs"),
+    "specialty_needs": InputKind(
+        "specialty_needs", "卫生院专科需求", "centers' specialty needs", _read_needs
+    ),
 }
 
 

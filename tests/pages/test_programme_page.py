@@ -12,6 +12,7 @@ from geo import network as gn
 from geo.facilities import load_facilities
 from routing.calendar import overrides_table, read_overrides
 from routing.programme import read_register
+from routing.programme.needs import read_center_needs
 from routing.scenarios import DEFAULT_WORKSPACE
 from routing.workspace.store import WorkspaceStore
 from tests.paths import ROOT
@@ -46,12 +47,15 @@ def test_programme_page_plans_a_year_for_zhangping() -> None:
 
 @pytest.mark.slow
 def test_programme_page_plans_with_the_workspaces_register_and_holidays() -> None:
-    """The register and the holiday list kept in the workspace are what the page plans with (no upload)."""
+    """The register, holiday list and specialty needs kept in the workspace are what the page plans with."""
     store = WorkspaceStore()
     store.ensure(DEFAULT_WORKSPACE)
     store.save_table(DEFAULT_WORKSPACE, "doctors", read_register(REGISTER, load_facilities()).doctors)
     holidays = "日期,类型,名称\n2027-03-15,休息,县庆测试\n2028-01-03,休息,\n".encode()
     store.save_table(DEFAULT_WORKSPACE, "holidays", overrides_table(read_overrides(holidays, name="h.csv")))
+    needs_file = "机构名称,专科需求\n漳平市新桥中心卫生院,儿科、中医\n".encode()
+    needs = read_center_needs(needs_file, load_facilities())
+    store.save_table(DEFAULT_WORKSPACE, "specialty_needs", needs.table)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
     at.switch_page("pages/30_programme.py")
@@ -62,6 +66,7 @@ def test_programme_page_plans_with_the_workspaces_register_and_holidays() -> Non
     assert not any("姓名留空" in i.value for i in at.info)
     shown = " ".join(d.value.to_string() for d in at.dataframe)
     assert "县庆测试" in shown and "2028" not in shown  # the calendar counts this year's saved rows only
+    assert "儿科、中医" in shown  # the workspace's specialty needs
     before = store.versions(DEFAULT_WORKSPACE)
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
