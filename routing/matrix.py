@@ -88,12 +88,13 @@ class MatrixResult(TravelResult):
         True on the estimated network (label every figure 估算/estimated).
     reason
         int8 codes into :data:`REASONS`, same shape; 0 where reachable.
-    network_kind, network_label
-        ``"osm"`` or ``"estimated"`` and the network's one-line label.
+    network_kind, network_label, network_label_en
+        ``"osm"`` or ``"estimated"`` and the network's one-line label in Chinese and English.
     """
     reason: np.ndarray | None = None
     network_kind: str = ""
     network_label: str = ""
+    network_label_en: str = ""
 
     def reason_text(self, i: int, j: int, lang: str = "zh") -> str:
         """The reason pair (i, j) has no time ("" when it has one)."""
@@ -168,6 +169,7 @@ def _compute(network: Network, origins: np.ndarray, destinations: np.ndarray) ->
         reason=reason,
         network_kind=network.kind,
         network_label=network.label("zh"),
+        network_label_en=network.label("en"),
     )
 
 
@@ -188,7 +190,7 @@ def _save(path: Path, res: MatrixResult) -> None:
             reason=_array(res.reason),
             origin_snap_m=_array(res.origin_snap_m),
             destination_snap_m=_array(res.destination_snap_m),
-            meta=np.array([str(res.estimated), res.network_kind, res.network_label]),
+            meta=np.array([str(res.estimated), res.network_kind, res.network_label, res.network_label_en]),
         )
         os.replace(tmp, path)
     finally:
@@ -216,9 +218,10 @@ def _load(path: Path, shape: tuple[int, int]) -> MatrixResult | None:
                 reason=z["reason"],
                 network_kind=meta[1],
                 network_label=meta[2],
+                network_label_en=meta[3] if len(meta) > 3 else meta[2],  # caches written before: Chinese
             )
         shapes = (res.minutes.shape, res.km.shape, getattr(res.reason, "shape", None))
-        if any(s != shape for s in shapes) or len(meta) != 3:
+        if any(s != shape for s in shapes) or len(meta) not in (3, 4):
             msg = f"arrays of shape {shapes}, expected {shape}"
             raise ValueError(msg)
         return res

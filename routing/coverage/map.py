@@ -169,7 +169,7 @@ def _headline(result: CoverageResult, lang: str) -> list[str]:
             ct=s["covered_townships"],
             nt=s["townships"],
         ),
-        lab["network"].format(label=s["network_label"]),
+        lab["network"].format(label=s.get("network_label_en") if lang == "en" else s["network_label"]),
     ]
     if s["estimated"]:
         lines.append(lab["est_note"])

@@ -73,8 +73,8 @@ class CoverageInputs:
         Township × source matrices (``inf`` where unreachable).
     far_from_road
         Townships more than 2 km from a road (OSM network only).
-    estimated, network_kind, network_label
-        Where the times come from.
+    estimated, network_kind, network_label, network_label_en
+        Where the times come from (the label in Chinese and English).
     """
     townships: pd.DataFrame
     sources: pd.DataFrame
@@ -85,6 +85,7 @@ class CoverageInputs:
     network_kind: str
     network_label: str
     scope: str = ""
+    network_label_en: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,6 +186,7 @@ def prepare(
         estimated=bool(res.estimated),
         network_kind=res.network_kind,
         network_label=res.network_label,
+        network_label_en=res.network_label_en,
         scope=scope,
     )
 
@@ -222,6 +224,7 @@ def add_stops(
         estimated=inputs.estimated,
         network_kind=inputs.network_kind,
         network_label=inputs.network_label,
+        network_label_en=inputs.network_label_en,
         scope=inputs.scope,
     )
 
@@ -366,6 +369,7 @@ def _summary(inputs: CoverageInputs, core: CoreCoverage, active: np.ndarray) -> 
         "estimated": inputs.estimated,
         "network_kind": inputs.network_kind,
         "network_label": inputs.network_label,
+        "network_label_en": inputs.network_label_en or inputs.network_label,
     }
 
 

@@ -232,6 +232,8 @@ def test_exports_html_png_pdf_xlsx(tmp_path: Path) -> None:
     res = cov.evaluate(inputs, 45)
     html = coverage_html(res, inputs.sources, lang="zh")
     assert "估算" in html and '<script src="http' not in html and "xz-left-out" in html
+    english = coverage_html(res, inputs.sources, lang="en")
+    assert EstimatedNetwork().label("en") in english and inputs.network_label not in english
     png = coverage_static(res, inputs.sources, fmt="png")
     pdf = coverage_static(res, inputs.sources, fmt="pdf")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and pdf[:5] == b"%PDF-"
