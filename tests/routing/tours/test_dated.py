@@ -73,9 +73,9 @@ def test_lunar_digit_cycle() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rule", "match"), [("逢13", "个位数字"), ("每月32日", "1–31"), ("每周八", "每周"), ("逢", "")]
+    ("rule", "match"), [("逢13", "个位数字"), ("每月32日", "1–31"), ("每周八", "每周"), ("逢", None)]
 )
-def test_unparseable_market_rules_name_the_township(rule: str, match: str) -> None:
+def test_unparseable_market_rules_name_the_township(rule: str, match: str | None) -> None:
     with pytest.raises(InputValidationError, match=match) as err:
         parse_market_rule(rule, "乡镇 长汀县红山乡")
     assert "长汀县红山乡" in str(err.value) and rule in str(err.value)
