@@ -71,6 +71,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "hospital_type": {"zh": "医院类别", "en": "Hospital type"},
     "center_id": {"zh": "受援单位编码", "en": "Center id"},
     "center": {"zh": "受援单位", "en": "Center"},
+    "needs": {"zh": "专科需求", "en": "Specialty needs"},
     "county": {"zh": "县（市、区）", "en": "County"},
     "prefecture": {"zh": "设区市", "en": "Prefecture"},
     "days": {"zh": "人日", "en": "Doctor-days"},
