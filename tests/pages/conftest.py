@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from geo import network as gn
+
 
 @pytest.fixture(autouse=True)
 def _debug_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -15,3 +17,11 @@ def _debug_errors(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XUNZHEN_DATA_DIR", str(tmp_path / "xunzhen-data"))
     monkeypatch.delenv("XUNZHEN_DATABASE_URL", raising=False)
     monkeypatch.delenv("XUNZHEN_AUTH", raising=False)
+
+
+@pytest.fixture
+def estimated_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache dir, so the active network is the estimated one (page tests that plan)."""
+    monkeypatch.setenv(gn.CACHE_ENV, str(tmp_path / "cache"))
+    gn._ACTIVE.clear()
+    return tmp_path

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import network as gn
 from tests.paths import ROOT
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache dir: the active network is the estimated one."""
-    monkeypatch.setenv(gn.CACHE_ENV, str(tmp_path / "cache"))
-    gn._ACTIVE.clear()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("estimated_network")
 
 
 def _metric(at: AppTest, prefix: str) -> str:

@@ -3,24 +3,15 @@ plans with; running again without an edit saves no new version."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import network as gn
 from routing.pairing.capacity import CAPACITY_GIVEN, capacities_frame
 from routing.scenarios import DEFAULT_WORKSPACE
 from routing.workspace.store import WorkspaceStore
 from tests.paths import ROOT
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache dir: the active network is the estimated one."""
-    monkeypatch.setenv(gn.CACHE_ENV, str(tmp_path / "cache"))
-    gn._ACTIVE.clear()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("estimated_network")
 
 
 @pytest.mark.slow

@@ -3,12 +3,9 @@ without a register (names left empty), the tabs and downloads render without an 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import network as gn
 from geo.facilities import load_facilities
 from routing.calendar import overrides_table, read_overrides
 from routing.programme import read_register
@@ -18,13 +15,7 @@ from routing.workspace.store import WorkspaceStore
 from tests.paths import ROOT
 from tests.routing.programme.conftest import REGISTER
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache dir: the active network is the estimated one."""
-    monkeypatch.setenv(gn.CACHE_ENV, str(tmp_path / "cache"))
-    gn._ACTIVE.clear()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("estimated_network")
 
 
 @pytest.mark.slow

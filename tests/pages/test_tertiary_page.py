@@ -3,20 +3,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import network as gn
 from tests.paths import ROOT
 
-
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(gn.CACHE_ENV, str(tmp_path / "cache"))
-    gn._ACTIVE.clear()
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("estimated_network")
 
 
 def _page() -> AppTest:
