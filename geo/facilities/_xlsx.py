@@ -97,6 +97,15 @@ def _elements(stream: IO[bytes], tag: str) -> Iterator[Element]:
                 parents[-1].remove(el)
 
 
+#: Excel's escape of a character in a string (ST_Xstring): ``_x000D_`` = carriage return, ``_x005F_`` = "_".
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """``text`` with Excel's ``_xHHHH_`` escapes decoded (one pass: ``_x005F_x000D_`` stays literal text)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
 def _text(el: Element) -> str:
     """The text of a rich-text string (``<si>``/``<is>``): its runs, without phonetic guides."""
     parts = []
@@ -105,7 +114,7 @@ def _text(el: Element) -> str:
             parts.append(child.text or "")
         elif child.tag == _NS + "r":
             parts.extend(t.text or "" for t in child.iter(_NS + "t"))
-    return "".join(parts)
+    return _unescape("".join(parts))
 
 
 class _Book:
@@ -204,7 +213,7 @@ class _Book:
         if kind == "s":
             return self.strings[int(raw)], None
         if kind in ("str", "e", "d"):
-            return raw, None
+            return _unescape(raw), None
         if kind == "b":
             return ("True" if raw in ("1", "true") else "False"), None
         return self.number(float(raw), int(c.get("s", "0"))), None
@@ -255,7 +264,7 @@ def _read_rows(book: _Book, out: XlsxSheet, part: str, max_rows: int) -> None:
                 kind = c.get("t")
                 formula = None
                 if kind == "inlineStr":
-                    text = "".join(c.itertext())
+                    text = _unescape("".join(c.itertext()))
                 else:
                     v = c.find(v_tag)
                     raw = v.text if v is not None else None

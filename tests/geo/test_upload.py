@@ -13,7 +13,9 @@ import io
 import math
 import subprocess
 import sys
+import zipfile
 
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -528,3 +530,25 @@ def test_xlsx_reader_property(
     assert noted == (set(table.hidden_rows) if "name" in result.mapping.values() else set())
     flagged = {p.row for p in result.problems if p.code == "formula_no_value"}
     assert flagged <= {row for row, _ in table.formulas}
+
+
+def test_excel_escapes_in_text_are_decoded() -> None:
+    """Excel writes a line break typed in a cell as ``_x000D_`` + newline and a literal "_x" as ``_x005F_x``:
+    the reader decodes both (inline strings here; shared strings share the decoder): names read as typed."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["名称", "经度", "纬度"])
+    sheet.append(["漳平市CRLF总医院", 117.42, 25.29])
+    sheet.append(["A_x005F_x000D_B", 117.42, 25.29])
+    raw = io.BytesIO()
+    book.save(raw)
+    src, out = zipfile.ZipFile(io.BytesIO(raw.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data.replace(b"CRLF", b"_x000D_\n")
+            dst.writestr(item, data)
+    rows = read_upload(out.getvalue(), name="escapes.xlsx").rows
+    assert [r[0] for r in rows] == ["漳平市\r\n总医院", "A_x000D_B"]
