@@ -333,7 +333,9 @@ def base_map(
     root.html.add_child(folium.Element(_legend_html(lang, type_labels)))
     _MetricScale().add_to(m)
     _AttributionPrefix().add_to(m)
-    m.fit_bounds([[23.5, 115.8], [28.35, 120.7]])
+    fit = folium.FitBounds([[23.5, 115.8], [28.35, 120.7]])
+    fit.options["animate"] = False  # else its zoom animation undoes a view set right after (a chosen place)
+    fit.add_to(m)
     return _assets.localize(m, asset_base_url)
 
 

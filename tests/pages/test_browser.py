@@ -452,3 +452,28 @@ def test_scenarios_compare_page_runs(app_server, browser):
     time.sleep(1.0)
     _full_page_screenshot(browser, OUT / "data-scenarios.png")
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+
+
+def test_survey_map_shows_the_chosen_facility(app_server, browser):
+    """位置与定位: the map opens on the chosen facility at street level (zoom 13), not on the province — the
+    base map's fit to Fujian must not undo the view the page asks for."""
+    from selenium.webdriver.common.by import By
+
+    url = app_server[0]
+    browser.get(url + "locations")
+    assert _until(lambda: "位置与定位" in _h1(browser), START_TIMEOUT_S), _h1(browser)
+    _idle(browser)
+    drawn = _until(lambda: _map_counts(browser) and _map_counts(browser)[0] > 0, 60)
+    assert drawn, "survey map not drawn"
+    time.sleep(2.0)  # let any zoom animation finish
+    browser.switch_to.frame(browser.find_element(By.CSS_SELECTOR, "iframe[title*='st_folium']"))
+    try:
+        view = browser.execute_script(
+            "var c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom(),"
+            " window.__GLOBAL_DATA__.last_center];"
+        )
+    finally:
+        browser.switch_to.default_content()
+    lat, lon, zoom, asked = view
+    assert asked, "the page asked for no view"
+    assert zoom == 13 and abs(lat - asked[0]) < 1e-3 and abs(lon - asked[1]) < 1e-3, view
