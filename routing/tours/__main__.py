@@ -186,8 +186,9 @@ def _solver(ap: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--iterations",
         type=bounded("iterations", int, 1, MAX_ITERATIONS),
-        default=3000,
-        help=f"solver iterations per solve, 1–{MAX_ITERATIONS:,} (deterministic budget)",
+        default=None,
+        help=f"solver iterations per solve, 1–{MAX_ITERATIONS:,} (deterministic budget; default: scaled to "
+        "the candidates, 3,000–6,000)",
     )
     g.add_argument(
         "--time-limit",
@@ -227,7 +228,7 @@ def params_from(args: argparse.Namespace) -> TourParams:
         lunch_latest_minutes=parse_clock(lunch_b, "--lunch-window"),
         market_day_factor=args.market_factor,
         seed=int(args.seed),
-        iterations=int(args.iterations),
+        iterations=args.iterations,
         time_limit_seconds=args.time_limit,
     )
 

@@ -43,7 +43,7 @@ from routing.tours._model import (
 from routing.tours._problem import TourProblem, build_problem
 from routing.tours._schedule import EPS, DaySpec, build_day, fill_unserved, repair_day
 from routing.tours._solver import VrptwInstance, VrptwSolution, solve_vrptw
-from routing.tours._types import Availability, DayPlan, LeftOut, TourParams, TourPlan, hhmm
+from routing.tours._types import Availability, DayPlan, LeftOut, TourParams, TourPlan, hhmm, iteration_budget
 
 __all__ = ["MAX_MODEL_NODES", "plan_tours_matrix"]
 
@@ -77,7 +77,8 @@ def _solve(
     initial: list[tuple[int, list[int]]] | None = None,
 ) -> VrptwSolution:
     return solve_vrptw(
-        inst, seed=seed, max_iterations=pb.params.iterations, max_seconds=clock.share(parts), initial=initial
+        inst, seed=seed, max_iterations=iteration_budget(pb.params, pb.n), max_seconds=clock.share(parts),
+        initial=initial,
     )
 
 
