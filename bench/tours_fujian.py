@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--teams", type=int, default=1)
     ap.add_argument("--min-remote", type=float, default=45.0, help="minutes to the nearest county hospital")
     ap.add_argument("--start-date", type=dt.date.fromisoformat, default=dt.date(2026, 12, 1))
-    ap.add_argument("--iterations", type=int, default=3000)
+    ap.add_argument("--iterations", type=int, default=None, help="per solve (default: the app's, scaled)")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     prefectures = args.prefecture or ["南平"]
