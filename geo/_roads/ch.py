@@ -5,14 +5,17 @@ rounding aside); km is that of a fastest path.
 
 Preprocessing (:func:`build_hierarchy`, once per graph; stored with the cached network)
 -------------------------------------------------------------------------------------
-Every node is *contracted* in turn (compiled, :mod:`geo._roads.kernels_build`): removed from the graph with a
+Every node is *contracted* (compiled, :mod:`geo._roads.kernels_build`): removed from the graph with a
 *shortcut* ``u → w`` (minutes and km of ``u → v → w`` added) for each in-edge ``u → v`` and out-edge
 ``v → w`` unless a *witness* path ``u → … → w`` avoiding ``v`` is at least as fast (bounded local Dijkstra; a
-search cut short only keeps more shortcuts, never loses a time). The order: in rounds, the nodes whose
-priority — level + shortcuts added / edges removed + the same ratio in original edges (RoutingKit's rule) —
-is smallest among their neighbours. Nodes are then numbered by importance (0 = contracted last). Each node
-keeps its *up* edges (its out-edges when contracted, all to more important nodes) and *down* edges (its
-in-edges then, from more important nodes).
+search cut short only keeps more shortcuts, never loses a time). Nodes go in rounds: each round contracts
+at once the nodes whose priority — level + shortcuts added / edges removed + the same ratio in original
+edges (RoutingKit's rule) — is smallest among their neighbours (re-ranked first when a neighbour went since
+their last ranking). No two of them are adjacent; a witness through another node of the round counts only
+when strictly faster, which keeps every distance when they all go together. The round's searches are
+shared by threads (one per core, at most four; the hierarchy does not depend on their number). Nodes are
+then numbered by importance (0 = contracted last). Each node keeps its *up* edges (its out-edges when
+contracted, all to more important nodes) and *down* edges (its in-edges then, from more important nodes).
 
 Query (:func:`hierarchy_many_to_many`, compiled :mod:`geo._roads.kernels_query`)
 --------------------------------------------------------------------------------
@@ -23,10 +26,12 @@ hierarchy answers the reversed graph: up and down edges swap roles (searches fro
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -37,6 +42,11 @@ __all__ = ["Hierarchy", "build_hierarchy", "hierarchy_many_to_many"]
 #: Settled-node limits of the witness searches: when ranking nodes (cheap) and when contracting them.
 _SETTLE_PRIORITY = 10
 _SETTLE_CONTRACT = 100
+#: Threads at most for the build's searches, and the smallest set of a round worth sharing between them.
+_MAX_WORKERS = 4
+_SMALL_ROUND = 256
+#: Chunks per thread in a round's shared searches (taken in turn, so threads finish together).
+_CHUNKS = 8
 #: Nodes sampled (evenly by importance) to measure the mean upward search space at build time.
 _SEARCH_SAMPLE = 64
 #: The query's cost model (measured with ``bench/matrix.py --crossover`` on SP, Porto and the 518k proxy):
@@ -161,7 +171,8 @@ def _check(a: dict[str, np.ndarray], n: int) -> str:
 
 
 def build_hierarchy(
-    n: int, indptr: np.ndarray, indices: np.ndarray, minutes: np.ndarray, km: np.ndarray, kernels: Kernels
+    n: int, indptr: np.ndarray, indices: np.ndarray, minutes: np.ndarray, km: np.ndarray, kernels: Kernels,
+    workers: int = 0,
 ) -> Hierarchy:
     """Contract every node of a CSR graph (module docstring).
 
@@ -173,10 +184,13 @@ def build_hierarchy(
         The directed graph in CSR form (parallel edges resolved to the fastest, self-loops ignored).
     kernels
         The compiled kernels (:func:`geo._roads.jit.kernels`).
+    workers
+        Threads sharing the witness searches (0: one per available core, at most :data:`_MAX_WORKERS`); the
+        hierarchy is the same for any number.
     """
-    order, up_i, up_f, dn_i, dn_f = kernels.build.build(
+    order, up_i, up_f, dn_i, dn_f = _contract_all(
         n, np.asarray(indptr, np.int64), np.asarray(indices, np.int64), np.asarray(minutes, float),
-        np.asarray(km, float), _SETTLE_PRIORITY, _SETTLE_CONTRACT,
+        np.asarray(km, float), kernels.build, workers or _default_workers(),
     )
     rank_of = np.empty(n, dtype=np.int64)
     rank_of[order] = n - 1 - np.arange(n)
@@ -188,6 +202,71 @@ def build_hierarchy(
     mean = (kernels.query.search_space(up, down, sample) + kernels.query.search_space(down, up, sample)) / 2
     seconds = (time.perf_counter() - t0) / (2 * len(sample))
     return Hierarchy(rank_of, *up, *down, mean_search=float(mean), search_s=seconds)
+
+
+def _default_workers() -> int:
+    """Threads for the build: the cores this process may use, at most :data:`_MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, _MAX_WORKERS))
+
+
+def _contract_all(
+    n: int, indptr: np.ndarray, indices: np.ndarray, minutes: np.ndarray, km: np.ndarray, kb: ModuleType,
+    workers: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Contract every node in rounds (:mod:`geo._roads.kernels_build`); returns (order of contraction, up
+    edges as rows (node, higher node), their (minutes, km), down edges likewise).
+
+    The searches of a round (priorities, shortcuts) are shared by ``workers`` threads (compiled code without
+    the GIL), each with its own scratch arrays; the rest runs in this thread.
+    """
+    pool, top, rec = kb.start(n, indptr, indices, minutes, km)
+    scratches = [
+        (np.full(n, np.inf), np.zeros(n, np.bool_), np.full(n, -1, np.int64), np.empty(n, np.int64),
+         np.empty(n), np.empty(n, np.int64), np.full(n, -1.0))
+        for _ in range(workers)
+    ]
+    level, prio, cand_prio = np.zeros(n, np.int64), np.empty(n), np.empty(n)
+    dirty, in_set = np.zeros(n, np.bool_), np.zeros(n, np.bool_)
+    alive = np.arange(n, dtype=np.int64)
+    cand, chosen, offsets, found, order = (np.empty(n, np.int64) for _ in range(5))
+    out_i, out_f = np.empty((1024, 3), np.int64), np.empty((1024, 2))
+    n_alive, n_done = n, 0
+    with ThreadPoolExecutor(workers) as threads:
+
+        def shared(fn: Callable[..., None], nodes: np.ndarray, count: int, *args: object) -> None:
+            """``fn(n, pool, nodes, begin, 1, end, *args[:2], scratch, *args[2:])`` over ``nodes[:count]`` in
+            chunks the threads take in turn (one scratch per thread)."""
+            if count < _SMALL_ROUND or workers == 1:
+                fn(n, pool, nodes, 0, 1, count, *args[:2], scratches[0], *args[2:])
+                return
+            size = -(-count // (_CHUNKS * workers))
+            chunks = iter(range(0, count, size))
+
+            def work(scratch: tuple[np.ndarray, ...]) -> None:
+                for begin in chunks:  # next() on a shared iterator: each chunk to one thread
+                    fn(n, pool, nodes, begin, 1, min(begin + size, count), *args[:2], scratch, *args[2:])
+
+            for job in [threads.submit(work, scratch) for scratch in scratches]:
+                job.result()
+
+        shared(kb.rank, alive, n, level, _SETTLE_PRIORITY, in_set, prio)
+        while n_alive > 0:
+            n_cand = kb.candidates(n, pool, alive, n_alive, prio, dirty, cand)
+            shared(kb.rank, cand, n_cand, level, _SETTLE_PRIORITY, in_set, cand_prio)
+            n_chosen, n_alive, rows = kb.choose(n, pool, alive, n_alive, prio, dirty, cand, n_cand, cand_prio,
+                                                chosen, offsets, in_set)
+            if rows > out_i.shape[0]:
+                out_i, out_f = np.empty((rows + rows // 4, 3), np.int64), np.empty((rows + rows // 4, 2))
+            shared(kb.find_shortcuts, chosen, n_chosen, offsets, _SETTLE_CONTRACT, in_set, out_i, out_f,
+                   found)
+            pool, top, rec, n_done = kb.apply(n, pool, top, chosen, n_chosen, offsets, found, out_i, out_f,
+                                              rec, level, dirty, prio, in_set, order, n_done)
+    up_i, up_f, n_up, dn_i, dn_f, n_dn = rec
+    return order, up_i[:n_up], up_f[:n_up], dn_i[:n_dn], dn_f[:n_dn]
 
 
 def _csr(

@@ -2,9 +2,21 @@
 
 The graph being contracted is kept as adjacency lists in one pool: list ``v`` holds the out-edges of node
 ``v``, list ``n + v`` its in-edges, each entry (neighbour, minutes, km, hops). A list that outgrows its
-capacity moves to the end of the pool with twice the room; the pool itself grows (and is compacted) by the
-driver :func:`build`. Contracted nodes are removed from their neighbours' lists, so every list holds only
-nodes not yet contracted.
+capacity moves to the end of the pool with twice the room; the pool itself grows (and is compacted) in
+:func:`apply`. Contracted nodes are removed from their neighbours' lists, so every list holds only nodes not
+yet contracted.
+
+The driver (:func:`geo._roads.ch.build_hierarchy`) contracts in rounds: :func:`candidates` (dirty nodes that
+look like local minima of priority), :func:`rank` (their new priorities), :func:`choose` (the round's set:
+clean local minima, no two adjacent), :func:`find_shortcuts` (each set node's shortcuts on the graph as it
+is), :func:`apply` (add them, remove the set). :func:`rank` and :func:`find_shortcuts` only read the graph
+and write to their own rows, so threads share their nodes (each thread with its own scratch arrays); the
+results do not depend on the number of threads.
+
+Witness paths may pass through other nodes of the set, but then count only when strictly faster
+(:func:`_witnessed`), so removing the whole set at once keeps every distance: each two-edge path through a
+set node is replaced by its shortcut or its witness, and a witness through another set node is strictly
+shorter, so replacing the set nodes on it again ends.
 """
 
 from __future__ import annotations
@@ -92,18 +104,26 @@ def _set_edge(n, beg, ln, cap, pn, pm, pk, ph, top, u, w, m, k, h):
 
 
 @_jit
-def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target, dist, pos, touched,
-             heap_d, heap_v):
-    """Bounded Dijkstra from ``src`` avoiding ``skip``; leaves tentative minutes in ``dist``.
+def _witnessed(d, through_set, limit):
+    """Whether a path of ``d`` minutes witnesses a pair of ``limit`` minutes (strictly shorter when it passes
+    through a node contracted in the same round)."""
+    return d < limit or (d == limit and not through_set)
 
-    Stops when ``n_targets`` nodes marked in ``is_target`` are settled, past ``bound`` minutes or after
-    ``settle_max`` settled nodes. Returns the number of touched nodes (their ids in ``touched``); the caller
-    resets ``dist``/``pos`` (indexed heap). A tentative distance is the length of a real path, so a search
-    cut short only keeps more shortcuts.
+
+@_jit
+def _witness(beg, ln, pn, pm, src, skip, m_src, bound, settle_max, n_open, tgt, in_set, scratch):
+    """Bounded Dijkstra from ``src`` avoiding ``skip``; leaves tentative minutes in ``dist``, with ``flag``
+    telling whether that path passes through a node of ``in_set``.
+
+    Target ``w`` (``tgt[w]`` >= 0: minutes of skip -> w) is decided once witnessed (:func:`_witnessed` with
+    ``m_src + tgt[w]``) or settled; the search stops when its ``n_open`` targets are decided, past ``bound``
+    minutes or after ``settle_max`` settled nodes. Returns the number of touched nodes (ids in ``touched``).
     """
+    dist, flag, pos, touched, heap_d, heap_v, _ = scratch
     nt = 1
     touched[0] = src
     dist[src] = 0.0
+    flag[src] = False
     hs = iheap_update(heap_d, heap_v, pos, 0, 0.0, src)
     settled = 0
     while hs > 0 and settled < settle_max:
@@ -111,85 +131,109 @@ def _witness(beg, ln, pn, pm, src, skip, bound, settle_max, n_targets, is_target
         if d > bound:
             break
         settled += 1
-        if is_target[v]:
-            n_targets -= 1
-            if n_targets == 0:
+        if tgt[v] >= 0.0 and not _witnessed(d, flag[v], m_src + tgt[v]):
+            n_open -= 1
+            if n_open == 0:
                 break
+        fv = flag[v] or in_set[v]
         b = beg[v]
         for i in range(b, b + ln[v]):
             w = pn[i]
             if w == skip or pos[w] == -2:
                 continue
             nd = d + pm[i]
-            if nd < dist[w] and nd <= bound:
-                if dist[w] == np.inf:
-                    touched[nt] = w
-                    nt += 1
-                dist[w] = nd
+            old = dist[w]
+            if nd > bound or nd > old or (nd == old and (fv or not flag[w])):
+                continue
+            if old == np.inf:
+                touched[nt] = w
+                nt += 1
+            if tgt[w] >= 0.0:
+                lim = m_src + tgt[w]
+                if _witnessed(nd, fv, lim) and not _witnessed(old, flag[w], lim):
+                    n_open -= 1
+            dist[w] = nd
+            flag[w] = fv
+            if nd < old:
                 hs = iheap_update(heap_d, heap_v, pos, hs, nd, w)
+        if n_open == 0:
+            break
     return nt
 
 
 @_jit
-def _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, do_out):
+def _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, in_set, out_i, out_f, base, do_out):
     """The shortcuts contracting ``v`` needs: pairs (u → v → w) with no witness path as fast.
 
-    Returns (count, hops of all of them); with ``do_out`` writes them to ``out`` (rows: u, w, slot of
-    u → v in the in-list of v, slot of v → w in the out-list of v).
+    Returns (count, hops of all of them); with ``do_out`` writes them to rows ``base…`` of ``out_i`` (u, w,
+    hops) and ``out_f`` (minutes, km).
     """
-    dist, pos, touched, heap_d, heap_v, is_target = scratch
+    dist, flag, pos, touched, _, _, tgt = scratch
     count = 0
     hops = 0
     bi, bo = beg[n + v], beg[v]
     max_out = 0.0
     for j in range(bo, bo + ln[v]):
         max_out = max(max_out, pm[j])
-        is_target[pn[j]] = True
+        tgt[pn[j]] = pm[j]
     for i in range(bi, bi + ln[n + v]):
         u = pn[i]
         m_uv = pm[i]
-        n_targets = ln[v] - (1 if is_target[u] else 0)
+        n_targets = ln[v] - (1 if tgt[u] >= 0.0 else 0)
         if n_targets == 0:
             continue
-        was = is_target[u]
-        is_target[u] = False
-        nt = _witness(beg, ln, pn, pm, u, v, m_uv + max_out, settle_max, n_targets, is_target, dist, pos,
-                      touched, heap_d, heap_v)
-        is_target[u] = was
+        was = tgt[u]
+        tgt[u] = -1.0
+        nt = _witness(beg, ln, pn, pm, u, v, m_uv, m_uv + max_out, settle_max, n_targets, tgt, in_set,
+                      scratch)
+        tgt[u] = was
         for j in range(bo, bo + ln[v]):
             w = pn[j]
-            if w == u:
+            if w == u or _witnessed(dist[w], flag[w], m_uv + pm[j]):
                 continue
-            if dist[w] > m_uv + pm[j]:
-                if do_out:
-                    out[count, 0] = u
-                    out[count, 1] = w
-                    out[count, 2] = i
-                    out[count, 3] = j
-                count += 1
-                hops += ph[i] + ph[j]
+            if do_out:
+                r = base + count
+                out_i[r, 0], out_i[r, 1], out_i[r, 2] = u, w, ph[i] + ph[j]
+                out_f[r, 0], out_f[r, 1] = m_uv + pm[j], pk[i] + pk[j]
+            count += 1
+            hops += ph[i] + ph[j]
         for t in range(nt):
             dist[touched[t]] = np.inf
             pos[touched[t]] = -1
     for j in range(bo, bo + ln[v]):
-        is_target[pn[j]] = False
+        tgt[pn[j]] = -1.0
     return count, hops
 
 
 @_jit
-def _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_max, scratch, out, do_out):
-    """Priority of ``v``: level + shortcuts added / edges removed + the same ratio in hops (RoutingKit);
-    and the number of shortcuts (written to ``out`` with ``do_out``, for :func:`_contract` to reuse)."""
-    added, added_hops = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, do_out)
-    removed = ln[v] + ln[n + v]
-    removed_hops = 0
-    for i in range(beg[v], beg[v] + ln[v]):
-        removed_hops += ph[i]
-    for i in range(beg[n + v], beg[n + v] + ln[n + v]):
-        removed_hops += ph[i]
-    if removed == 0:
-        return float(level[v]), added
-    return level[v] + added / removed + added_hops / removed_hops, added
+def rank(n, pool, nodes, start, step, count, level, settle_max, scratch, in_set, out_prio):
+    """Priorities of ``nodes[start:count:step]`` into ``out_prio`` (same positions), on the current graph
+    (read only): level + shortcuts added / edges removed + the same ratio in hops (RoutingKit)."""
+    beg, ln, _, pn, pm, pk, ph = pool
+    dummy_i = np.empty((0, 3), np.int64)
+    dummy_f = np.empty((0, 2))
+    for k in range(start, count, step):
+        v = nodes[k]
+        added, added_hops = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, in_set, dummy_i,
+                                       dummy_f, 0, False)
+        removed = ln[v] + ln[n + v]
+        removed_hops = 0
+        for i in range(beg[v], beg[v] + ln[v]):
+            removed_hops += ph[i]
+        for i in range(beg[n + v], beg[n + v] + ln[n + v]):
+            removed_hops += ph[i]
+        out_prio[k] = level[v] if removed == 0 else level[v] + added / removed + added_hops / removed_hops
+
+
+@_jit
+def find_shortcuts(n, pool, nodes, start, step, count, offsets, settle_max, scratch, in_set, out_i, out_f,
+                   found):
+    """Shortcuts of ``nodes[start:count:step]`` (read only; witnesses may pass through the other nodes of
+    ``in_set``, the round's set): node ``k``'s rows from ``offsets[k]``, their number in ``found[k]``."""
+    beg, ln, _, pn, pm, pk, ph = pool
+    for k in range(start, count, step):
+        found[k], _ = _shortcuts(n, beg, ln, pn, pm, pk, ph, nodes[k], settle_max, scratch, in_set, out_i,
+                                 out_f, offsets[k], True)
 
 
 @_jit
@@ -294,95 +338,86 @@ def _records(rec_i, rec_f, count, extra):
 
 
 @_jit
-def _contract(n, pool, top, v, settle_max, scratch, out, found, rec, level, dirty):
-    """Contract ``v``: add its shortcuts, record its up / down edges, remove it; returns the new pool top.
-
-    ``pool`` = (beg, ln, cap, pn, pm, pk, ph) with room for the shortcuts (:func:`_room`), ``out`` large
-    enough for ``in × out`` rows (holding ``found`` ≥ 0 shortcuts already found on the current graph, else
-    searched now), ``rec`` = (up rows, up weights, count, down rows, down weights, count) with room for
-    ``v``'s edges; its neighbours get level ≥ level(v) + 1 and are marked dirty.
-    """
-    beg, ln, cap, pn, pm, pk, ph = pool
-    up_i, up_f, n_up, dn_i, dn_f, n_dn = rec
-    count = found
-    if count < 0:
-        count, _ = _shortcuts(n, beg, ln, pn, pm, pk, ph, v, settle_max, scratch, out, True)
-    for j in range(beg[v], beg[v] + ln[v]):
-        up_i[n_up, 0], up_i[n_up, 1], up_f[n_up, 0], up_f[n_up, 1] = v, pn[j], pm[j], pk[j]
-        n_up += 1
-    for i in range(beg[n + v], beg[n + v] + ln[n + v]):
-        dn_i[n_dn, 0], dn_i[n_dn, 1], dn_f[n_dn, 0], dn_f[n_dn, 1] = v, pn[i], pm[i], pk[i]
-        n_dn += 1
-    for c in range(count):
-        i, j = out[c, 2], out[c, 3]
-        top = _set_edge(n, beg, ln, cap, pn, pm, pk, ph, top, out[c, 0], out[c, 1],
-                        pm[i] + pm[j], pk[i] + pk[j], ph[i] + ph[j])
-    for lst, other in ((v, n), (n + v, 0)):
-        for j in range(beg[lst], beg[lst] + ln[lst]):
-            w = pn[j]
-            _remove(beg, ln, pn, pm, pk, ph, other + w, v)
-            level[w] = max(level[w], level[v] + 1)
-            dirty[w] = True
-    ln[v] = 0
-    ln[n + v] = 0
-    return top, n_up, n_dn
+def candidates(n, pool, alive, n_alive, prio, dirty, out):
+    """Alive nodes to re-rank: dirty ones that look like local minima; returns their number (in ``out``)."""
+    beg, ln, pn = pool[0], pool[1], pool[3]
+    c = 0
+    for a in range(n_alive):
+        v = alive[a]
+        if dirty[v] and _is_local_min(n, beg, ln, pn, prio, v):
+            out[c] = v
+            c += 1
+    return c
 
 
 @_jit
-def build(n, indptr, indices, mins, kms, settle_priority, settle_contract):
-    """Contract every node; returns (order, up edges, down edges) — see :func:`geo._roads.ch.build_hierarchy`.
+def choose(n, pool, alive, n_alive, prio, dirty, cand, n_cand, cand_prio, chosen, offsets, in_set):
+    """Take the new priorities of ``cand``; move the clean local minima of ``alive`` to ``chosen`` (marked
+    in ``in_set``) with their shortcut rows' offsets; returns (chosen, still alive, rows needed)."""
+    beg, ln, pn = pool[0], pool[1], pool[3]
+    for k in range(n_cand):
+        prio[cand[k]] = cand_prio[k]
+        dirty[cand[k]] = False
+    kept, c, rows = 0, 0, 0
+    for a in range(n_alive):
+        v = alive[a]
+        if dirty[v] or not _is_local_min(n, beg, ln, pn, prio, v):
+            alive[kept] = v
+            kept += 1
+            continue
+        chosen[c] = v
+        offsets[c] = rows
+        in_set[v] = True
+        rows += ln[v] * ln[n + v]
+        c += 1
+    return c, kept, rows
 
-    Nodes are contracted in rounds: a node whose priority (:func:`_priority`) is smallest among its
-    neighbours is contracted (each on the current graph, so every witness is exact). Priorities are updated
-    lazily: a node whose neighbourhood changed is re-ranked only when it looks like a local minimum again.
-    Up edges are each node's out-edges at its contraction, down edges its in-edges, as rows (lower node,
-    higher node) + (minutes, km). The pool and record arrays are reallocated here, so they are its locals.
-    """
+
+@_jit
+def apply(n, pool, top, chosen, n_chosen, offsets, found, out_i, out_f, rec, level, dirty, prio, in_set,
+          order, n_done):
+    """Contract the ``chosen`` nodes in turn with the shortcuts found for them: add the shortcuts, record each
+    node's up edges (its out-edges) and down edges (its in-edges), remove it; neighbours get level ≥ its
+    level + 1 and are marked dirty. The pool and record arrays may be reallocated: returns them all,
+    (pool, top, rec, n_done)."""
+    beg, ln, cap, pn, pm, pk, ph = pool
+    up_i, up_f, n_up, dn_i, dn_f, n_dn = rec
+    for c in range(n_chosen):
+        v = chosen[c]
+        need = _room(n, beg, ln, cap, pn, v)
+        if top + need > pn.shape[0]:
+            top = _compact(beg, ln, cap, pn, pm, pk, ph)
+            if top + need > pn.shape[0] * 3 // 4:
+                pn, pm, pk, ph = _grow(pn, pm, pk, ph, 2 * (top + need))
+        up_i, up_f = _records(up_i, up_f, n_up, ln[v])
+        dn_i, dn_f = _records(dn_i, dn_f, n_dn, ln[n + v])
+        for j in range(beg[v], beg[v] + ln[v]):
+            up_i[n_up, 0], up_i[n_up, 1], up_f[n_up, 0], up_f[n_up, 1] = v, pn[j], pm[j], pk[j]
+            n_up += 1
+        for i in range(beg[n + v], beg[n + v] + ln[n + v]):
+            dn_i[n_dn, 0], dn_i[n_dn, 1], dn_f[n_dn, 0], dn_f[n_dn, 1] = v, pn[i], pm[i], pk[i]
+            n_dn += 1
+        for r in range(offsets[c], offsets[c] + found[c]):
+            top = _set_edge(n, beg, ln, cap, pn, pm, pk, ph, top, out_i[r, 0], out_i[r, 1], out_f[r, 0],
+                            out_f[r, 1], out_i[r, 2])
+        for lst, other in ((v, n), (n + v, 0)):
+            for j in range(beg[lst], beg[lst] + ln[lst]):
+                w = pn[j]
+                _remove(beg, ln, pn, pm, pk, ph, other + w, v)
+                level[w] = max(level[w], level[v] + 1)
+                dirty[w] = True
+        ln[v] = 0
+        ln[n + v] = 0
+        in_set[v] = False
+        prio[v] = np.inf
+        order[n_done] = v
+        n_done += 1
+    return (beg, ln, cap, pn, pm, pk, ph), top, (up_i, up_f, n_up, dn_i, dn_f, n_dn), n_done
+
+
+@_jit
+def start(n, indptr, indices, mins, kms):
+    """The pool (:func:`_initial_lists`) and empty edge records."""
     beg, ln, cap, pn, pm, pk, ph, top = _initial_lists(n, indptr, indices, mins, kms)
-    scratch = (np.full(n, np.inf), np.full(n, -1, np.int64), np.empty(n, np.int64), np.empty(n),
-               np.empty(n, np.int64), np.zeros(n, np.bool_))
-    out = np.empty((1024, 4), np.int64)
-    level = np.zeros(n, np.int64)
-    prio = np.empty(n)
-    for v in range(n):
-        if ln[v] * ln[n + v] > out.shape[0]:
-            out = np.empty((2 * ln[v] * ln[n + v], 4), np.int64)
-        prio[v], _ = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch, out, False)
-    up_i, up_f, n_up = np.empty((n, 2), np.int64), np.empty((n, 2)), 0
-    dn_i, dn_f, n_dn = np.empty((n, 2), np.int64), np.empty((n, 2)), 0
-    order = np.empty(n, np.int64)
-    alive = np.arange(n)
-    n_alive, n_done = n, 0
-    dirty = np.zeros(n, np.bool_)
-    reuse = settle_priority == settle_contract  # a fresh simulation is the contraction's own search
-    while n_alive > 0:
-        kept = 0
-        for a in range(n_alive):
-            v = alive[a]
-            found = -1
-            if _is_local_min(n, beg, ln, pn, prio, v):
-                need = _room(n, beg, ln, cap, pn, v)  # before any search: compaction moves lists
-                if top + need > pn.shape[0]:
-                    top = _compact(beg, ln, cap, pn, pm, pk, ph)
-                    if top + need > pn.shape[0] * 3 // 4:
-                        pn, pm, pk, ph = _grow(pn, pm, pk, ph, 2 * (top + need))
-                if ln[v] * ln[n + v] > out.shape[0]:
-                    out = np.empty((2 * ln[v] * ln[n + v], 4), np.int64)
-                if dirty[v]:
-                    dirty[v] = False
-                    prio[v], found = _priority(n, beg, ln, pn, pm, pk, ph, v, level, settle_priority, scratch,
-                                               out, reuse)
-                    found = found if reuse else -1
-            if not _is_local_min(n, beg, ln, pn, prio, v):
-                alive[kept] = v
-                kept += 1
-                continue
-            up_i, up_f = _records(up_i, up_f, n_up, ln[v])
-            dn_i, dn_f = _records(dn_i, dn_f, n_dn, ln[n + v])
-            top, n_up, n_dn = _contract(n, (beg, ln, cap, pn, pm, pk, ph), top, v, settle_contract, scratch,
-                                        out, found, (up_i, up_f, n_up, dn_i, dn_f, n_dn), level, dirty)
-            prio[v] = np.inf
-            order[n_done] = v
-            n_done += 1
-        n_alive = kept
-    return order, up_i[:n_up], up_f[:n_up], dn_i[:n_dn], dn_f[:n_dn]
+    rec = (np.empty((n, 2), np.int64), np.empty((n, 2)), 0, np.empty((n, 2), np.int64), np.empty((n, 2)), 0)
+    return (beg, ln, cap, pn, pm, pk, ph), top, rec

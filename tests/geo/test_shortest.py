@@ -283,6 +283,31 @@ def test_hierarchy_edges_are_real_paths_and_everything_is_contracted() -> None:
 
 
 @pytest.mark.skipif(jit.kernels() is None, reason="numba is not importable")
+def test_hierarchy_with_many_equal_paths_is_exact_for_any_number_of_threads() -> None:
+    # Whole minutes on a grid: many paths tie, so witnesses through nodes contracted in the same round are
+    # common (they count only when strictly faster); rounds of ≥ 256 nodes are shared by the threads.
+    side = 34
+    node = np.arange(side * side).reshape(side, side)
+    u = np.concatenate([node[:, :-1].ravel(), node[:-1, :].ravel()])
+    v = np.concatenate([node[:, 1:].ravel(), node[1:, :].ravel()])
+    mins = np.random.default_rng(3).integers(0, 3, len(u)).astype(float)  # zero-minute edges too
+    frm, to, m = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([mins, mins])
+    graph = RoadGraph.from_edges(node.ravel() % side * 0.01, node.ravel() // side * 0.01, frm, to, m, m + 1)
+    csr = graph.csr("minutes")
+    kernels = jit.kernels()
+    assert kernels is not None
+    args = (graph.n_nodes, csr.indptr, csr.indices, csr.data, csr.data + 1, kernels)
+    one, two = build_hierarchy(*args, workers=1), build_hierarchy(*args, workers=2)
+    for key, value in one.to_arrays().items():
+        if key != "search_s":
+            np.testing.assert_array_equal(value, two.to_arrays()[key])
+    sources = np.arange(0, graph.n_nodes, 37)
+    starts = (np.arange(len(sources) + 1), sources, np.zeros(len(sources)), np.zeros(len(sources)))
+    minutes, _ = ch.hierarchy_many_to_many(two, kernels, starts, np.arange(graph.n_nodes), np.inf)
+    np.testing.assert_allclose(minutes, dijkstra(csr, indices=sources), atol=1e-9)
+
+
+@pytest.mark.skipif(jit.kernels() is None, reason="numba is not importable")
 def test_hierarchy_is_deterministic_and_survives_its_arrays() -> None:
     graph = _grid_like(6)
     con = contract(graph)
