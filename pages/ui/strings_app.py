@@ -122,6 +122,8 @@ VALUES: dict[str, dict[str, dict[str, str]]] = {
         "replaced placeholder": {"zh": "替换占位医院", "en": "replaced placeholder"},
         "login": {"zh": "登录", "en": "login"},
         "login failed": {"zh": "登录失败", "en": "login failed"},
+        "logout": {"zh": "退出登录", "en": "logout"},
+        "access refused": {"zh": "拒绝访问（超出范围）", "en": "access refused (outside scope)"},
         "workspace created": {"zh": "建立工作区", "en": "workspace created"},
         "workspace deleted": {"zh": "删除工作区", "en": "workspace deleted"},
         "table saved": {"zh": "保存输入表", "en": "table saved"},

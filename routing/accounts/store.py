@@ -293,9 +293,17 @@ class AccountStore:
         return Account(row.name, row.role, row.scope_code)
 
     def end_session(self, token: str) -> None:
-        """End a session (logout)."""
+        """End a session (logout), written to the audit log."""
+        key = _token_hash(token or "")
         with self.db.begin() as conn:
-            conn.execute(delete(SESSIONS).where(SESSIONS.c.token_hash == _token_hash(token or "")))
+            row = conn.execute(
+                select(ACCOUNTS.c.name, ACCOUNTS.c.role, ACCOUNTS.c.scope_code)
+                .join(SESSIONS, ACCOUNTS.c.id == SESSIONS.c.account_id)
+                .where(SESSIONS.c.token_hash == key)
+            ).first()
+            conn.execute(delete(SESSIONS).where(SESSIONS.c.token_hash == key))
+        if row is not None:
+            record(self.db, Account(row.name, row.role, row.scope_code), "logout")
 
 
 def role_label(role: str, lang: str) -> str:

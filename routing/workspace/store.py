@@ -25,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
 
-from geo._errors import InputValidationError
+from geo._errors import AccessDeniedError, InputValidationError
 from geo.facilities import load_facilities
 from routing.accounts.audit import record
 from routing.accounts.roles import LOCAL, Account, no_such_workspace, scope_name
@@ -129,7 +129,12 @@ class WorkspaceStore:
             The scope lies outside the actor's.
         """
         clean = check_name(name)
-        pref, county_code = self.actor.workspace_scope(prefecture, county)
+        try:
+            pref, county_code = self.actor.workspace_scope(prefecture, county)
+        except AccessDeniedError:
+            asked = {"prefecture": prefecture or "", "county": county or "", "attempt": "create"}
+            record(self.db, self.actor, "access refused", workspace=clean, detail=asked)
+            raise
         now = _now()
         with self.db.begin() as conn:
             if conn.execute(select(WORKSPACES.c.id).where(WORKSPACES.c.name == clean)).first():
@@ -176,7 +181,7 @@ class WorkspaceStore:
         return self.info(name) if exists else self.create(name, prefecture=prefecture, county=county)
 
     def info(self, name: str) -> WorkspaceInfo:
-        """The workspace ``name``.
+        """The workspace ``name``; a refusal (outside the actor's scope) is written to the audit log.
 
         Raises
         ------
@@ -191,7 +196,13 @@ class WorkspaceStore:
             )
         if row is None:
             raise no_such_workspace(str(name))
-        self.actor.check_access(str(name), row["prefecture_code"], row["county_code"])
+        try:
+            self.actor.check_access(str(name), row["prefecture_code"], row["county_code"])
+        except AccessDeniedError:
+            where = scope_name(row["county_code"] or row["prefecture_code"])
+            record(self.db, self.actor, "access refused", workspace=str(row["name"]),
+                   detail={"scope": where, "attempt": "open"})  # fmt: skip
+            raise
         return WorkspaceInfo(
             row["id"],
             row["name"],
@@ -206,7 +217,7 @@ class WorkspaceStore:
     def exists(self, name: str) -> bool:
         """True when the workspace exists and the actor may open it."""
         try:
-            self.info(name)
+            self.info(name)  # a refusal (out of scope) is audited: a guessed link is an attempt
         except InputValidationError:
             return False
         except PermissionError:

@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from geo._errors import AuthenticationError, InputValidationError
-from routing.accounts import AccountStore
+from geo._errors import AccessDeniedError, AuthenticationError, InputValidationError
+from routing.accounts import AccountStore, audit_log
 from routing.accounts.__main__ import main
 from routing.accounts.roles import Account
 from routing.database import Database, connect
 from routing.database.schema import ACCOUNTS, SESSIONS
+from routing.workspace.store import WorkspaceStore
 
 PW = "龙岩-correct horse"
 
@@ -144,3 +145,28 @@ def test_cli(
     assert "ly" in out and "prov" in out and PW not in out
     assert main(["audit", "--csv", str(tmp_path / "audit.csv")]) == 0
     assert "account added" in (tmp_path / "audit.csv").read_text(encoding="utf-8-sig")
+
+
+def test_refused_attempts_and_logouts_are_audited(db: Database) -> None:
+    """A 龙岩 officer opening (or guessing the link of) a 南平 workspace, or creating one there, is refused
+    and the attempt is in the audit log; so is a logout."""
+    accounts = AccountStore(db)
+    province = Account("cli", "province", "")
+    WorkspaceStore(db, province).create("南平 2027", prefecture="南平市")
+    ly = accounts.add("ly_officer", "prefecture", "龙岩", PW)
+    store = WorkspaceStore(db, ly)
+    with pytest.raises(AccessDeniedError):
+        store.info("南平 2027")
+    assert not store.exists("南平 2027")  # the app's check of a link
+    with pytest.raises(AccessDeniedError):
+        store.create("南平 2028", prefecture="南平市")
+    accounts.end_session(accounts.start_session(accounts.authenticate("ly_officer", PW)))
+    log = audit_log(db, province)
+    mine = log[log["account"] == "ly_officer"]
+    refused = mine[mine["action"] == "access refused"]
+    assert list(refused["workspace"]) == ["南平 2028", "南平 2027", "南平 2027"]  # newest first
+    assert '"attempt": "create"' in refused["detail"].iloc[0] and "南平市" in refused["detail"].iloc[1]
+    assert list(mine["action"])[:2] == ["logout", "login"]
+    with pytest.raises(AccessDeniedError):  # a missing workspace says the same words, and is not logged
+        store.info("没有这个")
+    assert len(audit_log(db, province)) == len(log)
