@@ -124,7 +124,8 @@ def test_script_name_is_text_in_popup(app_server, browser, tmp_path):  # noqa: F
         popup = _wait(
             lambda: browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"), 20, "the popup"
         )
-        text = popup.text
+        # the popup fades in (opacity 0 → 1): Selenium reads no text until it is visible
+        text = _wait(lambda: popup.text, 10, "the popup's text")
         inner = popup.get_attribute("innerHTML")
         scripts_in_popup = len(popup.find_elements(By.TAG_NAME, "script"))
     finally:
