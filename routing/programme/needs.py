@@ -19,7 +19,7 @@ import pandas as pd
 from geo._errors import DataFileError
 from geo.facilities import PRIMARY_CARE_TYPES
 from geo.facilities.upload import read_upload
-from routing.programme.register import FacilityLookup, field_columns
+from routing.programme.register import FacilityLookup, field_columns, header_and_rows
 
 __all__ = ["NEEDS_COLUMNS", "CenterNeeds", "read_center_needs"]
 
@@ -67,12 +67,7 @@ def read_center_needs(
         Unreadable file, or the 专科需求 column or both center columns (机构名称, 机构编码) missing.
     """
     upload = read_upload(file, name=name)
-    headers, rows, numbers = list(upload.headers), [list(r) for r in upload.rows], list(upload.row_numbers)
-    if "needs" not in field_columns(headers, _HEADERS):  # a title row above the header
-        for k, row in enumerate(rows[:10]):
-            if "needs" in field_columns(row, _HEADERS):
-                headers, rows, numbers = row, rows[k + 1 :], numbers[k + 1 :]
-                break
+    headers, rows, numbers = header_and_rows(upload, "needs", _HEADERS)
     cols = field_columns(headers, _HEADERS)
     if "needs" not in cols or not ({"center", "center_id"} & set(cols)):
         msg = (f"{upload.source}：需要列 专科需求 和 机构名称（或机构编码）（现有列：{'、'.join(headers)}）"

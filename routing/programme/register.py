@@ -25,7 +25,7 @@ import pandas as pd
 
 from geo._errors import DataFileError
 from geo.facilities import HOSPITAL_TYPES
-from geo.facilities.upload import read_upload
+from geo.facilities.upload import UploadTable, read_upload
 
 __all__ = [
     "REGISTER_COLUMNS",
@@ -35,6 +35,7 @@ __all__ = [
     "RegisterProblem",
     "field_columns",
     "format_months",
+    "header_and_rows",
     "months_of",
     "parse_months",
     "read_register",
@@ -206,6 +207,20 @@ def field_columns(
     return out
 
 
+def header_and_rows(
+    upload: UploadTable, key: str, fields: Mapping[str, Sequence[str]] | None = None
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """(headers, rows, row numbers) of an uploaded table whose header is the first row naming ``key`` (one of
+    ``fields``, as :func:`field_columns`): the file's own header, else one of the next 10 rows (a title row
+    above the header is common)."""
+    headers, rows, numbers = list(upload.headers), [list(r) for r in upload.rows], list(upload.row_numbers)
+    if key not in field_columns(headers, fields):
+        for k, row in enumerate(rows[:10]):
+            if key in field_columns(row, fields):
+                return row, rows[k + 1 :], numbers[k + 1 :]
+    return headers, rows, numbers
+
+
 class FacilityLookup:
     """Facility lookup by facility_id, exact name, or county + name, spaces ignored; ambiguity is reported.
 
@@ -364,11 +379,6 @@ def read_register(file: str | Path | bytes, facilities: pd.DataFrame, *, name: s
         Unreadable file or missing columns.
     """
     upload = read_upload(file, name=name)
-    headers, rows, numbers = list(upload.headers), [list(r) for r in upload.rows], list(upload.row_numbers)
-    if "name" not in field_columns(headers):  # a title row above the header: find the header below it
-        for k, row in enumerate(rows[:10]):
-            if "name" in field_columns(row):
-                headers, rows, numbers = row, rows[k + 1 :], numbers[k + 1 :]
-                break
+    headers, rows, numbers = header_and_rows(upload, "name")
     frame = pd.DataFrame(rows, columns=[h or f"列{i + 1}" for i, h in enumerate(headers)])
     return validate_register(frame, facilities, row_numbers=numbers, source=upload.source)
